@@ -1,0 +1,83 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every Swift target (style guide rule 5).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+
+let package = Package(
+    name: "airlock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "airlock", targets: ["airlock"]),
+        .library(name: "AirlockApp", targets: ["AirlockApp"]),
+        .library(name: "ChatCore", targets: ["ChatCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // MARK: C shims (exactly one Swift module imports each)
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // MARK: Crypto wrapper (passwords, token digests, ids)
+        .target(name: "AirlockCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // MARK: Chat domain: no HTTP, no JavaScript, no database driver
+        .target(name: "ChatCore", dependencies: ["AirlockCrypto", logging, metrics], swiftSettings: swiftSettings),
+
+        // MARK: Embedded store (the only module importing GRDB)
+        .target(
+            name: "EmbeddedStore",
+            dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: HTTP surface (Rocket.Chat wire shapes live here)
+        .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, metrics, nioCore, .product(name: "HTTPTypes", package: "swift-http-types")], swiftSettings: swiftSettings),
+
+        // MARK: Composition root shared by the executable and the tests
+        .target(
+            name: "AirlockApp",
+            dependencies: [
+                "ChatCore", "ChatServer", "EmbeddedStore", "AirlockCrypto", hummingbird, logging, metrics, lifecycle, nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "airlock",
+            dependencies: ["AirlockApp", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChatServerTests",
+            dependencies: [
+                "AirlockApp", "ChatCore", "ChatServer", hummingbird,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

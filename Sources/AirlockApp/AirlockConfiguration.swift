@@ -1,0 +1,42 @@
+import Foundation
+public import Logging
+
+/// Everything needed to build a server, with defaults for `airlock serve`.
+public struct AirlockConfiguration: Sendable {
+    /// Which store backs the chat core.
+    public enum StoreKind: String, Sendable, CaseIterable {
+        case embedded
+    }
+
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port: Int = 3000
+    public var dataDirectory: String = "./data"
+    public var store: StoreKind = .embedded
+    /// `Site_Url`; defaults to `http://<host>:<port>`.
+    public var siteURL: String?
+    /// Port of the Prometheus `/metrics` listener on 127.0.0.1; nil disables it.
+    public var metricsPort: Int?
+    /// First-run admin credentials (`AIRLOCK_ADMIN_USERNAME` / `AIRLOCK_ADMIN_PASSWORD`).
+    public var adminUsername: String?
+    public var adminPassword: String?
+    /// PBKDF2 iterations for new password hashes; tests lower it.
+    public var passwordIterations: Int = 600_000
+    /// Largest JSON body on ordinary routes.
+    public var maxBodySize: Int = 1 << 20
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Reads `AIRLOCK_*` variables over the defaults; command-line flags are applied after this.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
+        var configuration = Self()
+        configuration.siteURL = environment["AIRLOCK_SITE_URL"]
+        configuration.adminUsername = environment["AIRLOCK_ADMIN_USERNAME"]
+        configuration.adminPassword = environment["AIRLOCK_ADMIN_PASSWORD"]
+        if let iterations = environment["AIRLOCK_PASSWORD_ITERATIONS"].flatMap(Int.init), iterations > 0 {
+            configuration.passwordIterations = iterations
+        }
+        return configuration
+    }
+}

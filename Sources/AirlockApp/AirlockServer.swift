@@ -1,0 +1,80 @@
+public import ChatCore
+public import ChatServer
+import EmbeddedStore
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOPosix
+import Prometheus
+
+/// The composition root: builds the store, the chat services and the HTTP application, for the executable and the
+/// tests alike.
+public struct AirlockServer {
+    /// Airlock's own version, reported by `/api/info`.
+    public static let version = "0.1.0"
+
+    public let configuration: AirlockConfiguration
+    public let services: ChatServices
+    public let router: Router<AirlockRequestContext>
+    let logger: Logger
+    let metricsRegistry: PrometheusCollectorRegistry?
+
+    /// Opens the store and wires the services. `metricsRegistry` is the registry the process bootstrapped
+    /// swift-metrics with; tests pass nil.
+    public static func build(
+        _ configuration: AirlockConfiguration, logger: Logger = Logger(label: "airlock"),
+        metricsRegistry: PrometheusCollectorRegistry? = nil
+    ) async throws -> AirlockServer {
+        var logger = logger
+        logger.logLevel = configuration.logLevel
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let store: any ChatStore
+        switch configuration.store {
+        case .embedded:
+            let path = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("airlock.sqlite").path
+            store = try EmbeddedStore(configuration: .init(path: path))
+        }
+        var settings = ServerSettings(siteURL: configuration.siteURL ?? "http://\(configuration.host):\(configuration.port)")
+        settings.siteName = "Airlock"
+        let context = ChatContext(store: store, settings: settings, logger: logger)
+        let hasher = PasswordHasher(iterations: configuration.passwordIterations, runner: ThreadPoolRunner(pool: .singleton))
+        let services = ChatServices(context: context, hasher: hasher)
+
+        if let (admin, generated) = try await services.users.bootstrapAdmin(
+            username: configuration.adminUsername, password: configuration.adminPassword)
+        {
+            if let generated {
+                // Printed once, on the run that created the account; it is not stored anywhere in clear.
+                print("Created admin user '\(admin.username)' with generated password: \(generated)")
+            } else {
+                logger.notice("created admin user", metadata: ["user.name": "\(admin.username)"])
+            }
+        }
+
+        var limits = APILimits()
+        limits.maxBodySize = configuration.maxBodySize
+        let router = APIRouter.build(services: services, limits: limits, version: version) { router in
+            router.add(middleware: MetricsMiddleware())
+        }
+        return AirlockServer(
+            configuration: configuration, services: services, router: router, logger: logger, metricsRegistry: metricsRegistry)
+    }
+
+    /// The HTTP application; `onListening` receives the bound port (useful with port 0).
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let logger = self.logger
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Airlock"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.notice("airlock listening", metadata: ["http.port": "\(port)"])
+                await onListening(port)
+            },
+            logger: logger)
+        if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
+            app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
+        }
+        return app
+    }
+}

@@ -1,0 +1,62 @@
+/// A refusal from the chat core, carrying Rocket.Chat's error code.
+///
+/// The HTTP layer maps `kind` to a status and body; the code strings are Rocket.Chat's own
+/// (`error-room-not-found`, `error-not-allowed`, ...), so clients that branch on them keep working.
+public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// How the refusal is reported; the HTTP layer maps each to a status.
+    public enum Kind: Sendable, Hashable {
+        /// 400: invalid input or a refused action.
+        case refused
+        /// 401: no or bad credentials.
+        case unauthenticated
+        /// 401 on the login route: wrong credentials or throttled.
+        case loginFailed
+        /// 403: the caller lacks a permission.
+        case forbidden
+        /// 404.
+        case notFound
+        /// 413.
+        case tooLarge
+        /// 429.
+        case rateLimited
+    }
+
+    public var kind: Kind
+    /// Rocket.Chat's error code, e.g. `error-room-not-found`.
+    public var code: String
+    public var message: String
+
+    public init(_ kind: Kind, code: String, message: String) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(message) [\(code)]" }
+
+    public static func invalidParams(_ message: String) -> ChatError {
+        ChatError(.refused, code: "error-invalid-params", message: message)
+    }
+
+    public static func roomNotFound(_ message: String = "The required \"roomId\" or \"roomName\" param provided does not match any channel") -> ChatError {
+        ChatError(.refused, code: "error-room-not-found", message: message)
+    }
+
+    public static func notAllowed(_ message: String = "Not allowed") -> ChatError {
+        ChatError(.refused, code: "error-not-allowed", message: message)
+    }
+
+    public static func actionNotAllowed(_ message: String) -> ChatError {
+        ChatError(.refused, code: "error-action-not-allowed", message: message)
+    }
+
+    public static func invalidUser(_ message: String = "Invalid user") -> ChatError {
+        ChatError(.refused, code: "error-invalid-user", message: message)
+    }
+
+    public static func unauthorized() -> ChatError {
+        ChatError(.forbidden, code: "error-unauthorized", message: "User does not have the permissions required for this action")
+    }
+
+    public static let notLoggedIn = ChatError(.unauthenticated, code: "unauthorized", message: "You must be logged in to do this.")
+}

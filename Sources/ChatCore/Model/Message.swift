@@ -1,0 +1,57 @@
+import Foundation
+
+/// A chat message.
+public struct Message: Sendable, Hashable, Codable {
+    public var id: String
+    public var roomId: String
+    public var text: String
+    public var sender: UserRef
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var editedAt: Date?
+    public var editedBy: UserRef?
+    /// Parent message id when this message is in a thread.
+    public var threadId: String?
+    /// Replies count, on a thread's parent message.
+    public var threadCount: Int?
+    /// Time of the last reply, on a thread's parent message.
+    public var threadLastMessageAt: Date?
+    /// Emoji (`:smile:`) → usernames who reacted with it.
+    public var reactions: [String: [String]]
+    public var attachments: [JSONValue]?
+    public var blocks: [JSONValue]?
+    public var alias: String?
+    public var emoji: String?
+    public var avatar: String?
+    public var customFields: [String: JSONValue]?
+    /// System message type (`uj`, `ul`, `ru`, ...); `nil` for user messages.
+    public var systemType: String?
+
+    public init(
+        id: String, roomId: String, text: String, sender: UserRef, createdAt: Date, updatedAt: Date? = nil,
+        editedAt: Date? = nil, editedBy: UserRef? = nil, threadId: String? = nil, threadCount: Int? = nil,
+        threadLastMessageAt: Date? = nil, reactions: [String: [String]] = [:], attachments: [JSONValue]? = nil,
+        blocks: [JSONValue]? = nil, alias: String? = nil, emoji: String? = nil, avatar: String? = nil,
+        customFields: [String: JSONValue]? = nil, systemType: String? = nil
+    ) {
+        self.id = id
+        self.roomId = roomId
+        self.text = text
+        self.sender = sender
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+        self.editedAt = editedAt
+        self.editedBy = editedBy
+        self.threadId = threadId
+        self.threadCount = threadCount
+        self.threadLastMessageAt = threadLastMessageAt
+        self.reactions = reactions
+        self.attachments = attachments
+        self.blocks = blocks
+        self.alias = alias
+        self.emoji = emoji
+        self.avatar = avatar
+        self.customFields = customFields
+        self.systemType = systemType
+    }
+}

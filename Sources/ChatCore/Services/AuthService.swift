@@ -1,0 +1,138 @@
+import AirlockCrypto
+import Foundation
+
+/// Logins, tokens and request authentication. One token store serves REST and (later) the realtime API.
+public struct AuthService: Sendable {
+    /// How a login names its account.
+    public enum Identifier: Sendable, Hashable {
+        case username(String)
+        case email(String)
+        /// Rocket.Chat's `user` field: an email when it contains `@`, else a username.
+        case usernameOrEmail(String)
+    }
+
+    /// A successful login.
+    public struct Session: Sendable {
+        public var user: User
+        /// The token in clear: shown to the client once, stored only as a digest.
+        public var token: String
+        public var expiresAt: Date?
+    }
+
+    let context: ChatContext
+    let hasher: PasswordHasher
+    let throttle: LoginThrottle
+
+    public init(context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle()) {
+        self.context = context
+        self.hasher = hasher
+        self.throttle = throttle
+    }
+
+    /// The stored digest of a token.
+    public static func digest(ofToken token: String) -> String {
+        Encoding.hex(Crypto.sha256(token))
+    }
+
+    /// Password login; `passwordDigest` is the hex SHA-256 of the password.
+    public func login(_ identifier: Identifier, passwordDigest: String, address: String?) async throws -> Session {
+        let key = Self.throttleKey(identifier)
+        switch throttle.check(userKey: key, address: address, now: context.clock.now()) {
+        case .user:
+            throw ChatError(.loginFailed, code: "error-login-blocked-for-user", message: "Login has been temporarily blocked For User")
+        case .address:
+            throw ChatError(.loginFailed, code: "error-login-blocked-for-ip", message: "Login has been temporarily blocked For IP")
+        case nil: break
+        }
+        let user = try await find(identifier)
+        guard let user, user.active, let stored = user.passwordHash else {
+            // Spend the same KDF time as a real check so response time does not reveal which accounts exist.
+            _ = try await hasher.verify(digest: passwordDigest, against: Self.decoyHash(iterations: hasher.iterations))
+            throttle.recordFailure(userKey: key, address: address, now: context.clock.now())
+            throw Self.unauthorized
+        }
+        guard try await hasher.verify(digest: passwordDigest, against: stored) else {
+            throttle.recordFailure(userKey: key, address: address, now: context.clock.now())
+            throw Self.unauthorized
+        }
+        throttle.recordSuccess(userKey: key)
+        let session = try await issueLoginToken(for: user)
+        context.hooks.postUserLoggedIn(user)
+        return session
+    }
+
+    /// Resume login with an existing token: answers the same token while it is valid.
+    public func resume(token: String) async throws -> Session {
+        guard let stored = try await context.store.token(digest: Self.digest(ofToken: token)),
+            stored.expiresAt.map({ $0 > context.clock.now() }) ?? true,
+            let user = try await context.store.user(id: stored.userId), user.active
+        else { throw Self.unauthorized }
+        context.hooks.postUserLoggedIn(user)
+        return Session(user: user, token: token, expiresAt: stored.expiresAt)
+    }
+
+    /// The user behind `X-User-Id` + `X-Auth-Token`, or `notLoggedIn`.
+    public func authenticate(userId: String, token: String) async throws -> User {
+        guard !userId.isEmpty, !token.isEmpty,
+            let stored = try await context.store.token(digest: Self.digest(ofToken: token)),
+            stored.userId == userId,
+            stored.expiresAt.map({ $0 > context.clock.now() }) ?? true,
+            let user = try await context.store.user(id: userId), user.active
+        else { throw ChatError.notLoggedIn }
+        return user
+    }
+
+    /// Ends the session of `token`; realtime sessions using it are told through the event hub.
+    public func logout(user: User, token: String) async throws {
+        let digest = Self.digest(ofToken: token)
+        try await context.store.deleteToken(digest: digest)
+        context.events.publish(.tokenRevoked(userId: user.id, tokenDigest: digest))
+        context.hooks.postUserLoggedOut(user)
+    }
+
+    /// Creates a named personal access token (`users.generatePersonalAccessToken`).
+    public func generatePersonalAccessToken(for user: User, name: String) async throws -> String {
+        try context.policy.require(user, .createPersonalAccessTokens)
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else { throw ChatError.invalidParams("Param \"tokenName\" is required") }
+        let token = RandomID.secret(bytes: 32)
+        let record = AccessToken(
+            digest: Self.digest(ofToken: token), userId: user.id, kind: .personal, name: trimmed, createdAt: context.clock.now())
+        do {
+            try await context.store.insertToken(record)
+        } catch let error as StoreError where error.code == .duplicate(key: "token.name") {
+            throw ChatError(.refused, code: "not-authorized", message: "A token with this name already exists")
+        }
+        return token
+    }
+
+    private func issueLoginToken(for user: User) async throws -> Session {
+        let token = RandomID.secret(bytes: 32)
+        let now = context.clock.now()
+        let expiry = now.addingTimeInterval(TimeInterval(context.settings.loginExpirationDays) * 86_400)
+        try await context.store.insertToken(
+            AccessToken(digest: Self.digest(ofToken: token), userId: user.id, kind: .login, createdAt: now, expiresAt: expiry))
+        return Session(user: user, token: token, expiresAt: expiry)
+    }
+
+    private func find(_ identifier: Identifier) async throws -> User? {
+        switch identifier {
+        case .username(let name): try await context.store.user(username: name)
+        case .email(let email): try await context.store.user(email: email)
+        case .usernameOrEmail(let value):
+            value.contains("@") ? try await context.store.user(email: value) : try await context.store.user(username: value)
+        }
+    }
+
+    private static func throttleKey(_ identifier: Identifier) -> String {
+        switch identifier {
+        case .username(let v), .email(let v), .usernameOrEmail(let v): v.lowercased()
+        }
+    }
+
+    private static func decoyHash(iterations: Int) -> PasswordHash {
+        PasswordHash(iterations: iterations, salt: [UInt8](repeating: 0, count: 16), hash: [UInt8](repeating: 0, count: 32))
+    }
+
+    static let unauthorized = ChatError(.loginFailed, code: "Unauthorized", message: "Unauthorized")
+}

@@ -1,0 +1,16 @@
+/// The chat core's services, built once by the composition root and shared by every transport.
+public struct ChatServices: Sendable {
+    public let context: ChatContext
+    public let auth: AuthService
+    public let users: UserService
+    public let rooms: RoomService
+    public let messages: MessageService
+
+    public init(context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle()) {
+        self.context = context
+        self.auth = AuthService(context: context, hasher: hasher, throttle: throttle)
+        self.users = UserService(context: context, hasher: hasher)
+        self.rooms = RoomService(context: context)
+        self.messages = MessageService(context: context)
+    }
+}

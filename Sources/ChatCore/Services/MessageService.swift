@@ -1,0 +1,221 @@
+import AirlockCrypto
+import Foundation
+
+/// Sending, editing, deleting, reacting to and reading messages: the hot path of the server.
+public struct MessageService: Sendable {
+    /// What a client sends; the server fills in id (unless given), sender and times.
+    public struct Draft: Sendable {
+        public var id: String?
+        public var text: String
+        public var threadId: String?
+        public var alias: String?
+        public var emoji: String?
+        public var avatar: String?
+        public var attachments: [JSONValue]?
+        public var blocks: [JSONValue]?
+        public var customFields: [String: JSONValue]?
+
+        public init(
+            id: String? = nil, text: String, threadId: String? = nil, alias: String? = nil, emoji: String? = nil,
+            avatar: String? = nil, attachments: [JSONValue]? = nil, blocks: [JSONValue]? = nil,
+            customFields: [String: JSONValue]? = nil
+        ) {
+            self.id = id
+            self.text = text
+            self.threadId = threadId
+            self.alias = alias
+            self.emoji = emoji
+            self.avatar = avatar
+            self.attachments = attachments
+            self.blocks = blocks
+            self.customFields = customFields
+        }
+    }
+
+    let context: ChatContext
+
+    public init(context: ChatContext) {
+        self.context = context
+    }
+
+    /// Sends a message: validate, authorize, pre-hooks, re-validate, store, publish, post-hooks.
+    public func send(_ draft: Draft, in room: Room, by sender: User) async throws -> Message {
+        let subscription = try await context.store.subscription(roomId: room.id, userId: sender.id)
+        guard let subscription else {
+            throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed")
+        }
+        if room.readOnly, !context.policy.allows(sender, .postReadOnly, roomRoles: subscription.roles) {
+            throw ChatError(.refused, code: "error-not-allowed", message: "You can't send messages because the room is readonly.")
+        }
+        let id: String
+        if let given = draft.id {
+            guard Validation.isValidClientMessageId(given) else {
+                throw ChatError.invalidParams("Invalid message id: use 1-64 characters of [A-Za-z0-9_-]")
+            }
+            id = given
+        } else {
+            id = RandomID.make()
+        }
+        try validateContent(text: draft.text, attachments: draft.attachments)
+        if let threadId = draft.threadId {
+            guard let parent = try await context.store.message(id: threadId), parent.roomId == room.id else {
+                throw ChatError.invalidParams("Invalid thread message id")
+            }
+        }
+        let now = context.clock.now()
+        var message = Message(
+            id: id, roomId: room.id, text: draft.text, sender: sender.ref, createdAt: now, threadId: draft.threadId,
+            attachments: draft.attachments, blocks: draft.blocks, alias: draft.alias, emoji: draft.emoji,
+            avatar: draft.avatar, customFields: draft.customFields)
+        switch await context.hooks.preMessageSent(message, room: room, sender: sender) {
+        case .refuse(let code, let reason): throw ChatError(.refused, code: code, message: reason)
+        case .proceed(let modified):
+            message = try revalidated(modified, original: message)
+        }
+        do {
+            try await context.store.insertMessage(message)
+        } catch let error as StoreError where error.code == .duplicate(key: "message.id") {
+            throw ChatError.invalidParams("A message with id \(message.id) already exists")
+        }
+        context.events.publish(.messageCreated(message, room))
+        context.hooks.postMessageSent(message, room: room, sender: sender)
+        if room.type == .direct {
+            try await notifyBots(message, room: room, sender: sender)
+        }
+        return message
+    }
+
+    /// `chat.update`: own messages while editing is allowed (or with `edit-message`); others' need
+    /// `edit-other-user-message` (room owners and moderators hold it).
+    public func update(messageId: String, roomId: String, text: String, by editor: User) async throws -> Message {
+        let (previous, room) = try await loadForChange(messageId: messageId, roomId: roomId, by: editor)
+        let roles = try await context.store.subscription(roomId: room.id, userId: editor.id)?.roles ?? []
+        let allowed =
+            previous.sender.id == editor.id
+            ? context.settings.allowEditing || context.policy.allows(editor, .editMessage, roomRoles: roles)
+            : context.policy.allows(editor, .editOtherUserMessage, roomRoles: roles)
+        guard allowed, previous.systemType == nil else {
+            throw ChatError.actionNotAllowed("Editing this message is not allowed")
+        }
+        try validateContent(text: text, attachments: previous.attachments)
+        let now = context.clock.now()
+        var message = previous
+        message.text = text
+        message.editedAt = now
+        message.editedBy = UserRef(id: editor.id, username: editor.username)
+        message.updatedAt = now
+        switch await context.hooks.preMessageUpdated(message, previous: previous, room: room, editor: editor) {
+        case .refuse(let code, let reason): throw ChatError(.refused, code: code, message: reason)
+        case .proceed(let modified): message = try revalidated(modified, original: message)
+        }
+        try await context.store.updateMessage(message)
+        context.events.publish(.messageUpdated(message, room))
+        context.hooks.postMessageUpdated(message, room: room, editor: editor)
+        return message
+    }
+
+    /// `chat.delete`: own messages with `delete-own-message` while deleting is allowed; others' with `delete-message`.
+    public func delete(messageId: String, roomId: String, by deleter: User) async throws -> Message {
+        let (message, room) = try await loadForChange(messageId: messageId, roomId: roomId, by: deleter)
+        let roles = try await context.store.subscription(roomId: room.id, userId: deleter.id)?.roles ?? []
+        let allowed =
+            context.policy.allows(deleter, .deleteMessage, roomRoles: roles)
+            || (message.sender.id == deleter.id && context.settings.allowDeleting
+                && context.policy.allows(deleter, .deleteOwnMessage, roomRoles: roles))
+        guard allowed else { throw ChatError.actionNotAllowed("Deleting this message is not allowed") }
+        if case .refuse(let code, let reason) = await context.hooks.preMessageDeleted(message, room: room, deleter: deleter) {
+            throw ChatError(.refused, code: code, message: reason)
+        }
+        try await context.store.deleteMessage(id: message.id)
+        context.events.publish(.messageDeleted(messageId: message.id, roomId: room.id))
+        context.hooks.postMessageDeleted(message, room: room, deleter: deleter)
+        return message
+    }
+
+    /// `chat.getMessage`.
+    public func get(messageId: String, by reader: User) async throws -> Message {
+        guard let message = try await context.store.message(id: messageId),
+            let room = try await context.store.room(id: message.roomId),
+            try await RoomService(context: context).canRead(room, user: reader)
+        else { throw ChatError(.refused, code: "error-invalid-message", message: "Message not found") }
+        return message
+    }
+
+    /// `chat.react`: toggles unless `shouldReact` says which way.
+    public func react(messageId: String, emoji rawEmoji: String, shouldReact: Bool?, by user: User) async throws {
+        guard let emoji = Validation.normalizedEmoji(rawEmoji) else { throw ChatError.invalidParams("Invalid emoji provided.") }
+        guard var message = try await context.store.message(id: messageId),
+            let room = try await context.store.room(id: message.roomId)
+        else { throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed") }
+        guard try await context.store.subscription(roomId: room.id, userId: user.id) != nil else {
+            throw ChatError.notAllowed()
+        }
+        var users = message.reactions[emoji] ?? []
+        let has = users.contains(user.username)
+        let add = shouldReact ?? !has
+        guard add != has else { return }
+        if add { users.append(user.username) } else { users.removeAll { $0 == user.username } }
+        message.reactions[emoji] = users.isEmpty ? nil : users
+        message.updatedAt = context.clock.now()
+        try await context.store.updateMessage(message)
+        context.events.publish(.messageUpdated(message, room))
+        context.hooks.postMessageReacted(message, reaction: emoji, added: add, user: user)
+    }
+
+    /// A room's history, newest first.
+    public func history(of room: Room, page: PageRequest, oldest: Date?, latest: Date?, inclusive: Bool) async throws -> Page<Message> {
+        try await context.store.messages(roomId: room.id, page: page, oldest: oldest, latest: latest, inclusive: inclusive)
+    }
+
+    /// `chat.getThreadMessages`.
+    public func threadMessages(threadId: String, page: PageRequest, by reader: User) async throws -> Page<Message> {
+        let parent = try await get(messageId: threadId, by: reader)
+        return try await context.store.threadMessages(threadId: parent.id, page: page)
+    }
+
+    // MARK: Helpers
+
+    private func loadForChange(messageId: String, roomId: String, by user: User) async throws -> (Message, Room) {
+        guard let message = try await context.store.message(id: messageId) else {
+            throw ChatError(.refused, code: "error-invalid-message", message: "No message found with the id of \"\(messageId)\".")
+        }
+        guard message.roomId == roomId else {
+            throw ChatError.invalidParams("The room id provided does not match where the message is from.")
+        }
+        guard let room = try await context.store.room(id: roomId) else { throw ChatError.roomNotFound() }
+        guard try await context.store.subscription(roomId: room.id, userId: user.id) != nil
+            || context.policy.allows(user, .editOtherUserMessage)
+        else { throw ChatError.actionNotAllowed("Not allowed") }
+        return (message, room)
+    }
+
+    private func validateContent(text: String, attachments: [JSONValue]?) throws {
+        if text.isEmpty, attachments?.isEmpty ?? true {
+            throw ChatError.invalidParams("The message text must not be empty")
+        }
+        if text.count > context.settings.maxMessageSize {
+            throw ChatError(.refused, code: "error-message-size-exceeded", message: "Message size exceeds the allowed limit")
+        }
+    }
+
+    /// A hook may rewrite content but not the message's identity, room, sender or time; the result is validated again.
+    private func revalidated(_ modified: Message, original: Message) throws -> Message {
+        var message = modified
+        message.id = original.id
+        message.roomId = original.roomId
+        message.sender = original.sender
+        message.createdAt = original.createdAt
+        message.threadId = original.threadId
+        message.systemType = original.systemType
+        try validateContent(text: message.text, attachments: message.attachments)
+        return message
+    }
+
+    private func notifyBots(_ message: Message, room: Room, sender: User) async throws {
+        for userId in room.userIds where userId != sender.id {
+            if let bot = try await context.store.user(id: userId), bot.type == .app {
+                context.hooks.postMessageSentToBot(message, room: room, sender: sender, bot: bot)
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import AirlockCrypto
+import Foundation
+
+/// User accounts: creation, lookup, listing, updates, deletion and the first-run admin.
+public struct UserService: Sendable {
+    /// Fields of `users.create`.
+    public struct NewUser: Sendable {
+        public var username: String
+        public var name: String
+        public var email: String?
+        /// Plaintext; `nil` for accounts that cannot log in (bots of apps).
+        public var password: String?
+        public var roles: [String]
+        public var active: Bool
+        public var verified: Bool
+        public var type: UserType
+
+        public init(
+            username: String, name: String, email: String?, password: String?, roles: [String] = ["user"],
+            active: Bool = true, verified: Bool = false, type: UserType = .user
+        ) {
+            self.username = username
+            self.name = name
+            self.email = email
+            self.password = password
+            self.roles = roles
+            self.active = active
+            self.verified = verified
+            self.type = type
+        }
+    }
+
+    /// Fields of `users.update`'s `data`; `nil` leaves a field unchanged.
+    public struct Changes: Sendable {
+        public var username: String?
+        public var name: String?
+        public var email: String?
+        public var password: String?
+        public var roles: [String]?
+        public var active: Bool?
+
+        public init(
+            username: String? = nil, name: String? = nil, email: String? = nil, password: String? = nil,
+            roles: [String]? = nil, active: Bool? = nil
+        ) {
+            self.username = username
+            self.name = name
+            self.email = email
+            self.password = password
+            self.roles = roles
+            self.active = active
+        }
+    }
+
+    /// Global roles Airlock knows.
+    public static let knownRoles: Set<String> = ["admin", "user", "bot", "app", "guest"]
+
+    let context: ChatContext
+    let hasher: PasswordHasher
+
+    public init(context: ChatContext, hasher: PasswordHasher) {
+        self.context = context
+        self.hasher = hasher
+    }
+
+    /// `users.create`: needs `create-user` unless `creator` is nil (server-internal creation).
+    public func create(_ new: NewUser, by creator: User?) async throws -> User {
+        if let creator { try context.policy.require(creator, .createUser) }
+        guard Validation.isValidName(new.username) else {
+            throw ChatError(.refused, code: "error-invalid-username", message: "Invalid username")
+        }
+        let name = new.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw ChatError.invalidParams("The 'name' param is required") }
+        var emails: [Email] = []
+        if let email = new.email {
+            guard Validation.isValidEmail(email) else {
+                throw ChatError(.refused, code: "error-invalid-email", message: "Invalid email \(email)")
+            }
+            emails = [Email(address: email.lowercased(), verified: new.verified)]
+        }
+        let roles = try Self.checkedRoles(new.roles)
+        var hash: PasswordHash?
+        if let password = new.password {
+            guard !password.isEmpty else { throw ChatError.invalidParams("The 'password' param is required") }
+            hash = try await hasher.hash(digest: PasswordHasher.digest(ofPlaintext: password))
+        }
+        let now = context.clock.now()
+        let user = User(
+            id: RandomID.make(), username: new.username, name: name, emails: emails, roles: roles, type: new.type,
+            active: new.active, createdAt: now, passwordHash: hash)
+        try await insert(user)
+        context.hooks.postUserCreated(user, by: creator)
+        return user
+    }
+
+    /// Creates the first admin when the store has no users. Returns the generated password when one was generated.
+    public func bootstrapAdmin(username: String?, password: String?) async throws -> (user: User, generatedPassword: String?)? {
+        guard try await context.store.userCount() == 0 else { return nil }
+        let generated = password == nil ? RandomID.secret(bytes: 18) : nil
+        let user = try await create(
+            NewUser(
+                username: username ?? "admin", name: "Administrator", email: nil, password: password ?? generated,
+                roles: ["admin", "user"]),
+            by: nil)
+        return (user, generated)
+    }
+
+    /// `users.info` by id or username.
+    public func find(id: String?, username: String?) async throws -> User {
+        let user: User?
+        if let id, !id.isEmpty {
+            user = try await context.store.user(id: id)
+        } else if let username, !username.isEmpty {
+            user = try await context.store.user(username: username)
+        } else {
+            throw ChatError.invalidParams("The required \"userId\" or \"username\" param was not provided")
+        }
+        guard let user else { throw ChatError(.refused, code: "error-invalid-user", message: "User not found.") }
+        return user
+    }
+
+    /// `users.list`.
+    public func list(page: PageRequest) async throws -> Page<User> {
+        try await context.store.users(page: page)
+    }
+
+    /// Whether `viewer` may see `subject`'s emails (themself, or `view-full-other-user-info`).
+    public func canSeePrivateFields(of subject: User, viewer: User) -> Bool {
+        subject.id == viewer.id || context.policy.allows(viewer, .viewFullOtherUserInfo)
+    }
+
+    /// `users.update`: others need `edit-other-user-info`; a user may change their own name, username, email and
+    /// password but not their roles or active flag.
+    public func update(userId: String, changes: Changes, by editor: User) async throws -> User {
+        let isSelf = editor.id == userId
+        if !isSelf || changes.roles != nil || changes.active != nil {
+            try context.policy.require(editor, .editOtherUserInfo)
+        }
+        guard var user = try await context.store.user(id: userId) else {
+            throw ChatError(.refused, code: "error-invalid-user", message: "User not found.")
+        }
+        if let username = changes.username, username != user.username {
+            guard Validation.isValidName(username) else {
+                throw ChatError(.refused, code: "error-invalid-username", message: "Invalid username")
+            }
+            user.username = username
+        }
+        if let name = changes.name {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw ChatError.invalidParams("The 'name' param must not be empty") }
+            user.name = trimmed
+        }
+        if let email = changes.email, email.lowercased() != user.emails.first?.address {
+            guard Validation.isValidEmail(email) else {
+                throw ChatError(.refused, code: "error-invalid-email", message: "Invalid email \(email)")
+            }
+            user.emails = [Email(address: email.lowercased(), verified: false)]
+        }
+        if let roles = changes.roles { user.roles = try Self.checkedRoles(roles) }
+        if let active = changes.active { user.active = active }
+        if let password = changes.password {
+            guard !password.isEmpty else { throw ChatError.invalidParams("The 'password' param must not be empty") }
+            user.passwordHash = try await hasher.hash(digest: PasswordHasher.digest(ofPlaintext: password))
+        }
+        user.updatedAt = context.clock.now()
+        do {
+            try await context.store.updateUser(user)
+        } catch let error as StoreError {
+            throw Self.translate(error, user: user)
+        }
+        if changes.password != nil || changes.active == false {
+            // A new password or a deactivation ends every session of the account.
+            try await context.store.deleteTokens(userId: user.id)
+        }
+        context.hooks.postUserUpdated(user, by: editor)
+        return user
+    }
+
+    /// `users.delete`: needs `delete-user`; removes the account, its tokens and memberships.
+    public func delete(userId: String, by deleter: User) async throws {
+        try context.policy.require(deleter, .deleteUser)
+        guard let user = try await context.store.user(id: userId) else {
+            throw ChatError(.refused, code: "error-invalid-user", message: "User not found.")
+        }
+        let memberships = try await context.store.subscriptions(userId: user.id, updatedSince: nil)
+        try await context.store.deleteUser(id: user.id)
+        for subscription in memberships { context.events.publish(.subscriptionRemoved(subscription)) }
+        context.hooks.postUserDeleted(user, by: deleter)
+    }
+
+    /// Inserts a fully formed user (the apps engine creates app bot users this way).
+    public func insert(_ user: User) async throws {
+        do {
+            try await context.store.insertUser(user)
+        } catch let error as StoreError {
+            throw Self.translate(error, user: user)
+        }
+    }
+
+    private static func checkedRoles(_ roles: [String]) throws -> [String] {
+        let unknown = roles.filter { !knownRoles.contains($0) }
+        guard unknown.isEmpty else {
+            throw ChatError(.refused, code: "error-invalid-role", message: "Invalid role: \(unknown.joined(separator: ", "))")
+        }
+        var seen = Set<String>()
+        return roles.filter { seen.insert($0).inserted }
+    }
+
+    private static func translate(_ error: StoreError, user: User) -> any Error {
+        switch error.code {
+        case .duplicate(key: "username"):
+            ChatError(.refused, code: "error-field-unavailable", message: "\(user.username) is already in use :(")
+        case .duplicate(key: "email"):
+            ChatError(.refused, code: "error-field-unavailable", message: "\(user.emails.first?.address ?? "Email") is already in use :(")
+        default: error
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import ChatCore
+import Foundation
+import Hummingbird
+
+/// `rooms.get` and `subscriptions.*`.
+struct SubscriptionsController {
+    let services: ChatServices
+    let limits: APILimits
+
+    func register(on api: RouterGroup<AirlockRequestContext>) {
+        api.get("rooms.get") { request, context in
+            let caller = try context.caller()
+            let rooms = try await services.rooms.roomsOf(caller, updatedSince: try request.dateQuery("updatedSince"))
+            return try JSONResponse.success(Changes(update: rooms.map(RoomDTO.init), remove: []))
+        }
+        api.get("subscriptions.get") { request, context in
+            let caller = try context.caller()
+            let subscriptions = try await services.rooms.subscriptions(
+                of: caller, updatedSince: try request.dateQuery("updatedSince"))
+            return try JSONResponse.success(Changes(update: subscriptions.map(SubscriptionDTO.init), remove: []))
+        }
+        api.get("subscriptions.getOne") { request, context in
+            let caller = try context.caller()
+            let roomId = try request.requiredQuery("roomId")
+            let subscription = try await services.rooms.subscription(roomId: roomId, user: caller)
+            return try JSONResponse.success(One(subscription: subscription.map(SubscriptionDTO.init)))
+        }
+        api.post("subscriptions.read") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(ReadRequest.self, limit: limits.maxBodySize)
+            guard let roomId = body.rid ?? body.roomId else { throw ChatError.invalidParams("The required \"rid\" param is missing.") }
+            try await services.rooms.markRead(roomId: roomId, user: caller)
+            return JSONResponse.success()
+        }
+    }
+
+    struct Changes<Item: Encodable & Sendable>: Encodable, Sendable {
+        let update: [Item]
+        let remove: [Item]
+    }
+
+    /// `subscription` is `null` (not absent) when the caller is not a member, as in Rocket.Chat.
+    struct One: Encodable, Sendable {
+        let subscription: SubscriptionDTO?
+
+        enum CodingKeys: String, CodingKey { case subscription }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(subscription, forKey: .subscription)
+        }
+    }
+
+    struct ReadRequest: Decodable {
+        let rid: String?
+        let roomId: String?
+    }
+}

@@ -1,0 +1,91 @@
+import ChatCore
+import Foundation
+import Hummingbird
+
+/// `users.*`.
+struct UsersController {
+    let services: ChatServices
+    let limits: APILimits
+
+    func register(on api: RouterGroup<AirlockRequestContext>) {
+        api.post("users.create") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(CreateRequest.self, limit: limits.maxBodySize)
+            let user = try await services.users.create(
+                .init(
+                    username: body.username, name: body.name, email: body.email, password: body.password,
+                    roles: body.roles ?? ["user"], active: body.active ?? true, verified: body.verified ?? false),
+                by: caller)
+            return try JSONResponse.success(Named(key: "user", value: UserDTO(user, showPrivate: true)))
+        }
+        api.get("users.info") { request, context in
+            let caller = try context.caller()
+            let user = try await services.users.find(id: request.query("userId"), username: request.query("username"))
+            let dto = UserDTO(user, showPrivate: services.users.canSeePrivateFields(of: user, viewer: caller))
+            return try JSONResponse.success(Named(key: "user", value: dto))
+        }
+        api.get("users.list") { request, context in
+            let caller = try context.caller()
+            let page = try request.page(settings: services.context.settings, defaultAscending: true)
+            let result = try await services.users.list(page: page)
+            let items = result.items.map { UserDTO($0, showPrivate: services.users.canSeePrivateFields(of: $0, viewer: caller)) }
+            return try JSONResponse.success(PagedList(key: "users", items: items, offset: page.offset, total: result.total))
+        }
+        api.post("users.update") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(UpdateRequest.self, limit: limits.maxBodySize)
+            let d = body.data
+            let user = try await services.users.update(
+                userId: body.userId,
+                changes: .init(username: d.username, name: d.name, email: d.email, password: d.password, roles: d.roles, active: d.active),
+                by: caller)
+            return try JSONResponse.success(Named(key: "user", value: UserDTO(user, showPrivate: true)))
+        }
+        api.post("users.delete") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(DeleteRequest.self, limit: limits.maxBodySize)
+            let target = try await services.users.find(id: body.userId, username: body.username)
+            try await services.users.delete(userId: target.id, by: caller)
+            return JSONResponse.success()
+        }
+        api.post("users.generatePersonalAccessToken") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(TokenRequest.self, limit: limits.maxBodySize)
+            let token = try await services.auth.generatePersonalAccessToken(for: caller, name: body.tokenName)
+            return try JSONResponse.success(Named(key: "token", value: token))
+        }
+    }
+
+    struct CreateRequest: Decodable {
+        let username: String
+        let name: String
+        let email: String
+        let password: String
+        let roles: [String]?
+        let active: Bool?
+        let verified: Bool?
+    }
+
+    struct UpdateRequest: Decodable {
+        let userId: String
+        let data: Changes
+
+        struct Changes: Decodable {
+            let username: String?
+            let name: String?
+            let email: String?
+            let password: String?
+            let roles: [String]?
+            let active: Bool?
+        }
+    }
+
+    struct DeleteRequest: Decodable {
+        let userId: String?
+        let username: String?
+    }
+
+    struct TokenRequest: Decodable {
+        let tokenName: String
+    }
+}

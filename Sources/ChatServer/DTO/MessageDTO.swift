@@ -1,0 +1,55 @@
+import ChatCore
+import Foundation
+
+/// A message as Rocket.Chat's REST API shows it.
+struct MessageDTO: Encodable, Sendable {
+    let _id: String
+    let rid: String
+    let msg: String
+    let ts: Date
+    let u: UserRefDTO
+    let _updatedAt: Date
+    let editedAt: Date?
+    let editedBy: UserRefDTO?
+    let tmid: String?
+    let tcount: Int?
+    let tlm: Date?
+    let reactions: [String: ReactionDTO]?
+    let attachments: [JSONValue]?
+    let blocks: [JSONValue]?
+    let alias: String?
+    let emoji: String?
+    let avatar: String?
+    let customFields: [String: JSONValue]?
+    let t: String?
+    let mentions: [String]
+    let channels: [String]
+
+    struct ReactionDTO: Encodable, Sendable {
+        let usernames: [String]
+    }
+
+    init(_ message: Message) {
+        _id = message.id
+        rid = message.roomId
+        msg = message.text
+        ts = message.createdAt
+        u = UserRefDTO(message.sender)
+        _updatedAt = message.updatedAt
+        editedAt = message.editedAt
+        editedBy = message.editedBy.map { UserRefDTO($0, includeName: false) }
+        tmid = message.threadId
+        tcount = message.threadCount
+        tlm = message.threadLastMessageAt
+        reactions = message.reactions.isEmpty ? nil : message.reactions.mapValues { ReactionDTO(usernames: $0) }
+        attachments = message.attachments
+        blocks = message.blocks
+        alias = message.alias
+        emoji = message.emoji
+        avatar = message.avatar
+        customFields = message.customFields
+        t = message.systemType
+        mentions = []
+        channels = []
+    }
+}

@@ -1,0 +1,65 @@
+import ChatCore
+import Foundation
+
+/// A user as Rocket.Chat's REST API shows it. Emails only when the viewer may see them; never a password hash
+/// or token digest (the domain's `passwordHash` is simply not mapped).
+struct UserDTO: Encodable, Sendable {
+    let _id: String
+    let username: String
+    let name: String
+    let type: String
+    let status: String
+    let active: Bool
+    let roles: [String]
+    let emails: [EmailDTO]?
+    let createdAt: Date
+    let _updatedAt: Date
+    let utcOffset: Int
+
+    struct EmailDTO: Encodable, Sendable {
+        let address: String
+        let verified: Bool
+    }
+
+    init(_ user: User, showPrivate: Bool) {
+        _id = user.id
+        username = user.username
+        name = user.name
+        type = user.type.rawValue
+        status = "offline"
+        active = user.active
+        roles = user.roles
+        emails = showPrivate ? user.emails.map { EmailDTO(address: $0.address, verified: $0.verified) } : nil
+        createdAt = user.createdAt
+        _updatedAt = user.updatedAt
+        utcOffset = 0
+    }
+}
+
+/// `u` of messages and rooms.
+struct UserRefDTO: Encodable, Sendable {
+    let _id: String
+    let username: String
+    let name: String?
+
+    init(_ ref: UserRef, includeName: Bool = true) {
+        _id = ref.id
+        username = ref.username
+        name = includeName ? ref.name : nil
+    }
+}
+
+/// A room member as `*.members` lists it.
+struct MemberDTO: Encodable, Sendable {
+    let _id: String
+    let username: String
+    let name: String?
+    let status: String
+
+    init(_ user: User) {
+        _id = user.id
+        username = user.username
+        name = user.name
+        status = "offline"
+    }
+}

@@ -1,0 +1,7 @@
+/// Request limits of the REST API.
+public struct APILimits: Sendable {
+    /// Largest JSON body accepted on ordinary routes (uploads have their own limit).
+    public var maxBodySize: Int = 1 << 20
+
+    public init() {}
+}

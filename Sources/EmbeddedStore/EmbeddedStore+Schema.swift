@@ -1,0 +1,41 @@
+import GRDB
+
+extension EmbeddedStore {
+    /// Schema migrations, applied in order at start-up; never edit a released migration, add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-chat-core") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id TEXT PRIMARY KEY, username_key TEXT NOT NULL UNIQUE, doc BLOB NOT NULL);
+                    CREATE TABLE user_emails (
+                        address_key TEXT PRIMARY KEY,
+                        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE);
+                    CREATE INDEX user_emails_user ON user_emails(user_id);
+                    CREATE TABLE tokens (
+                        digest TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT,
+                        expires_at INTEGER, doc BLOB NOT NULL);
+                    CREATE UNIQUE INDEX tokens_personal_name ON tokens(user_id, name) WHERE name IS NOT NULL;
+                    CREATE INDEX tokens_user ON tokens(user_id);
+                    CREATE TABLE rooms (
+                        id TEXT PRIMARY KEY, type TEXT NOT NULL, name_key TEXT UNIQUE, direct_key TEXT UNIQUE,
+                        msgs INTEGER NOT NULL, users_count INTEGER NOT NULL, last_message_at INTEGER,
+                        updated_at INTEGER NOT NULL, doc BLOB NOT NULL);
+                    CREATE INDEX rooms_type_name ON rooms(type, name_key);
+                    CREATE TABLE subscriptions (
+                        id TEXT PRIMARY KEY, room_id TEXT NOT NULL, user_id TEXT NOT NULL, username_key TEXT NOT NULL,
+                        unread INTEGER NOT NULL, alert INTEGER NOT NULL, open INTEGER NOT NULL, last_seen INTEGER,
+                        updated_at INTEGER NOT NULL, doc BLOB NOT NULL, UNIQUE(room_id, user_id));
+                    CREATE INDEX subscriptions_user ON subscriptions(user_id, updated_at);
+                    CREATE INDEX subscriptions_room_username ON subscriptions(room_id, username_key);
+                    CREATE TABLE messages (
+                        id TEXT PRIMARY KEY, room_id TEXT NOT NULL, ts INTEGER NOT NULL, thread_id TEXT,
+                        tcount INTEGER, tlm INTEGER, doc BLOB NOT NULL);
+                    CREATE INDEX messages_room_ts ON messages(room_id, ts);
+                    CREATE INDEX messages_thread_ts ON messages(thread_id, ts) WHERE thread_id IS NOT NULL;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,107 @@
+public import ChatCore
+import Foundation
+import GRDB
+
+extension EmbeddedStore {
+    public func addSubscription(_ subscription: Subscription) async throws {
+        let doc = try Codec.encode(subscription)
+        try await write { db in
+            try Self.insertSubscription(db, subscription, doc: doc)
+            try db.execute(
+                sql: "UPDATE rooms SET users_count = users_count + 1, updated_at = ? WHERE id = ?",
+                arguments: [Codec.millis(subscription.createdAt), subscription.roomId])
+            guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(subscription.roomId)") }
+        }
+    }
+
+    public func removeSubscription(roomId: String, userId: String) async throws {
+        let now = Codec.millis(Date())
+        try await write { db in
+            try db.execute(sql: "DELETE FROM subscriptions WHERE room_id = ? AND user_id = ?", arguments: [roomId, userId])
+            guard db.changesCount > 0 else { throw StoreError(.notFound, "no subscription of \(userId) to \(roomId)") }
+            try db.execute(
+                sql: "UPDATE rooms SET users_count = users_count - 1, updated_at = ? WHERE id = ?", arguments: [now, roomId])
+        }
+    }
+
+    public func updateSubscription(_ subscription: Subscription) async throws {
+        let doc = try Codec.encode(subscription)
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE subscriptions SET unread = ?, alert = ?, open = ?, last_seen = ?, updated_at = ?, doc = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    subscription.unread, subscription.alert, subscription.open, subscription.lastSeen.map(Codec.millis),
+                    Codec.millis(subscription.updatedAt), doc, subscription.id,
+                ])
+            guard db.changesCount > 0 else { throw StoreError(.notFound, "no subscription \(subscription.id)") }
+        }
+    }
+
+    public func subscription(roomId: String, userId: String) async throws -> Subscription? {
+        try await read { db in try Self.fetchSubscriptions(db, where: "room_id = ? AND user_id = ?", [roomId, userId]).first }
+    }
+
+    public func subscriptions(userId: String, updatedSince: Date?) async throws -> [Subscription] {
+        try await read { db in
+            if let updatedSince {
+                return try Self.fetchSubscriptions(
+                    db, where: "user_id = ? AND updated_at > ? ORDER BY updated_at", [userId, Codec.millis(updatedSince)])
+            }
+            return try Self.fetchSubscriptions(db, where: "user_id = ? ORDER BY updated_at", [userId])
+        }
+    }
+
+    public func subscriptions(roomId: String, page: PageRequest) async throws -> Page<Subscription> {
+        try await read { db in
+            let order = page.ascending ? "ASC" : "DESC"
+            let items = try Self.fetchSubscriptions(
+                db, where: "room_id = ? ORDER BY username_key \(order) LIMIT ? OFFSET ?",
+                [roomId, Codec.limit(page.count), page.offset])
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriptions WHERE room_id = ?", arguments: [roomId]) ?? 0
+            return Page(items: items, total: total)
+        }
+    }
+
+    public func markRead(roomId: String, userId: String, at date: Date) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE subscriptions SET unread = 0, alert = 0, last_seen = ?, updated_at = ?
+                    WHERE room_id = ? AND user_id = ?
+                    """, arguments: [Codec.millis(date), Codec.millis(date), roomId, userId])
+        }
+    }
+
+    static func insertSubscription(_ db: Database, _ subscription: Subscription, doc: Data) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO subscriptions
+                (id, room_id, user_id, username_key, unread, alert, open, last_seen, updated_at, doc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                subscription.id, subscription.roomId, subscription.user.id, subscription.user.username.lowercased(),
+                subscription.unread, subscription.alert, subscription.open, subscription.lastSeen.map(Codec.millis),
+                Codec.millis(subscription.updatedAt), doc,
+            ])
+    }
+
+    /// Subscriptions with their in-place columns merged over the document.
+    static func fetchSubscriptions(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Subscription] {
+        try Row.fetchAll(
+            db, sql: "SELECT doc, unread, alert, open, last_seen, updated_at FROM subscriptions WHERE \(clause)",
+            arguments: arguments
+        ).map { row in
+            var subscription = try Codec.decode(Subscription.self, from: row["doc"])
+            subscription.unread = row["unread"]
+            subscription.alert = row["alert"]
+            subscription.open = row["open"]
+            subscription.lastSeen = (row["last_seen"] as Int64?).map(Codec.date)
+            subscription.updatedAt = Codec.date(row["updated_at"])
+            return subscription
+        }
+    }
+}

@@ -1,0 +1,29 @@
+public import ChatCore
+import Foundation
+import GRDB
+
+extension EmbeddedStore {
+    public func insertToken(_ token: AccessToken) async throws {
+        let doc = try Codec.encode(token)
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO tokens (digest, user_id, kind, name, expires_at, doc) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [token.digest, token.userId, token.kind.rawValue, token.name, token.expiresAt.map(Codec.millis), doc])
+        }
+    }
+
+    public func token(digest: String) async throws -> AccessToken? {
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT doc FROM tokens WHERE digest = ?", arguments: [digest])
+                .map { try Codec.decode(AccessToken.self, from: $0) }
+        }
+    }
+
+    public func deleteToken(digest: String) async throws {
+        try await write { db in try db.execute(sql: "DELETE FROM tokens WHERE digest = ?", arguments: [digest]) }
+    }
+
+    public func deleteTokens(userId: String) async throws {
+        try await write { db in try db.execute(sql: "DELETE FROM tokens WHERE user_id = ?", arguments: [userId]) }
+    }
+}

@@ -1,0 +1,77 @@
+public import ChatCore
+import Foundation
+import GRDB
+
+/// The default store: one SQLite file in WAL mode, through GRDB.
+///
+/// Records are a JSON document plus the columns that are indexed or changed in place (counters, times), so hot-path
+/// updates such as "one more unread message for every other member" are single SQL statements. Durability:
+/// `synchronous=NORMAL` in WAL mode, so a committed transaction survives a process crash; after a power loss the
+/// last transactions before the most recent checkpoint may be lost, never corrupted.
+public final class EmbeddedStore: ChatStore {
+    /// Storage options.
+    public struct Configuration: Sendable {
+        /// SQLite file path.
+        public var path: String
+        /// Readers allowed at once (WAL lets readers run beside the single writer).
+        public var maximumReaderCount: Int = 4
+
+        public init(path: String) {
+            self.path = path
+        }
+    }
+
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database and applies migrations.
+    public init(configuration: Configuration) throws {
+        var config = GRDB.Configuration()
+        config.maximumReaderCount = configuration.maximumReaderCount
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: configuration.path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.backend, "cannot open embedded store at \(configuration.path): \(error)")
+        }
+    }
+
+    /// Runs a write transaction, mapping SQLite errors to `StoreError`.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Runs a read, mapping SQLite errors to `StoreError`.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Unique-constraint failures name the violated column; map them to the key names of the store protocols.
+    static func translate(_ error: DatabaseError) -> StoreError {
+        guard error.resultCode == .SQLITE_CONSTRAINT else { return StoreError(.backend, "\(error)") }
+        let message = error.message ?? ""
+        let keys: [(String, String)] = [
+            ("users.username_key", "username"), ("users.id", "user.id"), ("user_emails.address_key", "email"),
+            ("tokens.user_id, tokens.name", "token.name"), ("tokens.digest", "token"),
+            ("rooms.name_key", "room.name"), ("rooms.direct_key", "room.direct"), ("rooms.id", "room.id"),
+            ("subscriptions.room_id, subscriptions.user_id", "subscription"), ("subscriptions.id", "subscription.id"),
+            ("messages.id", "message.id"),
+        ]
+        for (column, key) in keys where message.contains(column) {
+            return StoreError(.duplicate(key: key), message)
+        }
+        return StoreError(.backend, "\(error)")
+    }
+}

@@ -1,0 +1,51 @@
+import AirlockApp
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// `airlock serve`: runs the server until SIGINT/SIGTERM, then shuts down gracefully.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the chat server.")
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind (0 picks a free port).") var port = 3000
+    @Option(name: .customLong("data-dir"), help: "Directory for the embedded store and app packages.") var dataDir = "./data"
+    @Option(help: "Storage backend.") var store: AirlockConfiguration.StoreKind = .embedded
+    @Option(name: .customLong("site-url"), help: "Public URL of the server (Site_Url); env AIRLOCK_SITE_URL.") var siteURL: String?
+    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus /metrics on 127.0.0.1:<port>.") var metricsPort: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        var configuration = AirlockConfiguration.fromEnvironment()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = dataDir
+        configuration.store = store
+        if let siteURL { configuration.siteURL = siteURL }
+        configuration.metricsPort = metricsPort
+        configuration.logLevel = logLevel
+
+        let server = try await AirlockServer.build(configuration, metricsRegistry: registry)
+        let host = configuration.host
+        let app = server.application { port in
+            // A machine-readable line on stdout so scripts that start the server on port 0 can find it.
+            FileHandle.standardOutput.write(Data("AIRLOCK_LISTENING http://\(host):\(port)\n".utf8))
+        }
+        try await app.runService()
+    }
+}
+
+extension AirlockConfiguration.StoreKind: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,94 @@
+"""Starts the debug `airlock` binary on 127.0.0.1, port 0, with a throwaway data directory, for the real
+Rocket.Chat Python clients to talk to. The server is stopped by PID when the session ends."""
+
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin-pass-1"
+
+
+class AirlockProcess:
+    def __init__(self, binary, data_dir, extra_env=None):
+        env = dict(os.environ)
+        env.update(
+            {
+                "AIRLOCK_ADMIN_USERNAME": ADMIN_USER,
+                "AIRLOCK_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                # Keeps logins fast in tests; production uses 600k iterations.
+                "AIRLOCK_PASSWORD_ITERATIONS": "1000",
+            }
+        )
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--log-level", "warning"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            text=True,
+        )
+        self.url = None
+        self.output = []
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            if line.startswith("AIRLOCK_LISTENING "):
+                self.url = line.split()[1].strip()
+                break
+        if self.url is None:
+            self.stop()
+            raise RuntimeError("airlock did not start:\n" + "".join(self.output))
+        # Keep draining output so the server never blocks on a full pipe.
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def airlock_binary():
+    binary = os.environ.get("AIRLOCK_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/airlock"))
+    if not os.path.exists(binary):
+        pytest.fail(f"airlock binary not found at {binary}: run `swift build` first")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def server(airlock_binary):
+    with tempfile.TemporaryDirectory() as data_dir:
+        process = AirlockProcess(airlock_binary, data_dir)
+        yield process
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def server_url(server):
+    return server.url
+
+
+def unique(prefix):
+    """A name no other test uses."""
+    unique.counter += 1
+    return f"{prefix}-{os.getpid()}-{unique.counter}"
+
+
+unique.counter = 0
