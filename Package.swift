@@ -71,10 +71,12 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "ChatCore", "ChatServer", hummingbird,
+                "AirlockApp", "ChatCore", "ChatServer", hummingbird, nioCore, logging,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

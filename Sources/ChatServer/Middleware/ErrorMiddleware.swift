@@ -15,13 +15,13 @@ public struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ChatError {
             return Self.response(for: error)
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's own errors (unknown route, body over the limit, ...) get Rocket.Chat's JSON body.
             switch error.status {
             case .notFound: return Self.failure("Not Found", status: .notFound)
             case .contentTooLarge: return Self.failure("Request body is too large", status: .contentTooLarge)
             case .tooManyRequests: return Self.failure("Too many requests", status: .tooManyRequests)
-            default:
-                return Self.failure(error.body ?? error.status.reasonPhrase, status: error.status)
+            default: return Self.failure((error as? HTTPError)?.body ?? error.status.reasonPhrase, status: error.status)
             }
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])

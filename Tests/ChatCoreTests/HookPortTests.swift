@@ -1,0 +1,88 @@
+import ChatCore
+import Foundation
+import Synchronization
+import Testing
+
+/// The services call the hook port at each entry point and honour its answers.
+@Suite struct HookPortTests {
+    @Test func messageHooksRefuseRewriteAndObserve() async throws {
+        let hooks = RecordingHooks()
+        let h = try Harness(hooks: hooks)
+        defer { h.cleanup() }
+        let alice = try await h.user("alice")
+        let room = try await h.services.rooms.create(type: .channel, name: "general", members: [], readOnly: false, by: alice)
+        #expect(room.topic == "set by hook")
+
+        await #expect(throws: ChatError(.refused, code: "error-app-prevented-sending", message: "blocked by test")) {
+            _ = try await h.services.messages.send(.init(text: "forbidden words"), in: room, by: alice)
+        }
+        let sent = try await h.services.messages.send(.init(text: "darn it"), in: room, by: alice)
+        #expect(sent.text == "**** it")
+        #expect(sent.id != "hijacked-id")
+        let stored = try await h.services.context.store.message(id: sent.id)
+        #expect(stored?.text == "**** it")
+
+        let kept = try await h.services.messages.send(.init(text: "keep me"), in: room, by: alice)
+        await #expect(throws: ChatError(.refused, code: "error-app-prevented-deleting", message: "kept by test")) {
+            _ = try await h.services.messages.delete(messageId: kept.id, roomId: room.id, by: alice)
+        }
+        _ = try await h.services.messages.update(messageId: sent.id, roomId: room.id, text: "edited", by: alice)
+        try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: nil, by: alice)
+        _ = try await h.services.messages.delete(messageId: sent.id, roomId: room.id, by: alice)
+
+        let recorded = hooks.events.withLock { $0 }
+        #expect(recorded.contains("postMessageSent:**** it"))
+        #expect(!recorded.contains("postMessageSent:forbidden words"))
+        for event in ["preMessageUpdated", "postMessageUpdated", "postMessageReacted::smile::true", "postMessageDeleted", "postRoomCreated"] {
+            #expect(recorded.contains(event), "\(event)")
+        }
+    }
+
+    @Test func roomAndMembershipHooks() async throws {
+        let hooks = RecordingHooks()
+        let h = try Harness(hooks: hooks)
+        defer { h.cleanup() }
+        let admin = try await h.user("boss", roles: ["admin", "user"])
+        let banned = try await h.user("banned")
+        let bob = try await h.user("bob")
+        await #expect(throws: ChatError(.refused, code: "error-app-prevented", message: "no such rooms")) {
+            _ = try await h.services.rooms.create(type: .channel, name: "blocked", members: [], readOnly: false, by: admin)
+        }
+        #expect(try await h.services.context.store.room(name: "blocked") == nil)
+        let room = try await h.services.rooms.create(type: .privateGroup, name: "team", members: [], readOnly: false, by: admin)
+        await #expect(throws: ChatError.self) { _ = try await h.services.rooms.invite(userId: banned.id, to: room, by: admin) }
+        #expect(try await h.services.context.store.subscription(roomId: room.id, userId: banned.id) == nil)
+        let joined = try await h.services.rooms.invite(userId: bob.id, to: room, by: admin)
+        _ = try await h.services.rooms.leave(joined, user: bob)
+        try await h.services.rooms.delete(room, by: admin)
+        let recorded = hooks.events.withLock { $0 }
+        for event in ["postUserJoinedRoom:bob", "preUserLeavingRoom:bob", "postUserLeftRoom:bob", "preRoomDeleted", "postRoomDeleted", "postUserCreated:bob"] {
+            #expect(recorded.contains(event), "\(event)")
+        }
+        #expect(!recorded.contains("postUserJoinedRoom:banned"))
+    }
+
+    @Test func directMessageToAppBotReachesSentToBot() async throws {
+        let hooks = RecordingHooks()
+        let h = try Harness(hooks: hooks)
+        defer { h.cleanup() }
+        let alice = try await h.user("alice")
+        let bot = User(id: "bot-id-1", username: "weather.bot", name: "Weather", roles: ["app"], type: .app, createdAt: Date())
+        try await h.services.users.insert(bot)
+        let dm = try await h.services.rooms.createDirect(with: ["weather.bot"], by: alice)
+        _ = try await h.services.messages.send(.init(text: "forecast?"), in: dm, by: alice)
+        #expect(hooks.events.withLock { $0 }.contains("postMessageSentToBot:weather.bot"))
+    }
+
+    @Test func loginAndLogoutAreObserved() async throws {
+        let hooks = RecordingHooks()
+        let h = try Harness(hooks: hooks)
+        defer { h.cleanup() }
+        let alice = try await h.user("alice")
+        let session = try await h.services.auth.login(
+            .username("alice"), passwordDigest: PasswordHasher.digest(ofPlaintext: "pw-alice"), address: "10.0.0.1")
+        try await h.services.auth.logout(user: alice, token: session.token)
+        let recorded = hooks.events.withLock { $0 }
+        #expect(recorded.contains("postUserLoggedIn:alice") && recorded.contains("postUserLoggedOut:alice"))
+    }
+}

@@ -1,0 +1,255 @@
+import ChatCore
+import EmbeddedStore
+import Foundation
+import Testing
+
+/// The store contract, written against `any ChatStore` so every backend runs the same checks.
+@Suite struct StoreConformanceTests {
+    static func withStore(_ body: (any ChatStore) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-store-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await body(try EmbeddedStore(configuration: .init(path: directory + "/store.sqlite")))
+    }
+
+    static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func user(_ name: String, email: String? = nil) -> User {
+        User(
+            id: "id-\(name)", username: name, name: name.capitalized,
+            emails: email.map { [Email(address: $0)] } ?? [], createdAt: t0,
+            passwordHash: PasswordHash(iterations: 1, salt: [1], hash: [2]))
+    }
+
+    static func room(_ id: String, type: RoomType = .channel, name: String?) -> Room {
+        Room(id: id, type: type, name: name, creator: UserRef(id: "id-a", username: "a"), createdAt: t0)
+    }
+
+    static func subscription(room: Room, user: User, at offset: TimeInterval = 0) -> Subscription {
+        Subscription(
+            id: "s-\(room.id)-\(user.id)", roomId: room.id, user: UserRef(id: user.id, username: user.username),
+            name: room.name ?? user.username, displayName: room.name ?? user.name, roomType: room.type,
+            createdAt: t0.addingTimeInterval(offset))
+    }
+
+    static func message(_ id: String, room: String, by user: User, at offset: TimeInterval, thread: String? = nil) -> Message {
+        Message(id: id, roomId: room, text: "m \(id)", sender: user.ref, createdAt: t0.addingTimeInterval(offset), threadId: thread)
+    }
+
+    @Test func usersRoundTripLookupAndUniqueness() async throws {
+        try await Self.withStore { store in
+            let alice = Self.user("alice", email: "Alice@Example.org")
+            try await store.insertUser(alice)
+            #expect(try await store.user(id: alice.id) == alice)
+            #expect(try await store.user(username: "ALICE") == alice)
+            #expect(try await store.user(email: "alice@example.org") == alice)
+            await #expect(throws: StoreError(.duplicate(key: "username"), "")) {
+                try await store.insertUser(User(id: "other", username: "Alice", name: "x", createdAt: Self.t0))
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.insertUser(Self.user("bob", email: "alice@example.org"))
+            }
+            // The failed insert left nothing behind.
+            #expect(try await store.user(username: "bob") == nil)
+            #expect(try await store.userCount() == 1)
+            var renamed = alice
+            renamed.username = "alicia"
+            renamed.emails = [Email(address: "new@example.org")]
+            try await store.updateUser(renamed)
+            #expect(try await store.user(username: "alice") == nil)
+            #expect(try await store.user(email: "alice@example.org") == nil)
+            #expect(try await store.user(email: "new@example.org")?.id == alice.id)
+            await #expect(throws: StoreError.self) { try await store.updateUser(Self.user("ghost")) }
+        }
+    }
+
+    @Test func usersPageInUsernameOrder() async throws {
+        try await Self.withStore { store in
+            for name in ["delta", "alpha", "charlie", "bravo"] { try await store.insertUser(Self.user(name)) }
+            let page = try await store.users(page: PageRequest(offset: 1, count: 2))
+            #expect(page.items.map(\.username) == ["bravo", "charlie"])
+            #expect(page.total == 4)
+            let reversed = try await store.users(page: PageRequest(offset: 0, count: 1, ascending: false))
+            #expect(reversed.items.map(\.username) == ["delta"])
+            #expect(try await store.users(page: PageRequest(offset: 10, count: 5)).items.isEmpty)
+            #expect(try await store.users(ids: ["id-alpha", "id-delta", "nope"]).count == 2)
+        }
+    }
+
+    @Test func tokensByDigestAndPersonalNameUniqueness() async throws {
+        try await Self.withStore { store in
+            try await store.insertUser(Self.user("alice"))
+            let login = AccessToken(digest: "d1", userId: "id-alice", kind: .login, createdAt: Self.t0, expiresAt: Self.t0.addingTimeInterval(60))
+            try await store.insertToken(login)
+            #expect(try await store.token(digest: "d1") == login)
+            try await store.insertToken(AccessToken(digest: "d2", userId: "id-alice", kind: .personal, name: "ci", createdAt: Self.t0))
+            await #expect(throws: StoreError(.duplicate(key: "token.name"), "")) {
+                try await store.insertToken(AccessToken(digest: "d3", userId: "id-alice", kind: .personal, name: "ci", createdAt: Self.t0))
+            }
+            try await store.deleteToken(digest: "d1")
+            #expect(try await store.token(digest: "d1") == nil)
+            try await store.deleteTokens(userId: "id-alice")
+            #expect(try await store.token(digest: "d2") == nil)
+        }
+    }
+
+    @Test func roomsWithSubscriptionsAreAtomic() async throws {
+        try await Self.withStore { store in
+            let a = Self.user("a"), b = Self.user("b")
+            try await store.insertUser(a)
+            try await store.insertUser(b)
+            let room = Self.room("r1", name: "General")
+            try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: a), Self.subscription(room: room, user: b)])
+            #expect(try await store.room(id: "r1")?.usersCount == 2)
+            #expect(try await store.room(name: "general")?.id == "r1")
+            // A duplicate name creates neither the room nor its subscriptions.
+            let clash = Self.room("r2", name: "GENERAL")
+            await #expect(throws: StoreError(.duplicate(key: "room.name"), "")) {
+                try await store.createRoom(clash, subscriptions: [Self.subscription(room: clash, user: a)])
+            }
+            #expect(try await store.room(id: "r2") == nil)
+            #expect(try await store.subscription(roomId: "r2", userId: a.id) == nil)
+
+            let c = Self.user("c")
+            try await store.insertUser(c)
+            try await store.addSubscription(Self.subscription(room: room, user: c, at: 5))
+            #expect(try await store.room(id: "r1")?.usersCount == 3)
+            await #expect(throws: StoreError(.duplicate(key: "subscription"), "")) {
+                try await store.addSubscription(Self.subscription(room: room, user: c, at: 6))
+            }
+            #expect(try await store.room(id: "r1")?.usersCount == 3)
+            let members = try await store.subscriptions(roomId: "r1", page: PageRequest(offset: 0, count: 10))
+            #expect(members.items.map(\.user.username) == ["a", "b", "c"])
+            try await store.removeSubscription(roomId: "r1", userId: b.id)
+            #expect(try await store.room(id: "r1")?.usersCount == 2)
+            await #expect(throws: StoreError.self) { try await store.removeSubscription(roomId: "r1", userId: b.id) }
+        }
+    }
+
+    @Test func directRoomsByMemberSet() async throws {
+        try await Self.withStore { store in
+            var dm = Self.room("d1", type: .direct, name: nil)
+            dm.userIds = ["id-b", "id-a"]
+            try await store.createRoom(dm, subscriptions: [])
+            #expect(try await store.directRoom(userIds: ["id-a", "id-b"])?.id == "d1")
+            #expect(try await store.directRoom(userIds: ["id-a"]) == nil)
+            var twin = Self.room("d2", type: .direct, name: nil)
+            twin.userIds = ["id-a", "id-b"]
+            await #expect(throws: StoreError(.duplicate(key: "room.direct"), "")) { try await store.createRoom(twin, subscriptions: []) }
+        }
+    }
+
+    @Test func messagesUpdateCountersUnreadAndThreads() async throws {
+        try await Self.withStore { store in
+            let a = Self.user("a"), b = Self.user("b")
+            try await store.insertUser(a)
+            try await store.insertUser(b)
+            let room = Self.room("r1", name: "r")
+            try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: a), Self.subscription(room: room, user: b)])
+            try await store.insertMessage(Self.message("m1", room: "r1", by: a, at: 1))
+            try await store.insertMessage(Self.message("m2", room: "r1", by: a, at: 2, thread: "m1"))
+            try await store.insertMessage(Self.message("m3", room: "r1", by: b, at: 3))
+            await #expect(throws: StoreError(.duplicate(key: "message.id"), "")) {
+                try await store.insertMessage(Self.message("m1", room: "r1", by: a, at: 4))
+            }
+            let stored = try #require(try await store.room(id: "r1"))
+            #expect(stored.messageCount == 3)
+            #expect(stored.lastMessageAt == Self.t0.addingTimeInterval(3))
+            #expect(try await store.subscription(roomId: "r1", userId: b.id)?.unread == 2)
+            #expect(try await store.subscription(roomId: "r1", userId: a.id)?.unread == 1)
+            #expect(try await store.message(id: "m1")?.threadCount == 1)
+            #expect(try await store.threadMessages(threadId: "m1", page: PageRequest()).items.map(\.id) == ["m2"])
+
+            let newest = try await store.messages(roomId: "r1", page: PageRequest(offset: 0, count: 2, ascending: false), oldest: nil, latest: nil, inclusive: false)
+            #expect(newest.items.map(\.id) == ["m3", "m2"])
+            #expect(newest.total == 3)
+            let window = try await store.messages(
+                roomId: "r1", page: PageRequest(count: 10, ascending: false), oldest: Self.t0.addingTimeInterval(1),
+                latest: Self.t0.addingTimeInterval(3), inclusive: false)
+            #expect(window.items.map(\.id) == ["m2"])
+            let inclusive = try await store.messages(
+                roomId: "r1", page: PageRequest(count: 10, ascending: true), oldest: Self.t0.addingTimeInterval(1),
+                latest: Self.t0.addingTimeInterval(3), inclusive: true)
+            #expect(inclusive.items.map(\.id) == ["m1", "m2", "m3"])
+
+            try await store.markRead(roomId: "r1", userId: b.id, at: Self.t0.addingTimeInterval(10))
+            let read = try await store.subscription(roomId: "r1", userId: b.id)
+            #expect(read?.unread == 0 && read?.alert == false && read?.lastSeen == Self.t0.addingTimeInterval(10))
+
+            try await store.deleteMessage(id: "m2")
+            #expect(try await store.message(id: "m1")?.threadCount == 0)
+            #expect(try await store.room(id: "r1")?.messageCount == 2)
+            await #expect(throws: StoreError.self) { try await store.deleteMessage(id: "m2") }
+        }
+    }
+
+    @Test func subscriptionsSinceAndUpdates() async throws {
+        try await Self.withStore { store in
+            let a = Self.user("a")
+            try await store.insertUser(a)
+            for i in 0..<3 {
+                let room = Self.room("r\(i)", name: "room\(i)")
+                try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: a, at: TimeInterval(i * 10))])
+            }
+            let since = try await store.subscriptions(userId: a.id, updatedSince: Self.t0.addingTimeInterval(5))
+            #expect(Set(since.map(\.roomId)) == ["r1", "r2"])
+            var sub = try #require(try await store.subscription(roomId: "r0", userId: a.id))
+            sub.open = false
+            sub.updatedAt = Self.t0.addingTimeInterval(100)
+            try await store.updateSubscription(sub)
+            #expect(try await store.subscription(roomId: "r0", userId: a.id)?.open == false)
+            #expect(try await store.subscriptions(userId: a.id, updatedSince: Self.t0.addingTimeInterval(50)).map(\.roomId) == ["r0"])
+        }
+    }
+
+    @Test func deletingRoomsAndUsersCascades() async throws {
+        try await Self.withStore { store in
+            let a = Self.user("a", email: "a@x.org"), b = Self.user("b")
+            try await store.insertUser(a)
+            try await store.insertUser(b)
+            let room = Self.room("r1", name: "r")
+            try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: a), Self.subscription(room: room, user: b)])
+            try await store.insertMessage(Self.message("m1", room: "r1", by: a, at: 1))
+            try await store.insertToken(AccessToken(digest: "t", userId: a.id, kind: .login, createdAt: Self.t0))
+
+            try await store.deleteUser(id: a.id)
+            #expect(try await store.user(id: a.id) == nil)
+            #expect(try await store.user(email: "a@x.org") == nil)
+            #expect(try await store.token(digest: "t") == nil)
+            #expect(try await store.subscription(roomId: "r1", userId: a.id) == nil)
+            #expect(try await store.room(id: "r1")?.usersCount == 1)
+
+            try await store.deleteRoom(id: "r1")
+            #expect(try await store.room(id: "r1") == nil)
+            #expect(try await store.message(id: "m1") == nil)
+            #expect(try await store.subscriptions(userId: b.id, updatedSince: nil).isEmpty)
+            await #expect(throws: StoreError.self) { try await store.deleteRoom(id: "r1") }
+        }
+    }
+
+    @Test func concurrentWritersLoseNothing() async throws {
+        try await Self.withStore { store in
+            let users = (0..<8).map { Self.user("u\($0)") }
+            for user in users { try await store.insertUser(user) }
+            let room = Self.room("r1", name: "busy")
+            try await store.createRoom(room, subscriptions: users.map { Self.subscription(room: room, user: $0) })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (u, user) in users.enumerated() {
+                    group.addTask {
+                        for i in 0..<50 {
+                            try await store.insertMessage(Self.message("m-\(u)-\(i)", room: "r1", by: user, at: TimeInterval(i)))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.room(id: "r1")?.messageCount == 400)
+            // Each member gets one unread per message by someone else.
+            for user in users {
+                #expect(try await store.subscription(roomId: "r1", userId: user.id)?.unread == 350)
+            }
+            let all = try await store.messages(roomId: "r1", page: PageRequest(offset: 0, count: 1000), oldest: nil, latest: nil, inclusive: false)
+            #expect(all.total == 400 && Set(all.items.map(\.id)).count == 400)
+        }
+    }
+}
