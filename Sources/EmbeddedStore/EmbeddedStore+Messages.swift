@@ -7,22 +7,15 @@ extension EmbeddedStore {
         let doc = try Codec.encode(message)
         let ts = Codec.millis(message.createdAt)
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO messages (id, room_id, ts, thread_id, doc) VALUES (?, ?, ?, ?, ?)",
-                arguments: [message.id, message.roomId, ts, message.threadId, doc])
-            try db.execute(
-                sql: "UPDATE rooms SET msgs = msgs + 1, last_message_at = ?, updated_at = ? WHERE id = ?",
-                arguments: [ts, ts, message.roomId])
+            try Self.run(db, "INSERT INTO messages (id, room_id, ts, thread_id, doc) VALUES (?, ?, ?, ?, ?)", [message.id, message.roomId, ts, message.threadId, doc])
+            try Self.run(db, "UPDATE rooms SET msgs = msgs + 1, last_message_at = ?, updated_at = ? WHERE id = ?", [ts, ts, message.roomId])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(message.roomId)") }
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     UPDATE subscriptions SET unread = unread + 1, alert = 1, open = 1, updated_at = ?
                     WHERE room_id = ? AND user_id != ?
-                    """, arguments: [ts, message.roomId, message.sender.id])
+                    """, [ts, message.roomId, message.sender.id])
             if let threadId = message.threadId {
-                try db.execute(
-                    sql: "UPDATE messages SET tcount = COALESCE(tcount, 0) + 1, tlm = ? WHERE id = ?",
-                    arguments: [ts, threadId])
+                try Self.run(db, "UPDATE messages SET tcount = COALESCE(tcount, 0) + 1, tlm = ? WHERE id = ?", [ts, threadId])
             }
         }
     }
@@ -30,7 +23,7 @@ extension EmbeddedStore {
     public func updateMessage(_ message: Message) async throws {
         let doc = try Codec.encode(message)
         try await write { db in
-            try db.execute(sql: "UPDATE messages SET doc = ? WHERE id = ?", arguments: [doc, message.id])
+            try Self.run(db, "UPDATE messages SET doc = ? WHERE id = ?", [doc, message.id])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no message \(message.id)") }
         }
     }
@@ -39,10 +32,10 @@ extension EmbeddedStore {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT room_id, thread_id FROM messages WHERE id = ?", arguments: [id])
             else { throw StoreError(.notFound, "no message \(id)") }
-            try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [id])
-            try db.execute(sql: "UPDATE rooms SET msgs = MAX(msgs - 1, 0) WHERE id = ?", arguments: [row["room_id"] as String])
+            try Self.run(db, "DELETE FROM messages WHERE id = ?", [id])
+            try Self.run(db, "UPDATE rooms SET msgs = MAX(msgs - 1, 0) WHERE id = ?", [row["room_id"] as String])
             if let threadId = row["thread_id"] as String? {
-                try db.execute(sql: "UPDATE messages SET tcount = MAX(tcount - 1, 0) WHERE id = ?", arguments: [threadId])
+                try Self.run(db, "UPDATE messages SET tcount = MAX(tcount - 1, 0) WHERE id = ?", [threadId])
             }
         }
     }
@@ -86,7 +79,7 @@ extension EmbeddedStore {
 
     /// Messages with thread counters merged over the document.
     static func fetchMessages(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Message] {
-        try Row.fetchAll(db, sql: "SELECT doc, tcount, tlm FROM messages WHERE \(clause)", arguments: arguments).map { row in
+        try Row.fetchAll(statement(db, "SELECT doc, tcount, tlm FROM messages WHERE \(clause)"), arguments: arguments).map { row in
             var message = try Codec.decode(Message.self, from: row["doc"])
             message.threadCount = row["tcount"]
             message.threadLastMessageAt = (row["tlm"] as Int64?).map(Codec.date)

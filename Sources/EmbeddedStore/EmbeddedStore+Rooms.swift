@@ -7,12 +7,10 @@ extension EmbeddedStore {
         let doc = try Codec.encode(room)
         let subscriptionDocs = try subscriptions.map { ($0, try Codec.encode($0)) }
         try await write { db in
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     INSERT INTO rooms (id, type, name_key, direct_key, msgs, users_count, last_message_at, updated_at, doc)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """, [
                     room.id, room.type.rawValue, room.name?.lowercased(), Self.directKey(room), room.messageCount,
                     subscriptions.count, room.lastMessageAt.map(Codec.millis), Codec.millis(room.updatedAt), doc,
                 ])
@@ -23,18 +21,16 @@ extension EmbeddedStore {
     public func updateRoom(_ room: Room) async throws {
         let doc = try Codec.encode(room)
         try await write { db in
-            try db.execute(
-                sql: "UPDATE rooms SET name_key = ?, updated_at = ?, doc = ? WHERE id = ?",
-                arguments: [room.name?.lowercased(), Codec.millis(room.updatedAt), doc, room.id])
+            try Self.run(db, "UPDATE rooms SET name_key = ?, updated_at = ?, doc = ? WHERE id = ?", [room.name?.lowercased(), Codec.millis(room.updatedAt), doc, room.id])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(room.id)") }
         }
     }
 
     public func deleteRoom(id: String) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM messages WHERE room_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM subscriptions WHERE room_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM rooms WHERE id = ?", arguments: [id])
+            try Self.run(db, "DELETE FROM messages WHERE room_id = ?", [id])
+            try Self.run(db, "DELETE FROM subscriptions WHERE room_id = ?", [id])
+            try Self.run(db, "DELETE FROM rooms WHERE id = ?", [id])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(id)") }
         }
     }
@@ -78,7 +74,7 @@ extension EmbeddedStore {
     /// Rooms with their in-place columns (counters, times) merged over the document.
     static func fetchRooms(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Room] {
         try Row.fetchAll(
-            db, sql: "SELECT doc, msgs, users_count, last_message_at, updated_at FROM rooms WHERE \(clause)",
+            statement(db, "SELECT doc, msgs, users_count, last_message_at, updated_at FROM rooms WHERE \(clause)"),
             arguments: arguments
         ).map { row in
             var room = try Codec.decode(Room.self, from: row["doc"])

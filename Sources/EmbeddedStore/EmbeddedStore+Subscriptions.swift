@@ -7,9 +7,7 @@ extension EmbeddedStore {
         let doc = try Codec.encode(subscription)
         try await write { db in
             try Self.insertSubscription(db, subscription, doc: doc)
-            try db.execute(
-                sql: "UPDATE rooms SET users_count = users_count + 1, updated_at = ? WHERE id = ?",
-                arguments: [Codec.millis(subscription.createdAt), subscription.roomId])
+            try Self.run(db, "UPDATE rooms SET users_count = users_count + 1, updated_at = ? WHERE id = ?", [Codec.millis(subscription.createdAt), subscription.roomId])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(subscription.roomId)") }
         }
     }
@@ -17,26 +15,31 @@ extension EmbeddedStore {
     public func removeSubscription(roomId: String, userId: String) async throws {
         let now = Codec.millis(Date())
         try await write { db in
-            try db.execute(sql: "DELETE FROM subscriptions WHERE room_id = ? AND user_id = ?", arguments: [roomId, userId])
+            try Self.run(db, "DELETE FROM subscriptions WHERE room_id = ? AND user_id = ?", [roomId, userId])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no subscription of \(userId) to \(roomId)") }
-            try db.execute(
-                sql: "UPDATE rooms SET users_count = users_count - 1, updated_at = ? WHERE id = ?", arguments: [now, roomId])
+            try Self.run(db, "UPDATE rooms SET users_count = users_count - 1, updated_at = ? WHERE id = ?", [now, roomId])
         }
     }
 
     public func updateSubscription(_ subscription: Subscription) async throws {
         let doc = try Codec.encode(subscription)
         try await write { db in
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     UPDATE subscriptions SET unread = ?, alert = ?, open = ?, last_seen = ?, updated_at = ?, doc = ?
                     WHERE id = ?
-                    """,
-                arguments: [
+                    """, [
                     subscription.unread, subscription.alert, subscription.open, subscription.lastSeen.map(Codec.millis),
                     Codec.millis(subscription.updatedAt), doc, subscription.id,
                 ])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no subscription \(subscription.id)") }
+        }
+    }
+
+    public func room(id: String, member userId: String) async throws -> (room: Room, subscription: Subscription?)? {
+        try await read { db in
+            guard let room = try Self.fetchRooms(db, where: "id = ?", [id]).first else { return nil }
+            let subscription = try Self.fetchSubscriptions(db, where: "room_id = ? AND user_id = ?", [id, userId]).first
+            return (room, subscription)
         }
     }
 
@@ -67,22 +70,19 @@ extension EmbeddedStore {
 
     public func markRead(roomId: String, userId: String, at date: Date) async throws {
         try await write { db in
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     UPDATE subscriptions SET unread = 0, alert = 0, last_seen = ?, updated_at = ?
                     WHERE room_id = ? AND user_id = ?
-                    """, arguments: [Codec.millis(date), Codec.millis(date), roomId, userId])
+                    """, [Codec.millis(date), Codec.millis(date), roomId, userId])
         }
     }
 
     static func insertSubscription(_ db: Database, _ subscription: Subscription, doc: Data) throws {
-        try db.execute(
-            sql: """
+        try Self.run(db, """
                 INSERT INTO subscriptions
                 (id, room_id, user_id, username_key, unread, alert, open, last_seen, updated_at, doc)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 subscription.id, subscription.roomId, subscription.user.id, subscription.user.username.lowercased(),
                 subscription.unread, subscription.alert, subscription.open, subscription.lastSeen.map(Codec.millis),
                 Codec.millis(subscription.updatedAt), doc,
@@ -92,7 +92,7 @@ extension EmbeddedStore {
     /// Subscriptions with their in-place columns merged over the document.
     static func fetchSubscriptions(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Subscription] {
         try Row.fetchAll(
-            db, sql: "SELECT doc, unread, alert, open, last_seen, updated_at FROM subscriptions WHERE \(clause)",
+            statement(db, "SELECT doc, unread, alert, open, last_seen, updated_at FROM subscriptions WHERE \(clause)"),
             arguments: arguments
         ).map { row in
             var subscription = try Codec.decode(Subscription.self, from: row["doc"])

@@ -6,13 +6,9 @@ extension EmbeddedStore {
     public func insertUser(_ user: User) async throws {
         let doc = try Codec.encode(user)
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO users (id, username_key, doc) VALUES (?, ?, ?)",
-                arguments: [user.id, user.username.lowercased(), doc])
+            try Self.run(db, "INSERT INTO users (id, username_key, doc) VALUES (?, ?, ?)", [user.id, user.username.lowercased(), doc])
             for email in user.emails {
-                try db.execute(
-                    sql: "INSERT INTO user_emails (address_key, user_id) VALUES (?, ?)",
-                    arguments: [email.address.lowercased(), user.id])
+                try Self.run(db, "INSERT INTO user_emails (address_key, user_id) VALUES (?, ?)", [email.address.lowercased(), user.id])
             }
         }
     }
@@ -20,30 +16,25 @@ extension EmbeddedStore {
     public func updateUser(_ user: User) async throws {
         let doc = try Codec.encode(user)
         try await write { db in
-            try db.execute(
-                sql: "UPDATE users SET username_key = ?, doc = ? WHERE id = ?",
-                arguments: [user.username.lowercased(), doc, user.id])
+            try Self.run(db, "UPDATE users SET username_key = ?, doc = ? WHERE id = ?", [user.username.lowercased(), doc, user.id])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no user \(user.id)") }
-            try db.execute(sql: "DELETE FROM user_emails WHERE user_id = ?", arguments: [user.id])
+            try Self.run(db, "DELETE FROM user_emails WHERE user_id = ?", [user.id])
             for email in user.emails {
-                try db.execute(
-                    sql: "INSERT INTO user_emails (address_key, user_id) VALUES (?, ?)",
-                    arguments: [email.address.lowercased(), user.id])
+                try Self.run(db, "INSERT INTO user_emails (address_key, user_id) VALUES (?, ?)", [email.address.lowercased(), user.id])
             }
         }
     }
 
     public func deleteUser(id: String) async throws {
         try await write { db in
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     UPDATE rooms SET users_count = users_count - 1
                     WHERE id IN (SELECT room_id FROM subscriptions WHERE user_id = ?)
-                    """, arguments: [id])
-            try db.execute(sql: "DELETE FROM subscriptions WHERE user_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM tokens WHERE user_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM user_emails WHERE user_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [id])
+                    """, [id])
+            try Self.run(db, "DELETE FROM subscriptions WHERE user_id = ?", [id])
+            try Self.run(db, "DELETE FROM tokens WHERE user_id = ?", [id])
+            try Self.run(db, "DELETE FROM user_emails WHERE user_id = ?", [id])
+            try Self.run(db, "DELETE FROM users WHERE id = ?", [id])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no user \(id)") }
         }
     }
@@ -92,6 +83,6 @@ extension EmbeddedStore {
     }
 
     private static func fetchUser(_ db: Database, sql: String, _ key: String) throws -> User? {
-        try Data.fetchOne(db, sql: sql, arguments: [key]).map { try Codec.decode(User.self, from: $0) }
+        try Data.fetchOne(statement(db, sql), arguments: [key]).map { try Codec.decode(User.self, from: $0) }
     }
 }

@@ -75,3 +75,15 @@ public final class EmbeddedStore: ChatStore {
         return StoreError(.backend, "\(error)")
     }
 }
+
+extension EmbeddedStore {
+    /// Executes fixed SQL through the connection's statement cache (parsing is a visible cost on the hot path).
+    static func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// A prepared statement: cached, unless the SQL is built per call (`IN (?, ?, ...)` lists would flood the cache).
+    static func statement(_ db: Database, _ sql: String) throws -> Statement {
+        sql.contains(" IN (") ? try db.makeStatement(sql: sql) : try db.cachedStatement(sql: sql)
+    }
+}

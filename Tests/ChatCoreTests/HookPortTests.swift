@@ -14,15 +14,15 @@ import Testing
         #expect(room.topic == "set by hook")
 
         await #expect(throws: ChatError(.refused, code: "error-app-prevented-sending", message: "blocked by test")) {
-            _ = try await h.services.messages.send(.init(text: "forbidden words"), in: room, by: alice)
+            _ = try await h.services.messages.send(.init(text: "forbidden words"), roomId: room.id, by: alice)
         }
-        let sent = try await h.services.messages.send(.init(text: "darn it"), in: room, by: alice)
+        let sent = try await h.services.messages.send(.init(text: "darn it"), roomId: room.id, by: alice)
         #expect(sent.text == "**** it")
         #expect(sent.id != "hijacked-id")
         let stored = try await h.services.context.store.message(id: sent.id)
         #expect(stored?.text == "**** it")
 
-        let kept = try await h.services.messages.send(.init(text: "keep me"), in: room, by: alice)
+        let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: alice)
         await #expect(throws: ChatError(.refused, code: "error-app-prevented-deleting", message: "kept by test")) {
             _ = try await h.services.messages.delete(messageId: kept.id, roomId: room.id, by: alice)
         }
@@ -70,7 +70,7 @@ import Testing
         let bot = User(id: "bot-id-1", username: "weather.bot", name: "Weather", roles: ["app"], type: .app, createdAt: Date())
         try await h.services.users.insert(bot)
         let dm = try await h.services.rooms.createDirect(with: ["weather.bot"], by: alice)
-        _ = try await h.services.messages.send(.init(text: "forecast?"), in: dm, by: alice)
+        _ = try await h.services.messages.send(.init(text: "forecast?"), roomId: dm.id, by: alice)
         #expect(hooks.events.withLock { $0 }.contains("postMessageSentToBot:weather.bot"))
     }
 

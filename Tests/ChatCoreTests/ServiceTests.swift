@@ -68,8 +68,8 @@ import Testing
         let owner = try await h.user("owner")
         let reader = try await h.user("reader")
         let room = try await h.services.rooms.create(type: .channel, name: "announcements", members: ["reader"], readOnly: true, by: owner)
-        _ = try await h.services.messages.send(.init(text: "news"), in: room, by: owner)
-        await #expect(throws: ChatError.self) { _ = try await h.services.messages.send(.init(text: "reply"), in: room, by: reader) }
+        _ = try await h.services.messages.send(.init(text: "news"), roomId: room.id, by: owner)
+        await #expect(throws: ChatError.self) { _ = try await h.services.messages.send(.init(text: "reply"), roomId: room.id, by: reader) }
     }
 
     @Test func invalidNamesAndEmailsAreRefused() async throws {

@@ -22,11 +22,13 @@ public struct AuthService: Sendable {
     let context: ChatContext
     let hasher: PasswordHasher
     let throttle: LoginThrottle
+    let sessions: SessionCache
 
-    public init(context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle()) {
+    public init(context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle, sessions: SessionCache) {
         self.context = context
         self.hasher = hasher
         self.throttle = throttle
+        self.sessions = sessions
     }
 
     /// The stored digest of a token.
@@ -73,12 +75,19 @@ public struct AuthService: Sendable {
 
     /// The user behind `X-User-Id` + `X-Auth-Token`, or `notLoggedIn`.
     public func authenticate(userId: String, token: String) async throws -> User {
-        guard !userId.isEmpty, !token.isEmpty,
-            let stored = try await context.store.token(digest: Self.digest(ofToken: token)),
+        guard !userId.isEmpty, !token.isEmpty else { throw ChatError.notLoggedIn }
+        let digest = Self.digest(ofToken: token)
+        let now = context.clock.now()
+        if let cached = sessions.user(digest: digest, now: now) {
+            guard cached.id == userId else { throw ChatError.notLoggedIn }
+            return cached
+        }
+        guard let stored = try await context.store.token(digest: digest),
             stored.userId == userId,
-            stored.expiresAt.map({ $0 > context.clock.now() }) ?? true,
+            stored.expiresAt.map({ $0 > now }) ?? true,
             let user = try await context.store.user(id: userId), user.active
         else { throw ChatError.notLoggedIn }
+        sessions.store(digest: digest, user: user, expiresAt: stored.expiresAt, now: now)
         return user
     }
 
@@ -86,6 +95,7 @@ public struct AuthService: Sendable {
     public func logout(user: User, token: String) async throws {
         let digest = Self.digest(ofToken: token)
         try await context.store.deleteToken(digest: digest)
+        sessions.remove(digest: digest)
         context.events.publish(.tokenRevoked(userId: user.id, tokenDigest: digest))
         context.hooks.postUserLoggedOut(user)
     }

@@ -6,10 +6,13 @@ public struct ChatServices: Sendable {
     public let rooms: RoomService
     public let messages: MessageService
 
-    public init(context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle()) {
+    public init(
+        context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(),
+        sessions: SessionCache = SessionCache()
+    ) {
         self.context = context
-        self.auth = AuthService(context: context, hasher: hasher, throttle: throttle)
-        self.users = UserService(context: context, hasher: hasher)
+        self.auth = AuthService(context: context, hasher: hasher, throttle: throttle, sessions: sessions)
+        self.users = UserService(context: context, hasher: hasher, sessions: sessions)
         self.rooms = RoomService(context: context)
         self.messages = MessageService(context: context)
     }

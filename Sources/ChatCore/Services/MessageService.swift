@@ -39,8 +39,10 @@ public struct MessageService: Sendable {
     }
 
     /// Sends a message: validate, authorize, pre-hooks, re-validate, store, publish, post-hooks.
-    public func send(_ draft: Draft, in room: Room, by sender: User) async throws -> Message {
-        let subscription = try await context.store.subscription(roomId: room.id, userId: sender.id)
+    public func send(_ draft: Draft, roomId: String, by sender: User) async throws -> Message {
+        guard !roomId.isEmpty, let (room, subscription) = try await context.store.room(id: roomId, member: sender.id) else {
+            throw ChatError.roomNotFound()
+        }
         guard let subscription else {
             throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed")
         }

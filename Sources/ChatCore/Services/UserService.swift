@@ -57,10 +57,12 @@ public struct UserService: Sendable {
 
     let context: ChatContext
     let hasher: PasswordHasher
+    let sessions: SessionCache
 
-    public init(context: ChatContext, hasher: PasswordHasher) {
+    public init(context: ChatContext, hasher: PasswordHasher, sessions: SessionCache) {
         self.context = context
         self.hasher = hasher
+        self.sessions = sessions
     }
 
     /// `users.create`: needs `create-user` unless `creator` is nil (server-internal creation).
@@ -168,6 +170,7 @@ public struct UserService: Sendable {
         } catch let error as StoreError {
             throw Self.translate(error, user: user)
         }
+        sessions.remove(userId: user.id)
         if changes.password != nil || changes.active == false {
             // A new password or a deactivation ends every session of the account.
             try await context.store.deleteTokens(userId: user.id)
@@ -184,6 +187,7 @@ public struct UserService: Sendable {
         }
         let memberships = try await context.store.subscriptions(userId: user.id, updatedSince: nil)
         try await context.store.deleteUser(id: user.id)
+        sessions.remove(userId: user.id)
         for subscription in memberships { context.events.publish(.subscriptionRemoved(subscription)) }
         context.hooks.postUserDeleted(user, by: deleter)
     }

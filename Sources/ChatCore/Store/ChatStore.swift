@@ -49,6 +49,8 @@ public protocol RoomStore: Sendable {
     func removeSubscription(roomId: String, userId: String) async throws
     func updateSubscription(_ subscription: Subscription) async throws
     func subscription(roomId: String, userId: String) async throws -> Subscription?
+    /// A room and the user's subscription to it (nil when not a member) in one read: the message send path.
+    func room(id: String, member userId: String) async throws -> (room: Room, subscription: Subscription?)?
     /// The user's subscriptions, optionally only those changed after `since`.
     func subscriptions(userId: String, updatedSince: Date?) async throws -> [Subscription]
     /// Members of a room sorted by username.

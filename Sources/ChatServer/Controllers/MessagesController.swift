@@ -11,26 +11,25 @@ struct MessagesController {
         api.post("chat.postMessage") { request, context in
             let caller = try context.caller()
             let body = try await request.json(PostRequest.self, limit: limits.maxBodySize)
-            let room = try await target(of: body, caller: caller)
+            let roomId = try await target(of: body, caller: caller)
             let message = try await services.messages.send(
                 .init(
                     text: body.text ?? "", threadId: body.tmid, alias: body.alias, emoji: body.emoji, avatar: body.avatar,
                     attachments: body.attachments, blocks: body.blocks, customFields: body.customFields),
-                in: room, by: caller)
+                roomId: roomId, by: caller)
             let ts = Int64((message.createdAt.timeIntervalSince1970 * 1000).rounded())
             return try JSONResponse.success(
-                PostResponse(ts: ts, channel: body.channel ?? room.id, message: MessageDTO(message)))
+                PostResponse(ts: ts, channel: body.channel ?? roomId, message: MessageDTO(message)))
         }
         api.post("chat.sendMessage") { request, context in
             let caller = try context.caller()
             let body = try await request.json(SendRequest.self, limit: limits.maxBodySize)
             let m = body.message
-            let room = try await services.rooms.find(.id(m.rid), types: Set(RoomType.allCases))
             let message = try await services.messages.send(
                 .init(
                     id: m._id, text: m.msg ?? "", threadId: m.tmid, alias: m.alias, emoji: m.emoji, avatar: m.avatar,
                     attachments: m.attachments, blocks: m.blocks, customFields: m.customFields),
-                in: room, by: caller)
+                roomId: m.rid, by: caller)
             return try JSONResponse.success(Named(key: "message", value: MessageDTO(message)))
         }
         api.post("chat.update") { request, context in
@@ -75,19 +74,18 @@ struct MessagesController {
         }
     }
 
-    /// `roomId`, or `channel` as `#name` (channel or group) / `@username` (direct room, created on first use).
-    private func target(of body: PostRequest, caller: User) async throws -> Room {
-        if let roomId = body.roomId, !roomId.isEmpty {
-            return try await services.rooms.find(.id(roomId), types: Set(RoomType.allCases))
-        }
+    /// The room id: `roomId`, or `channel` as `#name` (channel or group) / `@username` (direct room, created on
+    /// first use).
+    private func target(of body: PostRequest, caller: User) async throws -> String {
+        if let roomId = body.roomId, !roomId.isEmpty { return roomId }
         guard let channel = body.channel, !channel.isEmpty else {
             throw ChatError.invalidParams("The parameter \"roomId\" or \"channel\" is required")
         }
         if channel.hasPrefix("@") {
-            return try await services.rooms.createDirect(with: [String(channel.dropFirst())], by: caller)
+            return try await services.rooms.createDirect(with: [String(channel.dropFirst())], by: caller).id
         }
         let name = channel.hasPrefix("#") ? String(channel.dropFirst()) : channel
-        return try await services.rooms.find(.name(name), types: [.channel, .privateGroup])
+        return try await services.rooms.find(.name(name), types: [.channel, .privateGroup]).id
     }
 
     struct PostRequest: Decodable {
