@@ -4,24 +4,27 @@ import GRDB
 
 extension EmbeddedStore {
     public func createRoom(_ room: Room, subscriptions: [Subscription]) async throws {
-        let doc = try Codec.encode(room)
-        let subscriptionDocs = try subscriptions.map { ($0, try Codec.encode($0)) }
         try await write { db in
-            try Self.run(db, """
-                    INSERT INTO rooms (id, type, name_key, direct_key, msgs, users_count, last_message_at, updated_at, doc)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [
-                    room.id, room.type.rawValue, room.name?.lowercased(), Self.directKey(room), room.messageCount,
-                    subscriptions.count, room.lastMessageAt.map(Codec.millis), Codec.millis(room.updatedAt), doc,
-                ])
-            for (subscription, doc) in subscriptionDocs { try Self.insertSubscription(db, subscription, doc: doc) }
+            var stored = room
+            stored.usersCount = subscriptions.count
+            try Self.run(db, "INSERT INTO rooms (\(Self.roomColumns)) VALUES (\(Self.marks(Self.roomColumnCount)))", Self.arguments(stored))
+            for subscription in subscriptions { try Self.insertSubscription(db, subscription) }
         }
     }
 
     public func updateRoom(_ room: Room) async throws {
-        let doc = try Codec.encode(room)
         try await write { db in
-            try Self.run(db, "UPDATE rooms SET name_key = ?, updated_at = ?, doc = ? WHERE id = ?", [room.name?.lowercased(), Codec.millis(room.updatedAt), doc, room.id])
+            // Counters (msgs, users_count, last_message_at) are owned by the store's atomic operations.
+            try Self.run(
+                db,
+                """
+                UPDATE rooms SET name = ?, name_key = ?, updated_at = ?, read_only = ?, is_default = ?, topic = ?,
+                description = ? WHERE id = ?
+                """,
+                [
+                    room.name, room.name?.lowercased(), Codec.millis(room.updatedAt), room.readOnly, room.isDefault,
+                    room.topic, room.description, room.id,
+                ])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(room.id)") }
         }
     }
@@ -51,8 +54,7 @@ extension EmbeddedStore {
     public func rooms(ids: [String]) async throws -> [Room] {
         guard !ids.isEmpty else { return [] }
         return try await read { db in
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            return try Self.fetchRooms(db, where: "id IN (\(marks))", StatementArguments(ids))
+            try Self.fetchRooms(db, where: "id IN (\(Self.marks(ids.count)))", StatementArguments(ids))
         }
     }
 
@@ -67,22 +69,44 @@ extension EmbeddedStore {
         }
     }
 
-    static func directKey(_ room: Room) -> String? {
-        room.type == .direct ? room.userIds.sorted().joined(separator: ",") : nil
+    static let roomColumns = """
+        id, type, name, name_key, direct_key, creator_id, creator_username, created_at, updated_at, msgs, users_count,
+        read_only, is_default, topic, description, usernames, user_ids, last_message_at
+        """
+    static let roomColumnCount = 18
+
+    static func marks(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    /// Rooms with their in-place columns (counters, times) merged over the document.
+    static func arguments(_ room: Room) -> StatementArguments {
+        [
+            room.id, room.type.rawValue, room.name, room.name?.lowercased(),
+            room.type == .direct ? room.userIds.sorted().joined(separator: ",") : nil,
+            room.creator?.id, room.creator?.username, Codec.millis(room.createdAt), Codec.millis(room.updatedAt),
+            room.messageCount, room.usersCount, room.readOnly, room.isDefault, room.topic, room.description,
+            room.usernames.joined(separator: ","), room.userIds.joined(separator: ","),
+            room.lastMessageAt.map(Codec.millis),
+        ]
+    }
+
     static func fetchRooms(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Room] {
-        try Row.fetchAll(
-            statement(db, "SELECT doc, msgs, users_count, last_message_at, updated_at FROM rooms WHERE \(clause)"),
-            arguments: arguments
-        ).map { row in
-            var room = try Codec.decode(Room.self, from: row["doc"])
-            room.messageCount = row["msgs"]
-            room.usersCount = row["users_count"]
-            room.lastMessageAt = (row["last_message_at"] as Int64?).map(Codec.date)
-            room.updatedAt = Codec.date(row["updated_at"])
-            return room
+        try Row.fetchAll(statement(db, "SELECT \(roomColumns) FROM rooms WHERE \(clause)"), arguments: arguments).map { row in
+            let creatorId: String? = row["creator_id"]
+            let creatorUsername: String? = row["creator_username"]
+            return Room(
+                id: row["id"], type: RoomType(rawValue: row["type"]) ?? .channel, name: row["name"],
+                creator: creatorId.flatMap { id in creatorUsername.map { UserRef(id: id, username: $0) } },
+                createdAt: Codec.date(row["created_at"]), updatedAt: Codec.date(row["updated_at"]),
+                messageCount: row["msgs"], usersCount: row["users_count"], readOnly: row["read_only"],
+                isDefault: row["is_default"], topic: row["topic"], description: row["description"],
+                usernames: split(row["usernames"]), userIds: split(row["user_ids"]),
+                lastMessageAt: (row["last_message_at"] as Int64?).map(Codec.date))
         }
+    }
+
+    /// Comma-joined lists (usernames and ids never contain commas: both are validated `[0-9a-zA-Z-_.]`).
+    static func split(_ value: String) -> [String] {
+        value.isEmpty ? [] : value.split(separator: ",").map(String.init)
     }
 }

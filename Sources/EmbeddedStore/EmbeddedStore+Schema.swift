@@ -1,6 +1,9 @@
 import GRDB
 
 extension EmbeddedStore {
+    /// Rooms and subscriptions are plain columns (read on every message send, where JSON decoding showed in
+    /// profiles); users, tokens and messages keep a JSON document beside their indexed columns.
+    ///
     /// Schema migrations, applied in order at start-up; never edit a released migration, add a new one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -19,14 +22,18 @@ extension EmbeddedStore {
                     CREATE UNIQUE INDEX tokens_personal_name ON tokens(user_id, name) WHERE name IS NOT NULL;
                     CREATE INDEX tokens_user ON tokens(user_id);
                     CREATE TABLE rooms (
-                        id TEXT PRIMARY KEY, type TEXT NOT NULL, name_key TEXT UNIQUE, direct_key TEXT UNIQUE,
-                        msgs INTEGER NOT NULL, users_count INTEGER NOT NULL, last_message_at INTEGER,
-                        updated_at INTEGER NOT NULL, doc BLOB NOT NULL);
+                        id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, name_key TEXT UNIQUE, direct_key TEXT UNIQUE,
+                        creator_id TEXT, creator_username TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                        msgs INTEGER NOT NULL, users_count INTEGER NOT NULL, read_only INTEGER NOT NULL,
+                        is_default INTEGER NOT NULL, topic TEXT, description TEXT, usernames TEXT NOT NULL,
+                        user_ids TEXT NOT NULL, last_message_at INTEGER);
                     CREATE INDEX rooms_type_name ON rooms(type, name_key);
                     CREATE TABLE subscriptions (
-                        id TEXT PRIMARY KEY, room_id TEXT NOT NULL, user_id TEXT NOT NULL, username_key TEXT NOT NULL,
-                        unread INTEGER NOT NULL, alert INTEGER NOT NULL, open INTEGER NOT NULL, last_seen INTEGER,
-                        updated_at INTEGER NOT NULL, doc BLOB NOT NULL, UNIQUE(room_id, user_id));
+                        id TEXT PRIMARY KEY, room_id TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT NOT NULL,
+                        username_key TEXT NOT NULL, name TEXT NOT NULL, display_name TEXT NOT NULL, room_type TEXT NOT NULL,
+                        open INTEGER NOT NULL, unread INTEGER NOT NULL, alert INTEGER NOT NULL, roles TEXT NOT NULL,
+                        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_seen INTEGER,
+                        UNIQUE(room_id, user_id));
                     CREATE INDEX subscriptions_user ON subscriptions(user_id, updated_at);
                     CREATE INDEX subscriptions_room_username ON subscriptions(room_id, username_key);
                     CREATE TABLE messages (

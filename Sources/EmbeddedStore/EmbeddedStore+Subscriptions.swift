@@ -4,9 +4,8 @@ import GRDB
 
 extension EmbeddedStore {
     public func addSubscription(_ subscription: Subscription) async throws {
-        let doc = try Codec.encode(subscription)
         try await write { db in
-            try Self.insertSubscription(db, subscription, doc: doc)
+            try Self.insertSubscription(db, subscription)
             try Self.run(db, "UPDATE rooms SET users_count = users_count + 1, updated_at = ? WHERE id = ?", [Codec.millis(subscription.createdAt), subscription.roomId])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(subscription.roomId)") }
         }
@@ -22,14 +21,17 @@ extension EmbeddedStore {
     }
 
     public func updateSubscription(_ subscription: Subscription) async throws {
-        let doc = try Codec.encode(subscription)
         try await write { db in
-            try Self.run(db, """
-                    UPDATE subscriptions SET unread = ?, alert = ?, open = ?, last_seen = ?, updated_at = ?, doc = ?
-                    WHERE id = ?
-                    """, [
-                    subscription.unread, subscription.alert, subscription.open, subscription.lastSeen.map(Codec.millis),
-                    Codec.millis(subscription.updatedAt), doc, subscription.id,
+            try Self.run(
+                db,
+                """
+                UPDATE subscriptions SET name = ?, display_name = ?, open = ?, unread = ?, alert = ?, roles = ?,
+                updated_at = ?, last_seen = ? WHERE id = ?
+                """,
+                [
+                    subscription.name, subscription.displayName, subscription.open, subscription.unread,
+                    subscription.alert, subscription.roles.joined(separator: ","), Codec.millis(subscription.updatedAt),
+                    subscription.lastSeen.map(Codec.millis), subscription.id,
                 ])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no subscription \(subscription.id)") }
         }
@@ -77,31 +79,32 @@ extension EmbeddedStore {
         }
     }
 
-    static func insertSubscription(_ db: Database, _ subscription: Subscription, doc: Data) throws {
-        try Self.run(db, """
-                INSERT INTO subscriptions
-                (id, room_id, user_id, username_key, unread, alert, open, last_seen, updated_at, doc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-                subscription.id, subscription.roomId, subscription.user.id, subscription.user.username.lowercased(),
-                subscription.unread, subscription.alert, subscription.open, subscription.lastSeen.map(Codec.millis),
-                Codec.millis(subscription.updatedAt), doc,
+    static let subscriptionColumns = """
+        id, room_id, user_id, username, username_key, name, display_name, room_type, open, unread, alert, roles,
+        created_at, updated_at, last_seen
+        """
+
+    static func insertSubscription(_ db: Database, _ subscription: Subscription) throws {
+        try run(
+            db, "INSERT INTO subscriptions (\(subscriptionColumns)) VALUES (\(marks(15)))",
+            [
+                subscription.id, subscription.roomId, subscription.user.id, subscription.user.username,
+                subscription.user.username.lowercased(), subscription.name, subscription.displayName,
+                subscription.roomType.rawValue, subscription.open, subscription.unread, subscription.alert,
+                subscription.roles.joined(separator: ","), Codec.millis(subscription.createdAt),
+                Codec.millis(subscription.updatedAt), subscription.lastSeen.map(Codec.millis),
             ])
     }
 
-    /// Subscriptions with their in-place columns merged over the document.
     static func fetchSubscriptions(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Subscription] {
-        try Row.fetchAll(
-            statement(db, "SELECT doc, unread, alert, open, last_seen, updated_at FROM subscriptions WHERE \(clause)"),
-            arguments: arguments
-        ).map { row in
-            var subscription = try Codec.decode(Subscription.self, from: row["doc"])
-            subscription.unread = row["unread"]
-            subscription.alert = row["alert"]
-            subscription.open = row["open"]
-            subscription.lastSeen = (row["last_seen"] as Int64?).map(Codec.date)
-            subscription.updatedAt = Codec.date(row["updated_at"])
-            return subscription
-        }
+        try Row.fetchAll(statement(db, "SELECT \(subscriptionColumns) FROM subscriptions WHERE \(clause)"), arguments: arguments)
+            .map { row in
+                Subscription(
+                    id: row["id"], roomId: row["room_id"], user: UserRef(id: row["user_id"], username: row["username"]),
+                    name: row["name"], displayName: row["display_name"],
+                    roomType: RoomType(rawValue: row["room_type"]) ?? .channel, open: row["open"], unread: row["unread"],
+                    alert: row["alert"], roles: split(row["roles"]), createdAt: Codec.date(row["created_at"]),
+                    updatedAt: Codec.date(row["updated_at"]), lastSeen: (row["last_seen"] as Int64?).map(Codec.date))
+            }
     }
 }
