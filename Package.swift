@@ -45,7 +45,7 @@ let package = Package(
         // MARK: Embedded store (the only module importing GRDB)
         .target(
             name: "EmbeddedStore",
-            dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"), nioCore],
             swiftSettings: swiftSettings
         ),
 

@@ -91,17 +91,16 @@ extension EmbeddedStore {
     }
 
     static func fetchRooms(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Room] {
+        // Positional access in `roomColumns` order: name lookups showed in profiles of the send path.
         try Row.fetchAll(statement(db, "SELECT \(roomColumns) FROM rooms WHERE \(clause)"), arguments: arguments).map { row in
-            let creatorId: String? = row["creator_id"]
-            let creatorUsername: String? = row["creator_username"]
+            let creatorId: String? = row[5]
+            let creatorUsername: String? = row[6]
             return Room(
-                id: row["id"], type: RoomType(rawValue: row["type"]) ?? .channel, name: row["name"],
+                id: row[0], type: RoomType(rawValue: row[1]) ?? .channel, name: row[2],
                 creator: creatorId.flatMap { id in creatorUsername.map { UserRef(id: id, username: $0) } },
-                createdAt: Codec.date(row["created_at"]), updatedAt: Codec.date(row["updated_at"]),
-                messageCount: row["msgs"], usersCount: row["users_count"], readOnly: row["read_only"],
-                isDefault: row["is_default"], topic: row["topic"], description: row["description"],
-                usernames: split(row["usernames"]), userIds: split(row["user_ids"]),
-                lastMessageAt: (row["last_message_at"] as Int64?).map(Codec.date))
+                createdAt: Codec.date(row[7]), updatedAt: Codec.date(row[8]), messageCount: row[9], usersCount: row[10],
+                readOnly: row[11], isDefault: row[12], topic: row[13], description: row[14], usernames: split(row[15]),
+                userIds: split(row[16]), lastMessageAt: (row[17] as Int64?).map(Codec.date))
         }
     }
 

@@ -99,12 +99,12 @@ extension EmbeddedStore {
     static func fetchSubscriptions(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Subscription] {
         try Row.fetchAll(statement(db, "SELECT \(subscriptionColumns) FROM subscriptions WHERE \(clause)"), arguments: arguments)
             .map { row in
+                // Positional access in `subscriptionColumns` order (username_key, index 4, is not read back).
                 Subscription(
-                    id: row["id"], roomId: row["room_id"], user: UserRef(id: row["user_id"], username: row["username"]),
-                    name: row["name"], displayName: row["display_name"],
-                    roomType: RoomType(rawValue: row["room_type"]) ?? .channel, open: row["open"], unread: row["unread"],
-                    alert: row["alert"], roles: split(row["roles"]), createdAt: Codec.date(row["created_at"]),
-                    updatedAt: Codec.date(row["updated_at"]), lastSeen: (row["last_seen"] as Int64?).map(Codec.date))
+                    id: row[0], roomId: row[1], user: UserRef(id: row[2], username: row[3]), name: row[5],
+                    displayName: row[6], roomType: RoomType(rawValue: row[7]) ?? .channel, open: row[8], unread: row[9],
+                    alert: row[10], roles: split(row[11]), createdAt: Codec.date(row[12]), updatedAt: Codec.date(row[13]),
+                    lastSeen: (row[14] as Int64?).map(Codec.date))
             }
     }
 }

@@ -1,6 +1,8 @@
 public import ChatCore
 import Foundation
 import GRDB
+import NIOCore
+import NIOPosix
 
 /// The default store: one SQLite file in WAL mode, through GRDB.
 ///
@@ -15,6 +17,10 @@ public final class EmbeddedStore: ChatStore {
         public var path: String
         /// Readers allowed at once (WAL lets readers run beside the single writer).
         public var maximumReaderCount: Int = 4
+        /// Threads that run SQLite calls. A small fixed pool: with GRDB's async API, Dispatch's per-connection queues
+        /// spawned a dozen threads under load and half the CPU went to the kernel switching between them. Measured on
+        /// 2 cores: 2,542 msg/s with Dispatch, 3,002 with 2 pool threads, 3,429 with 1. Default: half the cores.
+        public var threads: Int = max(1, System.coreCount / 2)
 
         public init(path: String) {
             self.path = path
@@ -22,6 +28,7 @@ public final class EmbeddedStore: ChatStore {
     }
 
     let pool: DatabasePool
+    let threadPool: NIOThreadPool
 
     /// Opens (creating if needed) the database and applies migrations.
     public init(configuration: Configuration) throws {
@@ -38,12 +45,19 @@ public final class EmbeddedStore: ChatStore {
         } catch {
             throw StoreError(.backend, "cannot open embedded store at \(configuration.path): \(error)")
         }
+        threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.threads))
+        threadPool.start()
+    }
+
+    deinit {
+        threadPool.shutdownGracefully { _ in }
     }
 
     /// Runs a write transaction, mapping SQLite errors to `StoreError`.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let pool = self.pool
         do {
-            return try await pool.write(body)
+            return try await threadPool.runIfActive { try pool.write(body) }
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -51,8 +65,9 @@ public final class EmbeddedStore: ChatStore {
 
     /// Runs a read, mapping SQLite errors to `StoreError`.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let pool = self.pool
         do {
-            return try await pool.read(body)
+            return try await threadPool.runIfActive { try pool.read(body) }
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
