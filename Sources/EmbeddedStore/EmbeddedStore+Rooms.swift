@@ -54,7 +54,7 @@ extension EmbeddedStore {
     public func rooms(ids: [String]) async throws -> [Room] {
         guard !ids.isEmpty else { return [] }
         return try await read { db in
-            try Self.fetchRooms(db, where: "id IN (\(Self.marks(ids.count)))", StatementArguments(ids))
+            try Self.fetchRooms(db, where: "id IN (\(Self.marks(ids.count)))", StatementArguments(ids), cached: false)
         }
     }
 
@@ -90,9 +90,12 @@ extension EmbeddedStore {
         ]
     }
 
-    static func fetchRooms(_ db: Database, where clause: String, _ arguments: StatementArguments) throws -> [Room] {
+    static func fetchRooms(
+        _ db: Database, where clause: String, _ arguments: StatementArguments, cached: Bool = true
+    ) throws -> [Room] {
         // Positional access in `roomColumns` order: name lookups showed in profiles of the send path.
-        try Row.fetchAll(statement(db, "SELECT \(roomColumns) FROM rooms WHERE \(clause)"), arguments: arguments).map { row in
+        let sql = "SELECT \(roomColumns) FROM rooms WHERE \(clause)"
+        return try Row.fetchAll(statement(db, sql, cached: cached), arguments: arguments).map { row in
             let creatorId: String? = row[5]
             let creatorUsername: String? = row[6]
             return Room(

@@ -97,8 +97,9 @@ extension EmbeddedStore {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    /// A prepared statement: cached, unless the SQL is built per call (`IN (?, ?, ...)` lists would flood the cache).
-    static func statement(_ db: Database, _ sql: String) throws -> Statement {
-        sql.contains(" IN (") ? try db.makeStatement(sql: sql) : try db.cachedStatement(sql: sql)
+    /// A prepared statement, from the connection's cache unless the SQL is built per call (`IN (?, ?, ...)` lists
+    /// would flood the cache).
+    static func statement(_ db: Database, _ sql: String, cached: Bool = true) throws -> Statement {
+        cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
 }
