@@ -23,9 +23,14 @@ URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
 eval "$(python3 Benchmarks/bench_setup.py "$URL" admin bench-pass 20)"
 export BENCH_USER_ID BENCH_TOKEN BENCH_ROOM_ID
 echo "binary=$BIN connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+CPU_BEFORE=$(cpu_ticks)
 RESULT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s Benchmarks/post-message.lua "$URL/api/v1/chat.postMessage")
+CPU_AFTER=$(cpu_ticks)
 echo "$RESULT" | grep '^BENCH'
 REQUESTS=$(echo "$RESULT" | sed -n 's/.*BENCH requests=\([0-9]*\).*/\1/p')
+# Server CPU per message (user + system): steadier than throughput on a shared 2-core machine.
+python3 -c "import os,sys; t=os.sysconf('SC_CLK_TCK'); print(f'BENCH server_cpu_us_per_msg={($CPU_AFTER-$CPU_BEFORE)/t*1e6/max(1,$REQUESTS):.0f} server_cores_busy={($CPU_AFTER-$CPU_BEFORE)/t/$DURATION:.2f}')"
 ERRORS=$(echo "$RESULT" | sed -n 's/.*errors_status=\([0-9]*\).*/\1/p')
 STORED=$(curl -s -H "X-User-Id: $BENCH_USER_ID" -H "X-Auth-Token: $BENCH_TOKEN" \
     "$URL/api/v1/channels.history?roomId=$BENCH_ROOM_ID&count=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')

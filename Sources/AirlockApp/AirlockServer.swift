@@ -45,7 +45,8 @@ public struct AirlockServer {
         {
             if let generated {
                 // Printed once, on the run that created the account; it is not stored anywhere in clear.
-                print("Created admin user '\(admin.username)' with generated password: \(generated)")
+                FileHandle.standardOutput.write(
+                    Data("Created admin user '\(admin.username)' with generated password: \(generated)\n".utf8))
             } else {
                 logger.notice("created admin user", metadata: ["user.name": "\(admin.username)"])
             }

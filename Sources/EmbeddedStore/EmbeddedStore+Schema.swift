@@ -34,7 +34,7 @@ extension EmbeddedStore {
                         open INTEGER NOT NULL, unread INTEGER NOT NULL, alert INTEGER NOT NULL, roles TEXT NOT NULL,
                         created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, last_seen INTEGER,
                         UNIQUE(room_id, user_id));
-                    CREATE INDEX subscriptions_user ON subscriptions(user_id, updated_at);
+                    CREATE INDEX subscriptions_user ON subscriptions(user_id);
                     CREATE INDEX subscriptions_room_username ON subscriptions(room_id, username_key);
                     CREATE TABLE messages (
                         id TEXT PRIMARY KEY, room_id TEXT NOT NULL, ts INTEGER NOT NULL, thread_id TEXT,

@@ -37,9 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsPort = metricsPort
         configuration.logLevel = logLevel
 
-        let server = try await AirlockServer.build(configuration, metricsRegistry: registry)
         let host = configuration.host
-        let app = server.application { port in
+        let app = try await AirlockServer.build(configuration, metricsRegistry: registry).application { port in
             // A machine-readable line on stdout so scripts that start the server on port 0 can find it.
             FileHandle.standardOutput.write(Data("AIRLOCK_LISTENING http://\(host):\(port)\n".utf8))
         }

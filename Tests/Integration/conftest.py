@@ -15,19 +15,21 @@ ADMIN_PASSWORD = "admin-pass-1"
 
 
 class AirlockProcess:
-    def __init__(self, binary, data_dir, extra_env=None):
-        env = dict(os.environ)
+    def __init__(self, binary, data_dir, extra_env=None, extra_args=(), admin_password=ADMIN_PASSWORD):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
         env.update(
             {
                 "AIRLOCK_ADMIN_USERNAME": ADMIN_USER,
-                "AIRLOCK_ADMIN_PASSWORD": ADMIN_PASSWORD,
                 # Keeps logins fast in tests; production uses 600k iterations.
                 "AIRLOCK_PASSWORD_ITERATIONS": "1000",
             }
         )
+        if admin_password is not None:
+            env["AIRLOCK_ADMIN_PASSWORD"] = admin_password
         env.update(extra_env or {})
         self.proc = subprocess.Popen(
-            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--log-level", "warning"],
+            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data_dir, "--log-level", "warning",
+             *extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,

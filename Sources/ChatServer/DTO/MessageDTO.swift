@@ -2,18 +2,21 @@ import ChatCore
 import Foundation
 
 /// A message as Rocket.Chat's REST API shows it.
+///
+/// Dates are formatted when the DTO is built rather than through a `JSONEncoder` date strategy: a custom strategy
+/// creates a nested encoder per date, which showed as a visible share of the send path.
 struct MessageDTO: Encodable, Sendable {
     let _id: String
     let rid: String
     let msg: String
-    let ts: Date
+    let ts: String
     let u: UserRefDTO
-    let _updatedAt: Date
-    let editedAt: Date?
+    let _updatedAt: String
+    let editedAt: String?
     let editedBy: UserRefDTO?
     let tmid: String?
     let tcount: Int?
-    let tlm: Date?
+    let tlm: String?
     let reactions: [String: ReactionDTO]?
     let attachments: [JSONValue]?
     let blocks: [JSONValue]?
@@ -33,14 +36,14 @@ struct MessageDTO: Encodable, Sendable {
         _id = message.id
         rid = message.roomId
         msg = message.text
-        ts = message.createdAt
+        ts = WireDate.string(message.createdAt)
         u = UserRefDTO(message.sender)
-        _updatedAt = message.updatedAt
-        editedAt = message.editedAt
+        _updatedAt = WireDate.string(message.updatedAt)
+        editedAt = message.editedAt.map(WireDate.string)
         editedBy = message.editedBy.map { UserRefDTO($0, includeName: false) }
         tmid = message.threadId
         tcount = message.threadCount
-        tlm = message.threadLastMessageAt
+        tlm = message.threadLastMessageAt.map(WireDate.string)
         reactions = message.reactions.isEmpty ? nil : message.reactions.mapValues { ReactionDTO(usernames: $0) }
         attachments = message.attachments
         blocks = message.blocks

@@ -1,15 +1,15 @@
 import ChatCore
 import Foundation
 
-/// A room as Rocket.Chat's REST API shows it.
+/// A room as Rocket.Chat's REST API shows it. Dates are pre-formatted strings (see ``MessageDTO``).
 struct RoomDTO: Encodable, Sendable {
     let _id: String
     let t: String
     let name: String?
     let fname: String?
     let u: UserRefDTO?
-    let ts: Date
-    let _updatedAt: Date
+    let ts: String
+    let _updatedAt: String
     let msgs: Int
     let usersCount: Int
     let ro: Bool
@@ -19,7 +19,7 @@ struct RoomDTO: Encodable, Sendable {
     let description: String?
     let usernames: [String]?
     let uids: [String]?
-    let lm: Date?
+    let lm: String?
 
     init(_ room: Room) {
         _id = room.id
@@ -27,8 +27,8 @@ struct RoomDTO: Encodable, Sendable {
         name = room.name
         fname = room.name
         u = room.creator.map { UserRefDTO($0, includeName: false) }
-        ts = room.createdAt
-        _updatedAt = room.updatedAt
+        ts = WireDate.string(room.createdAt)
+        _updatedAt = WireDate.string(room.updatedAt)
         msgs = room.messageCount
         usersCount = room.usersCount
         ro = room.readOnly
@@ -38,7 +38,7 @@ struct RoomDTO: Encodable, Sendable {
         description = room.description
         usernames = room.type == .direct ? room.usernames : nil
         uids = room.type == .direct ? room.userIds : nil
-        lm = room.lastMessageAt
+        lm = room.lastMessageAt.map(WireDate.string)
     }
 }
 
@@ -49,8 +49,8 @@ struct DirectRoomDTO: Encodable, Sendable {
     let t: String
     let usernames: [String]
     let uids: [String]
-    let ts: Date
-    let _updatedAt: Date
+    let ts: String
+    let _updatedAt: String
     let msgs: Int
     let usersCount: Int
 
@@ -60,8 +60,8 @@ struct DirectRoomDTO: Encodable, Sendable {
         t = room.type.rawValue
         usernames = room.usernames
         uids = room.userIds
-        ts = room.createdAt
-        _updatedAt = room.updatedAt
+        ts = WireDate.string(room.createdAt)
+        _updatedAt = WireDate.string(room.updatedAt)
         msgs = room.messageCount
         usersCount = room.usersCount
     }
@@ -75,9 +75,9 @@ struct SubscriptionDTO: Encodable, Sendable {
     let name: String
     let fname: String
     let t: String
-    let ts: Date
-    let ls: Date?
-    let _updatedAt: Date
+    let ts: String
+    let ls: String?
+    let _updatedAt: String
     let open: Bool
     let alert: Bool
     let unread: Int
@@ -92,9 +92,9 @@ struct SubscriptionDTO: Encodable, Sendable {
         name = subscription.name
         fname = subscription.displayName
         t = subscription.roomType.rawValue
-        ts = subscription.createdAt
-        ls = subscription.lastSeen
-        _updatedAt = subscription.updatedAt
+        ts = WireDate.string(subscription.createdAt)
+        ls = subscription.lastSeen.map(WireDate.string)
+        _updatedAt = WireDate.string(subscription.updatedAt)
         open = subscription.open
         alert = subscription.alert
         unread = subscription.unread

@@ -12,8 +12,8 @@ struct UserDTO: Encodable, Sendable {
     let active: Bool
     let roles: [String]
     let emails: [EmailDTO]?
-    let createdAt: Date
-    let _updatedAt: Date
+    let createdAt: String
+    let _updatedAt: String
     let utcOffset: Int
 
     struct EmailDTO: Encodable, Sendable {
@@ -30,8 +30,8 @@ struct UserDTO: Encodable, Sendable {
         active = user.active
         roles = user.roles
         emails = showPrivate ? user.emails.map { EmailDTO(address: $0.address, verified: $0.verified) } : nil
-        createdAt = user.createdAt
-        _updatedAt = user.updatedAt
+        createdAt = WireDate.string(user.createdAt)
+        _updatedAt = WireDate.string(user.updatedAt)
         utcOffset = 0
     }
 }
