@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "airlock", targets: ["airlock"]),
         .library(name: "AirlockApp", targets: ["AirlockApp"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
+        .library(name: "JavaScriptRuntime", targets: ["JavaScriptRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -35,9 +36,14 @@ let package = Package(
     targets: [
         // MARK: C shims (exactly one Swift module imports each)
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CJavaScriptCore", pkgConfig: "javascriptcoregtk-4.1", providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]),
 
         // MARK: Crypto wrapper (passwords, token digests, ids)
         .target(name: "AirlockCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // MARK: JavaScript runtime (the only module touching JSC pointers)
+        .target(name: "JavaScriptRuntime", dependencies: ["CJavaScriptCore", "AirlockCrypto"], swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
         .target(name: "ChatCore", dependencies: ["AirlockCrypto", logging, metrics], swiftSettings: swiftSettings),
@@ -70,6 +76,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,275 @@
+internal import CJavaScriptCore
+import Foundation
+import Synchronization
+
+/// One sandboxed JavaScriptCore VM (context group + global context) on its own thread, behind an async API.
+///
+/// Calls interleave at await points like Node's event loop: while call A awaits a host promise, call B runs. Each
+/// call has a CPU budget per JavaScript entry and a wall-clock deadline; past the deadline the call fails with
+/// ``JavaScriptError/Kind/timedOut`` and, if the VM thread is still busy, ``Configuration/onStuck`` is told so the
+/// owner can decide (the thread cannot be stopped from outside; the worker-process runtime kills the process).
+public final class JavaScriptVM: Sendable {
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case debug, info, warn, error
+    }
+
+    public struct Configuration: Sendable {
+        /// Used for the thread name and in error messages.
+        public var name: String = "app"
+        /// Budget of calls that do not give one, and of timer callbacks and host-promise continuations.
+        public var defaultBudget: CallBudget = .standard
+        /// Most timers (`setTimeout` + `setInterval`) alive at once.
+        public var maxTimers: Int = 1000
+        /// Receives `console.*` output.
+        public var log: @Sendable (LogLevel, String) -> Void = { _, _ in }
+        /// Receives rejections no handler caught by the end of the microtask checkpoint.
+        public var onUnhandledRejection: @Sendable (JavaScriptError) -> Void = { _ in }
+        /// Told when a deadline passed while the VM thread was still running JavaScript (seconds busy).
+        public var onStuck: @Sendable (Double) -> Void = { _ in }
+
+        public init() {}
+    }
+
+    private struct PendingCall {
+        let continuation: CheckedContinuation<String?, any Error>
+        let watchdog: Task<Void, Never>
+    }
+
+    let configuration: Configuration
+    let thread: VMThread
+    let state: VMState
+    private let pending = Mutex<[Int: PendingCall]>([:])
+    private let nextCallId = Atomic<Int>(0)
+    private let closed = Atomic<Bool>(false)
+
+    /// Creates and hardens a VM and installs the host globals and the module loader.
+    public init(configuration: Configuration = Configuration()) async throws {
+        try JSEngine.ensureInitialized()
+        self.configuration = configuration
+        let thread = VMThread(name: "js-\(configuration.name)")
+        self.thread = thread
+        state = await withCheckedContinuation { continuation in
+            thread.enqueue { continuation.resume(returning: VMState()) }
+        }
+        state.owner = self
+        try await run { state in try Bootstrap.install(into: state, vm: self) }
+    }
+
+    deinit {
+        let state = self.state
+        let thread = self.thread
+        thread.enqueue {
+            state.close()
+            thread.stop()
+        }
+    }
+
+    // MARK: Calls
+
+    /// Evaluates a script (global scope) and answers its completion value as JSON, awaiting it if it is a promise.
+    public func evaluate(_ source: String, sourceURL: String = "eval.js", budget: CallBudget? = nil) async throws -> String? {
+        try await invoke(budget: budget) { state in try state.evaluate(source, sourceURL: sourceURL) }
+    }
+
+    /// Calls the function at a dotted global path with JSON arguments; answers its result (awaited if a promise)
+    /// as JSON, or nil for `undefined`.
+    public func call(_ function: String, arguments: [String] = [], budget: CallBudget? = nil) async throws -> String? {
+        try await invoke(budget: budget) { state in
+            guard let object = state.function(at: function) else { throw HostError.type("\(function) is not a function") }
+            var values: [JSValueRef?] = []
+            for argument in arguments {
+                guard let value = state.parse(argument) else { throw HostError(name: "SyntaxError", message: "argument is not JSON") }
+                values.append(value)
+            }
+            return try state.call(object, values)
+        }
+    }
+
+    /// Loads a module from the VM's file set (like `require(path)` from the package root); answers the names of its
+    /// exports as a JSON array.
+    public func require(_ path: String, budget: CallBudget? = nil) async throws -> String? {
+        try await callRuntime("requireRoot", [Self.jsonString(path)], budget: budget)
+    }
+
+    /// Calls a function of the runtime object the bootstrap script returned. That object is held by Swift, not
+    /// reachable from app code, so an app cannot replace what the host calls.
+    func callRuntime(_ name: String, _ arguments: [String], budget: CallBudget? = nil) async throws -> String? {
+        try await invoke(budget: budget) { state in
+            guard let runtime = state.runtime, let function = state.property(runtime, name).flatMap({ JSValueToObject(state.ctx, $0, nil) })
+            else { throw HostError.type("runtime has no \(name)") }
+            var values: [JSValueRef?] = []
+            for argument in arguments {
+                guard let value = state.parse(argument) else { throw HostError(name: "SyntaxError", message: "argument is not JSON") }
+                values.append(value)
+            }
+            return try state.call(function, this: runtime, values)
+        }
+    }
+
+    /// Runs `body` on the VM thread (for setup that needs no budget accounting).
+    func run<T: Sendable>(_ body: @escaping @Sendable (VMState) throws -> T) async throws -> T {
+        guard !closed.load(ordering: .relaxed) else { throw JavaScriptError(kind: .unavailable, message: "VM closed") }
+        return try await withCheckedThrowingContinuation { continuation in
+            thread.enqueue { [state] in
+                continuation.resume(with: Result { try body(state) })
+            }
+        }
+    }
+
+    private func invoke(budget: CallBudget?, _ start: @escaping @Sendable (VMState) throws -> JSValueRef?) async throws -> String? {
+        guard !closed.load(ordering: .relaxed) else { throw JavaScriptError(kind: .unavailable, message: "VM closed") }
+        let budget = budget ?? configuration.defaultBudget
+        let id = nextCallId.add(1, ordering: .relaxed).newValue
+        return try await withCheckedThrowingContinuation { continuation in
+            let watchdog = Task { [weak self] in
+                try? await Task.sleep(nanoseconds: UInt64(budget.wall * 1e9))
+                if !Task.isCancelled { self?.expire(id, budget: budget) }
+            }
+            pending.withLock { $0[id] = PendingCall(continuation: continuation, watchdog: watchdog) }
+            thread.enqueue { [state, weak self] in
+                state.arm(cpu: budget.cpu)
+                do {
+                    let result = try start(state)
+                    if state.isPromise(result), let result {
+                        try state.then(
+                            result, fulfilled: { self?.settle(id, state: state, value: $0) },
+                            rejected: { self?.complete(id, .failure(state.error(from: $0))) })
+                    } else {
+                        self?.settle(id, state: state, value: result)
+                    }
+                } catch let error as JSException {
+                    self?.complete(id, .failure(state.error(from: error.value)))
+                } catch {
+                    self?.complete(id, .failure(error))
+                }
+                _ = state.clearLeakedTermination()
+            }
+        }
+    }
+
+    private func settle(_ id: Int, state: VMState, value: JSValueRef?) {
+        do {
+            complete(id, .success(try state.json(value)))
+        } catch let error as JSException {
+            complete(id, .failure(state.error(from: error.value)))
+        } catch {
+            complete(id, .failure(error))
+        }
+    }
+
+    private func complete(_ id: Int, _ result: Result<String?, any Error>) {
+        guard let call = pending.withLock({ $0.removeValue(forKey: id) }) else { return }
+        call.watchdog.cancel()
+        call.continuation.resume(with: result)
+    }
+
+    private func expire(_ id: Int, budget: CallBudget) {
+        complete(id, .failure(JavaScriptError(kind: .timedOut, message: "no answer within \(budget.wall) s")))
+        if let busy = thread.busyFor(), Double(busy) / 1e9 >= budget.wall {
+            configuration.onStuck(Double(busy) / 1e9)
+        }
+    }
+
+    // MARK: Host functions and modules
+
+    /// Adds a synchronous host function to `require('airlock:host')`.
+    public func registerHostFunction(
+        _ name: String, _ body: @escaping @Sendable (HostArguments) throws -> HostValue
+    ) async throws {
+        try await run { state in
+            let function = state.makeFunction { state, _, arguments in
+                let converted = try HostArguments(arguments.map { try state.hostValue($0) })
+                return try state.jsValue(try body(converted))
+            }
+            state.setProperty(state.hostObject!, name, function)
+        }
+    }
+
+    /// Adds an async host function to `require('airlock:host')`: JavaScript gets a promise that Swift settles later
+    /// on the VM thread, so other calls run meanwhile.
+    public func registerAsyncHostFunction(
+        _ name: String, _ body: @escaping @Sendable (HostArguments) async throws -> HostValue
+    ) async throws {
+        try await run { [weak self] state in
+            let function = state.makeFunction { state, _, arguments in
+                let converted = try HostArguments(arguments.map { try state.hostValue($0) })
+                let (promise, resolve, reject) = try state.makeDeferredPromise()
+                state.protect(resolve)
+                state.protect(reject)
+                let resolver = UnsafeTransfer((resolve, reject))
+                Task {
+                    let result: Result<HostValue, any Error>
+                    do { result = .success(try await body(converted)) } catch { result = .failure(error) }
+                    self?.thread.enqueue {
+                        let (resolve, reject) = resolver.value
+                        state.arm(cpu: self?.configuration.defaultBudget.cpu ?? CallBudget.standard.cpu)
+                        defer {
+                            state.unprotect(resolve)
+                            state.unprotect(reject)
+                            _ = state.clearLeakedTermination()
+                        }
+                        switch result {
+                        case .success(let value):
+                            let converted = (try? state.jsValue(value)) ?? state.undefined()
+                            _ = try? state.call(resolve, [converted])
+                        case .failure(let error as HostError):
+                            _ = try? state.call(reject, [state.makeError(name: error.name, message: error.message)])
+                        case .failure(let error):
+                            _ = try? state.call(reject, [state.makeError(name: "Error", message: "\(error)")])
+                        }
+                    }
+                }
+                return promise
+            }
+            state.setProperty(state.hostObject!, name, function)
+        }
+    }
+
+    /// Registers a built-in module (`require(specifier)` resolves to it before any file); the apps engine registers
+    /// the AppsSDK's `@rocket.chat/apps-engine/definition/...` modules here.
+    public func registerModule(_ specifier: String, source: String) async throws {
+        _ = try await callRuntime("registerModule", [Self.jsonString(specifier), Self.jsonString(source)])
+    }
+
+    /// Sets the virtual file set `require` resolves relative paths in (the app package's files).
+    public func setFiles(_ files: [String: String]) async throws {
+        let data = try JSONEncoder().encode(files)
+        _ = try await callRuntime("setFiles", [String(decoding: data, as: UTF8.self)])
+    }
+
+    // MARK: Introspection
+
+    /// JSC heap bytes in use (heap + extra memory).
+    public func heapBytes() async throws -> Int {
+        try await run { $0.heapBytes() }
+    }
+
+    /// Runs a full garbage collection (benchmarks and tests).
+    public func collectGarbage() async throws {
+        try await run { $0.collectGarbage() }
+    }
+
+    /// Stops the VM: pending calls fail, the thread ends once the context is released.
+    public func close() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        let calls = pending.withLock { calls in
+            defer { calls.removeAll() }
+            return Array(calls.values)
+        }
+        for call in calls {
+            call.watchdog.cancel()
+            call.continuation.resume(throwing: JavaScriptError(kind: .unavailable, message: "VM closed"))
+        }
+    }
+
+    static func jsonString(_ string: String) -> String {
+        let data = (try? JSONEncoder().encode(string)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Moves JSC pointers into a job that runs on the VM thread they belong to.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
