@@ -74,6 +74,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (built with the package, run by Benchmarks/*.sh; CI runs them only as a smoke test)
+        .executableTarget(
+            name: "airlock-js-bench", dependencies: ["JavaScriptRuntime"], path: "Benchmarks/JSRuntime",
+            swiftSettings: swiftSettings),
+
         // MARK: Tests
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], swiftSettings: swiftSettings),

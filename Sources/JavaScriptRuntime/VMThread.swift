@@ -12,6 +12,7 @@ final class VMThread: @unchecked Sendable {
     private var nextTimerId = 1
     private var stopped = false
     private var busySince: UInt64?
+    private var jobNumber = 0
 
     init(name: String, stackSize: Int = 4 << 20) {
         let thread = Thread { [unowned self] in self.loop() }
@@ -51,11 +52,11 @@ final class VMThread: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Nanoseconds the current job has been running, or nil when idle.
-    func busyFor() -> UInt64? {
+    /// The running job's sequence number and how long it has run (ns), or nil when idle.
+    func currentJob() -> (number: Int, running: UInt64)? {
         condition.lock()
         defer { condition.unlock() }
-        return busySince.map { Self.now() &- $0 }
+        return busySince.map { (jobNumber, Self.now() &- $0) }
     }
 
     /// Stops after the current job; queued jobs are dropped.
@@ -94,6 +95,7 @@ final class VMThread: @unchecked Sendable {
                 }
             }
             busySince = Self.now()
+            jobNumber &+= 1
             condition.unlock()
             job?()
             condition.lock()

@@ -132,6 +132,22 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
         #expect(try await vm.evaluate("2 * 21") == "42")
     }
 
+    @Test func busyThreadPastTheDeadlineIsReportedStuck() async throws {
+        let stuck = Mutex<[Double]>([])
+        var configuration = Sink().configuration()
+        configuration.onStuck = { seconds in stuck.withLock { $0.append(seconds) } }
+        let vm = try await JavaScriptVM(configuration: configuration)
+        // Busy for 600 ms of CPU (finite, so nothing spins for ever) against a 200 ms wall deadline.
+        _ = try await vm.evaluate("globalThis.busy = () => { const end = Date.now() + 600; while (Date.now() < end) {} return 'done'; }")
+        await #expect {
+            _ = try await vm.call("busy", budget: CallBudget(cpu: 5, wall: 0.2))
+        } throws: { ($0 as? JavaScriptError)?.kind == .timedOut }
+        // Once the thread is free again the VM answers; by then the watchdog has seen one job run past the budget.
+        #expect(try await vm.evaluate("'free'") == #""free""#)
+        let reported = stuck.withLock { $0 }
+        #expect(reported.count == 1 && reported[0] >= 0.2)
+    }
+
     @Test func timersFireInOrderAndCanBeCleared() async throws {
         let vm = try await makeVM([
             "main.js": """
@@ -146,7 +162,11 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
             queueMicrotask(() => order.push('micro'));
             """
         ])
-        try await Task.sleep(for: .milliseconds(250))
+        // Poll rather than sleep a fixed time: CI machines are slow and shared.
+        for _ in 0..<500 where try await vm.evaluate("order.length") != "6" {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(100))
         #expect(try await vm.evaluate("order.join(',')") == #""micro,a,b,c,i1,i2""#)
     }
 
