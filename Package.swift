@@ -24,6 +24,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -56,13 +57,17 @@ let package = Package(
         ),
 
         // MARK: HTTP surface (Rocket.Chat wire shapes live here)
-        .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, metrics, nioCore, .product(name: "HTTPTypes", package: "swift-http-types")], swiftSettings: swiftSettings),
+        .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, metrics, nioCore, .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ], swiftSettings: swiftSettings),
 
         // MARK: Composition root shared by the executable and the tests
         .target(
             name: "AirlockApp",
             dependencies: [
                 "ChatCore", "ChatServer", "EmbeddedStore", "AirlockCrypto", hummingbird, logging, metrics, lifecycle, nioCore,
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -1,3 +1,4 @@
+public import ChatServer
 import Foundation
 public import Logging
 
@@ -25,6 +26,8 @@ public struct AirlockConfiguration: Sendable {
     /// Largest JSON body on ordinary routes.
     public var maxBodySize: Int = 1 << 20
     public var logLevel: Logger.Level = .info
+    /// Limits of the realtime (DDP) WebSocket API.
+    public var realtime = RealtimeGateway.Limits()
 
     public init() {}
 

@@ -5,6 +5,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 import NIOPosix
+import HummingbirdWebSocket
 import Prometheus
 
 /// The composition root: builds the store, the chat services and the HTTP application, for the executable and the
@@ -16,6 +17,7 @@ public struct AirlockServer {
     public let configuration: AirlockConfiguration
     public let services: ChatServices
     public let router: Router<AirlockRequestContext>
+    public let realtime: RealtimeGateway
     let logger: Logger
     let metricsRegistry: PrometheusCollectorRegistry?
 
@@ -57,15 +59,25 @@ public struct AirlockServer {
         let router = APIRouter.build(services: services, limits: limits, version: version) { router in
             router.add(middleware: MetricsMiddleware())
         }
+        let realtime = RealtimeGateway(services: services, hub: RealtimeHub(), limits: configuration.realtime)
         return AirlockServer(
-            configuration: configuration, services: services, router: router, logger: logger, metricsRegistry: metricsRegistry)
+            configuration: configuration, services: services, router: router, realtime: realtime, logger: logger,
+            metricsRegistry: metricsRegistry)
     }
 
     /// The HTTP application; `onListening` receives the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let logger = self.logger
+        let realtime = self.realtime
         var app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                configuration: .init(maxFrameSize: configuration.realtime.maxFrameSize, autoPing: .disabled)
+            ) { request, _, _ in
+                // Rocket.Chat's realtime endpoint; every other path stays plain HTTP.
+                guard request.path == "/websocket" else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in await realtime.handle(inbound: inbound, outbound: outbound) }
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Airlock"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -73,6 +85,7 @@ public struct AirlockServer {
                 await onListening(port)
             },
             logger: logger)
+        app.addServices(RealtimeHubService(hub: realtime.hub, events: services.context.events.subscribe()))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }

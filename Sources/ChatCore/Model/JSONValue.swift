@@ -47,6 +47,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The array payload, if this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
     /// The object payload, if this is an object.
     public var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }

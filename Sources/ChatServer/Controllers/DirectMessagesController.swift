@@ -26,7 +26,7 @@ struct DirectMessagesController {
             let page = try request.page(settings: services.context.settings, defaultAscending: true)
             let result = try await services.rooms.listJoined(type: .direct, page: page, by: caller)
             return try JSONResponse.success(
-                PagedList(key: "ims", items: result.items.map(RoomDTO.init), offset: page.offset, total: result.total))
+                PagedList(key: "ims", items: result.items.map { RoomDTO($0) }, offset: page.offset, total: result.total))
         }
         for route in ["history", "messages"] {
             api.get("\(prefix).\(route)") { request, context in
@@ -36,7 +36,7 @@ struct DirectMessagesController {
                     of: room, page: page, oldest: try request.dateQuery("oldest"), latest: try request.dateQuery("latest"),
                     inclusive: request.query("inclusive") == "true")
                 return try JSONResponse.success(
-                    PagedList(key: "messages", items: result.items.map(MessageDTO.init), offset: page.offset, total: result.total))
+                    PagedList(key: "messages", items: result.items.map { MessageDTO($0) }, offset: page.offset, total: result.total))
             }
         }
         api.get("\(prefix).members") { request, context in
@@ -45,7 +45,7 @@ struct DirectMessagesController {
             let result = try await services.rooms.members(of: room, page: page)
             let users = try await services.context.store.users(ids: result.items.map(\.user.id))
             let byId = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let members = result.items.compactMap { byId[$0.user.id].map(MemberDTO.init) }
+            let members = result.items.compactMap { byId[$0.user.id].map { MemberDTO($0) } }
             return try JSONResponse.success(PagedList(key: "members", items: members, offset: page.offset, total: result.total))
         }
         for (route, open) in [("open", true), ("close", false)] {

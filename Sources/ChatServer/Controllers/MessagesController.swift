@@ -70,7 +70,7 @@ struct MessagesController {
             let result = try await services.messages.threadMessages(
                 threadId: try request.requiredQuery("tmid"), page: page, by: caller)
             return try JSONResponse.success(
-                PagedList(key: "messages", items: result.items.map(MessageDTO.init), offset: page.offset, total: result.total))
+                PagedList(key: "messages", items: result.items.map { MessageDTO($0) }, offset: page.offset, total: result.total))
         }
     }
 

@@ -32,7 +32,7 @@ struct RoomsController {
                 ? try await services.rooms.listChannels(page: page, by: caller)
                 : try await services.rooms.listJoined(type: type, page: page, by: caller)
             return try JSONResponse.success(
-                PagedList(key: prefix, items: result.items.map(RoomDTO.init), offset: page.offset, total: result.total))
+                PagedList(key: prefix, items: result.items.map { RoomDTO($0) }, offset: page.offset, total: result.total))
         }
         if type == .channel {
             api.get("channels.list.joined") { request, context in
@@ -40,7 +40,7 @@ struct RoomsController {
                 let page = try request.page(settings: services.context.settings, defaultAscending: true)
                 let result = try await services.rooms.listJoined(type: .channel, page: page, by: caller)
                 return try JSONResponse.success(
-                    PagedList(key: "channels", items: result.items.map(RoomDTO.init), offset: page.offset, total: result.total))
+                    PagedList(key: "channels", items: result.items.map { RoomDTO($0) }, offset: page.offset, total: result.total))
             }
             api.post("channels.join") { request, context in
                 let caller = try context.caller()
@@ -57,7 +57,7 @@ struct RoomsController {
                 of: room, page: page, oldest: try request.dateQuery("oldest"), latest: try request.dateQuery("latest"),
                 inclusive: request.query("inclusive") == "true")
             return try JSONResponse.success(
-                PagedList(key: "messages", items: result.items.map(MessageDTO.init), offset: page.offset, total: result.total))
+                PagedList(key: "messages", items: result.items.map { MessageDTO($0) }, offset: page.offset, total: result.total))
         }
         api.post("\(prefix).leave") { request, context in
             let caller = try context.caller()
@@ -89,7 +89,7 @@ struct RoomsController {
             let result = try await services.rooms.members(of: room, page: page)
             let users = try await services.context.store.users(ids: result.items.map(\.user.id))
             let byId = Dictionary(users.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let members = result.items.compactMap { byId[$0.user.id].map(MemberDTO.init) }
+            let members = result.items.compactMap { byId[$0.user.id].map { MemberDTO($0) } }
             return try JSONResponse.success(PagedList(key: "members", items: members, offset: page.offset, total: result.total))
         }
         api.post("\(prefix).delete") { request, context in

@@ -11,19 +11,19 @@ struct SubscriptionsController {
         api.get("rooms.get") { request, context in
             let caller = try context.caller()
             let rooms = try await services.rooms.roomsOf(caller, updatedSince: try request.dateQuery("updatedSince"))
-            return try JSONResponse.success(Changes(update: rooms.map(RoomDTO.init), remove: []))
+            return try JSONResponse.success(Changes(update: rooms.map { RoomDTO($0) }, remove: []))
         }
         api.get("subscriptions.get") { request, context in
             let caller = try context.caller()
             let subscriptions = try await services.rooms.subscriptions(
                 of: caller, updatedSince: try request.dateQuery("updatedSince"))
-            return try JSONResponse.success(Changes(update: subscriptions.map(SubscriptionDTO.init), remove: []))
+            return try JSONResponse.success(Changes(update: subscriptions.map { SubscriptionDTO($0) }, remove: []))
         }
         api.get("subscriptions.getOne") { request, context in
             let caller = try context.caller()
             let roomId = try request.requiredQuery("roomId")
             let subscription = try await services.rooms.subscription(roomId: roomId, user: caller)
-            return try JSONResponse.success(One(subscription: subscription.map(SubscriptionDTO.init)))
+            return try JSONResponse.success(One(subscription: subscription.map { SubscriptionDTO($0) }))
         }
         api.post("subscriptions.read") { request, context in
             let caller = try context.caller()

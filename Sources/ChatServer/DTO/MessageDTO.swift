@@ -9,14 +9,14 @@ struct MessageDTO: Encodable, Sendable {
     let _id: String
     let rid: String
     let msg: String
-    let ts: String
+    let ts: WireTime
     let u: UserRefDTO
-    let _updatedAt: String
-    let editedAt: String?
+    let _updatedAt: WireTime
+    let editedAt: WireTime?
     let editedBy: UserRefDTO?
     let tmid: String?
     let tcount: Int?
-    let tlm: String?
+    let tlm: WireTime?
     let reactions: [String: ReactionDTO]?
     let attachments: [JSONValue]?
     let blocks: [JSONValue]?
@@ -32,18 +32,18 @@ struct MessageDTO: Encodable, Sendable {
         let usernames: [String]
     }
 
-    init(_ message: Message) {
+    init(_ message: Message, style: DateStyle = .iso) {
         _id = message.id
         rid = message.roomId
         msg = message.text
-        ts = WireDate.string(message.createdAt)
+        ts = WireTime(message.createdAt, style)
         u = UserRefDTO(message.sender)
-        _updatedAt = WireDate.string(message.updatedAt)
-        editedAt = message.editedAt.map(WireDate.string)
+        _updatedAt = WireTime(message.updatedAt, style)
+        editedAt = message.editedAt.map { WireTime($0, style) }
         editedBy = message.editedBy.map { UserRefDTO($0, includeName: false) }
         tmid = message.threadId
         tcount = message.threadCount
-        tlm = message.threadLastMessageAt.map(WireDate.string)
+        tlm = message.threadLastMessageAt.map { WireTime($0, style) }
         reactions = message.reactions.isEmpty ? nil : message.reactions.mapValues { ReactionDTO(usernames: $0) }
         attachments = message.attachments
         blocks = message.blocks

@@ -8,8 +8,8 @@ struct RoomDTO: Encodable, Sendable {
     let name: String?
     let fname: String?
     let u: UserRefDTO?
-    let ts: String
-    let _updatedAt: String
+    let ts: WireTime
+    let _updatedAt: WireTime
     let msgs: Int
     let usersCount: Int
     let ro: Bool
@@ -19,16 +19,16 @@ struct RoomDTO: Encodable, Sendable {
     let description: String?
     let usernames: [String]?
     let uids: [String]?
-    let lm: String?
+    let lm: WireTime?
 
-    init(_ room: Room) {
+    init(_ room: Room, style: DateStyle = .iso) {
         _id = room.id
         t = room.type.rawValue
         name = room.name
         fname = room.name
         u = room.creator.map { UserRefDTO($0, includeName: false) }
-        ts = WireDate.string(room.createdAt)
-        _updatedAt = WireDate.string(room.updatedAt)
+        ts = WireTime(room.createdAt, style)
+        _updatedAt = WireTime(room.updatedAt, style)
         msgs = room.messageCount
         usersCount = room.usersCount
         ro = room.readOnly
@@ -38,7 +38,7 @@ struct RoomDTO: Encodable, Sendable {
         description = room.description
         usernames = room.type == .direct ? room.usernames : nil
         uids = room.type == .direct ? room.userIds : nil
-        lm = room.lastMessageAt.map(WireDate.string)
+        lm = room.lastMessageAt.map { WireTime($0, style) }
     }
 }
 
@@ -49,19 +49,19 @@ struct DirectRoomDTO: Encodable, Sendable {
     let t: String
     let usernames: [String]
     let uids: [String]
-    let ts: String
-    let _updatedAt: String
+    let ts: WireTime
+    let _updatedAt: WireTime
     let msgs: Int
     let usersCount: Int
 
-    init(_ room: Room) {
+    init(_ room: Room, style: DateStyle = .iso) {
         _id = room.id
         rid = room.id
         t = room.type.rawValue
         usernames = room.usernames
         uids = room.userIds
-        ts = WireDate.string(room.createdAt)
-        _updatedAt = WireDate.string(room.updatedAt)
+        ts = WireTime(room.createdAt, style)
+        _updatedAt = WireTime(room.updatedAt, style)
         msgs = room.messageCount
         usersCount = room.usersCount
     }
@@ -75,9 +75,9 @@ struct SubscriptionDTO: Encodable, Sendable {
     let name: String
     let fname: String
     let t: String
-    let ts: String
-    let ls: String?
-    let _updatedAt: String
+    let ts: WireTime
+    let ls: WireTime?
+    let _updatedAt: WireTime
     let open: Bool
     let alert: Bool
     let unread: Int
@@ -85,16 +85,16 @@ struct SubscriptionDTO: Encodable, Sendable {
     let groupMentions: Int
     let roles: [String]?
 
-    init(_ subscription: Subscription) {
+    init(_ subscription: Subscription, style: DateStyle = .iso) {
         _id = subscription.id
         rid = subscription.roomId
         u = UserRefDTO(subscription.user, includeName: false)
         name = subscription.name
         fname = subscription.displayName
         t = subscription.roomType.rawValue
-        ts = WireDate.string(subscription.createdAt)
-        ls = subscription.lastSeen.map(WireDate.string)
-        _updatedAt = WireDate.string(subscription.updatedAt)
+        ts = WireTime(subscription.createdAt, style)
+        ls = subscription.lastSeen.map { WireTime($0, style) }
+        _updatedAt = WireTime(subscription.updatedAt, style)
         open = subscription.open
         alert = subscription.alert
         unread = subscription.unread

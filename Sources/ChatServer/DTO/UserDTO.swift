@@ -12,8 +12,8 @@ struct UserDTO: Encodable, Sendable {
     let active: Bool
     let roles: [String]
     let emails: [EmailDTO]?
-    let createdAt: String
-    let _updatedAt: String
+    let createdAt: WireTime
+    let _updatedAt: WireTime
     let utcOffset: Int
 
     struct EmailDTO: Encodable, Sendable {
@@ -21,7 +21,7 @@ struct UserDTO: Encodable, Sendable {
         let verified: Bool
     }
 
-    init(_ user: User, showPrivate: Bool) {
+    init(_ user: User, showPrivate: Bool, style: DateStyle = .iso) {
         _id = user.id
         username = user.username
         name = user.name
@@ -30,8 +30,8 @@ struct UserDTO: Encodable, Sendable {
         active = user.active
         roles = user.roles
         emails = showPrivate ? user.emails.map { EmailDTO(address: $0.address, verified: $0.verified) } : nil
-        createdAt = WireDate.string(user.createdAt)
-        _updatedAt = WireDate.string(user.updatedAt)
+        createdAt = WireTime(user.createdAt, style)
+        _updatedAt = WireTime(user.updatedAt, style)
         utcOffset = 0
     }
 }

@@ -1,0 +1,166 @@
+public import ChatCore
+import AirlockCrypto
+import Foundation
+public import HummingbirdWebSocket
+import NIOWebSocket
+
+/// Rocket.Chat's realtime API: Meteor DDP over the `/websocket` WebSocket.
+///
+/// Frames of one connection are handled in order (clients send `login` before `connected` arrives). A malformed
+/// frame gets a DDP `error` and the connection survives; a frame over the size limit closes it with 1009; a client
+/// that stops reading is disconnected when its outbound queue is full.
+public struct RealtimeGateway: Sendable {
+    public struct Limits: Sendable {
+        /// Largest inbound message, in bytes.
+        public var maxFrameSize: Int = 1 << 20
+        /// Frames queued for one client before it is disconnected as a slow consumer.
+        public var outboundQueue: Int = 4096
+        /// DDP `ping` interval; a client silent for two intervals is disconnected.
+        public var pingInterval: Duration = .seconds(25)
+
+        public init() {}
+    }
+
+    let services: ChatServices
+    public let hub: RealtimeHub
+    let limits: Limits
+
+    public init(services: ChatServices, hub: RealtimeHub, limits: Limits = Limits()) {
+        self.services = services
+        self.hub = hub
+        self.limits = limits
+    }
+
+    /// Serves one upgraded connection until either side closes it.
+    public func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let connection = DDPConnection(id: hub.nextConnectionId(), session: RandomID.make(), queueLimit: limits.outboundQueue)
+        hub.add(connection)
+        defer {
+            connection.close(reason: "disconnected")
+            hub.remove(connection)
+        }
+        connection.send(#"{"server_id":"0"}"#)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in connection.frames {
+                    do { try await outbound.write(.text(frame)) } catch { break }
+                }
+                try? await outbound.close(.normalClosure, reason: connection.closeReason)
+            }
+            group.addTask { [limits] in
+                while !connection.isClosed {
+                    try? await Task.sleep(for: limits.pingInterval)
+                    if Task.isCancelled { return }
+                    if connection.idleSeconds > Self.seconds(limits.pingInterval) * 2 {
+                        connection.close(reason: "ping timeout")
+                        return
+                    }
+                    connection.send(#"{"msg":"ping"}"#)
+                }
+            }
+            do {
+                for try await message in inbound.messages(maxSize: limits.maxFrameSize) {
+                    guard !connection.isClosed else { break }
+                    connection.touch()
+                    switch message {
+                    case .text(let text): await process(text, on: connection)
+                    case .binary:
+                        connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Binary frames are not supported", offendingMessage: nil)))
+                    }
+                }
+            } catch {
+                // Oversized message or protocol error: the WebSocket layer closes the connection with its code.
+            }
+            connection.close(reason: "disconnected")
+            group.cancelAll()
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    // MARK: Frames
+
+    func process(_ text: String, on connection: DDPConnection) async {
+        guard let frame = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let fields = frame.objectValue,
+            let kind = fields["msg"]?.stringValue
+        else {
+            connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Bad request", offendingMessage: String(text.prefix(1000)))))
+            return
+        }
+        switch kind {
+        case "connect":
+            let version = fields["version"]?.stringValue
+            let supported = fields["support"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if version == "1" || supported.contains("1") {
+                connection.send(DDPOutbound.encode(DDPOutbound.Connected(session: connection.session)))
+            } else {
+                connection.send(DDPOutbound.encode(DDPOutbound.Failed()))
+            }
+        case "ping":
+            connection.send(DDPOutbound.encode(DDPOutbound.Pong(id: fields["id"]?.stringValue)))
+        case "pong":
+            break
+        case "method":
+            guard let id = fields["id"]?.stringValue, let method = fields["method"]?.stringValue else {
+                connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Malformed method invocation", offendingMessage: String(text.prefix(1000)))))
+                return
+            }
+            let params = fields["params"]?.arrayValue ?? []
+            let answer = await DDPMethods(gateway: self, connection: connection).call(method, params)
+            connection.send(answer.frame(id: id))
+            connection.send(DDPOutbound.encode(DDPOutbound.Updated(methods: [id])))
+        case "sub":
+            guard let id = fields["id"]?.stringValue, let name = fields["name"]?.stringValue else {
+                connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Malformed subscription", offendingMessage: String(text.prefix(1000)))))
+                return
+            }
+            let params = fields["params"]?.arrayValue ?? []
+            do {
+                let stream = try await streamFor(name, params, connection)
+                guard connection.addStream(id: id, stream) else {
+                    connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: .invalidParams("Subscription id \(id) is already in use"))))
+                    return
+                }
+                hub.subscribe(connection, to: stream)
+                connection.send(DDPOutbound.encode(DDPOutbound.Ready(subs: [id])))
+            } catch let error as DDPError {
+                connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: error)))
+            } catch let error as ChatError {
+                connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: DDPError(error))))
+            } catch {
+                connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: DDPError(code: "500", reason: "Internal server error"))))
+            }
+        case "unsub":
+            guard let id = fields["id"]?.stringValue else { return }
+            if let stream = connection.removeStream(id: id) { hub.unsubscribe(connection, from: stream) }
+            connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: nil)))
+        default:
+            connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Bad request", offendingMessage: String(text.prefix(1000)))))
+        }
+    }
+
+    /// Which stream a `sub` asks for, after checking the caller may see it.
+    func streamFor(_ name: String, _ params: [JSONValue], _ connection: DDPConnection) async throws -> DDPConnection.Stream {
+        guard let user = connection.user else { throw DDPError.notLoggedIn }
+        guard let key = params.first?.stringValue, !key.isEmpty else { throw DDPError.invalidParams("The first param must be the stream key") }
+        switch name {
+        case "stream-room-messages":
+            if key != "__my_messages__" {
+                _ = try await services.rooms.readable(.id(key), types: Set(RoomType.allCases), by: user)
+            }
+        case "stream-notify-room":
+            let parts = key.split(separator: "/", maxSplits: 1)
+            guard parts.count == 2 else { throw DDPError.invalidParams("Expected <rid>/<event>") }
+            _ = try await services.rooms.readable(.id(String(parts[0])), types: Set(RoomType.allCases), by: user)
+        case "stream-notify-user":
+            guard key.split(separator: "/", maxSplits: 1).first.map(String.init) == user.id else {
+                throw DDPError(code: "error-not-allowed", reason: "Not allowed to subscribe to another user's stream")
+            }
+        default:
+            throw DDPError(code: "404", reason: "Subscription '\(name)' not found")
+        }
+        return DDPConnection.Stream(collection: name, eventName: key)
+    }
+}
