@@ -93,6 +93,7 @@ let package = Package(
             name: "ChatServerTests",
             dependencies: [
                 "AirlockApp", "ChatCore", "ChatServer", hummingbird, nioCore, logging,
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
