@@ -18,6 +18,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "airlock", targets: ["airlock"]),
+        .executable(name: "airlock-realtime-bench", targets: ["airlock-realtime-bench"]),
+        .executable(name: "airlock-js-bench", targets: ["airlock-js-bench"]),
         .library(name: "AirlockApp", targets: ["AirlockApp"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
         .library(name: "JavaScriptRuntime", targets: ["JavaScriptRuntime"]),
@@ -83,6 +85,11 @@ let package = Package(
         .executableTarget(
             name: "airlock-js-bench", dependencies: ["JavaScriptRuntime"], path: "Benchmarks/JSRuntime",
             swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "airlock-realtime-bench",
+            dependencies: [logging, .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
+            path: "Benchmarks/Realtime", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),

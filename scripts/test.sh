@@ -18,3 +18,4 @@ AIRLOCK_BIN="$PWD/.build/debug/airlock" .venv/bin/python -m pytest -q -p no:cach
 echo "== benchmark smoke"
 Benchmarks/post-message.sh --smoke
 Benchmarks/js-runtime.sh --smoke
+Benchmarks/realtime-fanout.sh --smoke

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Realtime fan-out: one message posted over REST reaches N DDP connections subscribed to the room.
+# Prints delivery latency percentiles and the server's RSS per idle connection.
+#   Benchmarks/realtime-fanout.sh            # release build, 1000 connections, 20 messages
+#   Benchmarks/realtime-fanout.sh --smoke    # debug build, 50 connections, 3 messages (CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONNECTIONS=1000 ROUNDS=20 MODE=release
+if [ "${1:-}" = "--smoke" ]; then CONNECTIONS=50 ROUNDS=3 MODE=debug; fi
+if [ "$MODE" = release ]; then swift build -c release --product airlock --product airlock-realtime-bench; fi
+[ -x ".build/$MODE/airlock-realtime-bench" ] || swift build --product airlock-realtime-bench
+DATA=$(mktemp -d)
+OUT=$(mktemp)
+# The server needs a descriptor per connection.
+ulimit -n "$(ulimit -Hn)"
+AIRLOCK_ADMIN_USERNAME=admin AIRLOCK_ADMIN_PASSWORD=bench-pass AIRLOCK_PASSWORD_ITERATIONS=1000 \
+    ".build/$MODE/airlock" serve --port 0 --data-dir "$DATA" --log-level warning >"$OUT" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
+for _ in $(seq 1 300); do grep -q AIRLOCK_LISTENING "$OUT" && break; sleep 0.1; done
+URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
+[ -n "$URL" ] || { cat "$OUT"; exit 1; }
+".build/$MODE/airlock-realtime-bench" "$URL" admin bench-pass "$PID" "$CONNECTIONS" "$ROUNDS"
