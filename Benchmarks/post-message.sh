@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock
 if [ "${1:-}" = "--smoke" ]; then
     DURATION=2 CONNECTIONS=4 BIN=.build/debug/airlock
-elif [ ! -x "$BIN" ]; then
+else
     swift build -c release --product airlock
 fi
 DATA=$(mktemp -d)

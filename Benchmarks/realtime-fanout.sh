@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=1000 ROUNDS=20 MODE=release
 if [ "${1:-}" = "--smoke" ]; then CONNECTIONS=50 ROUNDS=3 MODE=debug; fi
-if [ "$MODE" = release ]; then swift build -c release --product airlock --product airlock-realtime-bench; fi
+if [ "$MODE" = release ]; then
+    swift build -c release --product airlock
+    swift build -c release --product airlock-realtime-bench
+fi
 [ -x ".build/$MODE/airlock-realtime-bench" ] || swift build --product airlock-realtime-bench
 DATA=$(mktemp -d)
 OUT=$(mktemp)

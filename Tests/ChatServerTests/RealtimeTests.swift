@@ -39,8 +39,15 @@ import Testing
             ddp.send(["msg": "ping"])
             _ = try await ddp.next { $0["msg"] == "pong" }
 
-            let resumed = try await ddp.call("login", [["resume": .string(login["result"]?["token"]?.stringValue ?? "")]])
+            let token = try #require(login["result"]?["token"]?.stringValue)
+            let resumed = try await ddp.call("login", [["resume": .string(token)]])
             #expect(resumed["result"]?["type"] == "resume")
+
+            // DDP logout destroys the token: REST refuses it, the socket stays usable but logged out.
+            let loggedOut = try await ddp.call("logout", [])
+            #expect(loggedOut["result"] == .null)
+            #expect(try await api.get("/api/v1/me", auth: Auth(userId: admin.userId, token: token)).status == 401)
+            #expect(try await ddp.call("rooms/get", [])["error"]?["error"] == "error-not-authorized")
         }
     }
 

@@ -93,7 +93,11 @@ public struct AuthService: Sendable {
 
     /// Ends the session of `token`; realtime sessions using it are told through the event hub.
     public func logout(user: User, token: String) async throws {
-        let digest = Self.digest(ofToken: token)
+        try await logout(user: user, tokenDigest: Self.digest(ofToken: token))
+    }
+
+    /// Ends the session whose token has this digest (the realtime API keeps only the digest).
+    public func logout(user: User, tokenDigest digest: String) async throws {
         try await context.store.deleteToken(digest: digest)
         sessions.remove(digest: digest)
         context.events.publish(.tokenRevoked(userId: user.id, tokenDigest: digest))

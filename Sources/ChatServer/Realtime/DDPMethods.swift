@@ -140,10 +140,11 @@ struct DDPMethods {
     }
 
     private func logout() async throws -> Answer {
-        guard let user = connection.user else { return .result("null") }
-        // Not the token: the session it belongs to ends here; other connections with it are closed by the hub.
+        guard let user = connection.user, let digest = connection.tokenDigest else { return .result("null") }
+        // Meteor's logout destroys the connection's login token. This socket stays open, logged out; other
+        // connections that used the same token are closed by the hub when the revocation is published.
         connection.logOut()
-        _ = user
+        try await services.auth.logout(user: user, tokenDigest: digest)
         return .result("null")
     }
 
