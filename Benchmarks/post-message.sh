@@ -11,15 +11,8 @@ if [ "${1:-}" = "--smoke" ]; then
 else
     swift build -c release --product airlock
 fi
-DATA=$(mktemp -d)
-OUT=$(mktemp)
-AIRLOCK_ADMIN_USERNAME=admin AIRLOCK_ADMIN_PASSWORD=bench-pass AIRLOCK_PASSWORD_ITERATIONS=1000 \
-    "$BIN" serve --port 0 --data-dir "$DATA" --log-level warning >"$OUT" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
-for _ in $(seq 1 300); do grep -q AIRLOCK_LISTENING "$OUT" && break; sleep 0.1; done
-URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
-[ -n "$URL" ] || { cat "$OUT"; exit 1; }
+. Benchmarks/server.sh
+start_server "$BIN"
 eval "$(python3 Benchmarks/bench_setup.py "$URL" admin bench-pass 20)"
 export BENCH_USER_ID BENCH_TOKEN BENCH_ROOM_ID
 echo "binary=$BIN connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"

@@ -12,15 +12,8 @@ if [ "$MODE" = release ]; then
     swift build -c release --product airlock-realtime-bench
 fi
 [ -x ".build/$MODE/airlock-realtime-bench" ] || swift build --product airlock-realtime-bench
-DATA=$(mktemp -d)
-OUT=$(mktemp)
 # The server needs a descriptor per connection.
 ulimit -n "$(ulimit -Hn)"
-AIRLOCK_ADMIN_USERNAME=admin AIRLOCK_ADMIN_PASSWORD=bench-pass AIRLOCK_PASSWORD_ITERATIONS=1000 \
-    ".build/$MODE/airlock" serve --port 0 --data-dir "$DATA" --log-level warning >"$OUT" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
-for _ in $(seq 1 300); do grep -q AIRLOCK_LISTENING "$OUT" && break; sleep 0.1; done
-URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
-[ -n "$URL" ] || { cat "$OUT"; exit 1; }
+. Benchmarks/server.sh
+start_server ".build/$MODE/airlock"
 ".build/$MODE/airlock-realtime-bench" "$URL" admin bench-pass "$PID" "$CONNECTIONS" "$ROUNDS"
