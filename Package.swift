@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
@@ -47,6 +48,11 @@ let package = Package(
 
         // MARK: JavaScript runtime (the only module touching JSC pointers)
         .target(name: "JavaScriptRuntime", dependencies: ["CJavaScriptCore", "AirlockCrypto"], swiftSettings: swiftSettings),
+
+        // MARK: App packages (zip + app.json), shared by the engine and the CLI; no JSC or HTTP
+        .target(
+            name: "AppsPackage", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
         .target(name: "ChatCore", dependencies: ["AirlockCrypto", logging, metrics], swiftSettings: swiftSettings),
@@ -94,6 +100,10 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AppsPackageTests",
+            dependencies: ["AppsPackage", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(

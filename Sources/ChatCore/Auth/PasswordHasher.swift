@@ -1,4 +1,4 @@
-public import AirlockCrypto
+import AirlockCrypto
 
 /// Hashes and verifies passwords with PBKDF2-HMAC-SHA256 on a bounded thread pool.
 ///

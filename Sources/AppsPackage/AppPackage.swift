@@ -1,0 +1,19 @@
+import Foundation
+
+/// A validated app package, read entirely into memory (nothing from the zip is ever written to disk as-is).
+public struct AppPackage: Sendable {
+    public var manifest: AppManifest
+    /// JavaScript and JSON files by normalized path (`main.js`, `lib/util.js`, ...), for the module loader.
+    public var files: [String: String]
+    /// `i18n/<lang>.json` contents by lower-cased language.
+    public var translations: [String: Data]
+    /// The icon named by `iconFile`, if present.
+    public var icon: Data?
+    /// `.packagedby` (rc-apps writes `{tool, version, when}`), if present.
+    public var packagedBy: Data?
+    /// Bytes actually inflated from the zip (what the limits were applied to).
+    public var inflatedBytes: Int
+
+    /// Source of the main class file.
+    public var mainSource: String { files[manifest.mainFile] ?? "" }
+}

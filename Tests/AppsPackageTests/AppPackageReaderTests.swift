@@ -1,0 +1,171 @@
+import AppsPackage
+import Foundation
+import Testing
+@preconcurrency import ZIPFoundation
+
+/// Builds zips in memory, including the hostile ones no well-behaved tool would write.
+enum Zip {
+    enum Item {
+        case file(String, Data)
+        case text(String, String)
+        case link(String, target: String)
+        case directory(String)
+    }
+
+    static func make(_ items: [Item], compression: CompressionMethod = .deflate) throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        for item in items {
+            switch item {
+            case .file(let path, let data):
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: compression,
+                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+            case .text(let path, let text):
+                let data = Data(text.utf8)
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: compression,
+                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+            case .link(let path, let target):
+                let data = Data(target.utf8)
+                try archive.addEntry(
+                    with: path, type: .symlink, uncompressedSize: Int64(data.count),
+                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+            case .directory(let path):
+                try archive.addEntry(with: path, type: .directory, uncompressedSize: Int64(0), provider: { (_: Int64, _: Int) in Data() })
+            }
+        }
+        return archive.data!
+    }
+
+    /// Rewrites every declared uncompressed size (local headers and central directory) to `size`: the classic
+    /// bomb that lies about how much it inflates to.
+    static func understate(_ zip: Data, size: UInt32) -> Data {
+        var bytes = [UInt8](zip)
+        func put(_ offset: Int) {
+            bytes[offset] = UInt8(size & 0xff)
+            bytes[offset + 1] = UInt8(size >> 8 & 0xff)
+            bytes[offset + 2] = UInt8(size >> 16 & 0xff)
+            bytes[offset + 3] = UInt8(size >> 24 & 0xff)
+        }
+        var i = 0
+        while i + 4 <= bytes.count {
+            if bytes[i] == 0x50, bytes[i + 1] == 0x4b, bytes[i + 2] == 0x03, bytes[i + 3] == 0x04 { put(i + 22) }
+            if bytes[i] == 0x50, bytes[i + 1] == 0x4b, bytes[i + 2] == 0x01, bytes[i + 3] == 0x02 { put(i + 24) }
+            i += 1
+        }
+        return Data(bytes)
+    }
+}
+
+func manifest(_ overrides: [String: Any] = [:], removing: [String] = []) -> String {
+    var object: [String: Any] = [
+        "id": "d1a653e6-6f19-4f05-bf9d-f786b52d3e23", "name": "Hello", "nameSlug": "hello", "version": "1.0.0",
+        "description": "says hello", "requiredApiVersion": "^1.40.0",
+        "author": ["name": "Airlock", "support": "mailto:dev@example.org", "homepage": "https://example.org"],
+        "classFile": "HelloApp.ts", "iconFile": "icon.png", "implements": ["IPostMessageSent"],
+        "permissions": [["name": "message.write"], ["name": "networking"]],
+    ]
+    for (key, value) in overrides { object[key] = value }
+    for key in removing { object.removeValue(forKey: key) }
+    return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+}
+
+let mainJS = "exports.HelloApp = class HelloApp {};"
+
+func validItems(_ manifestText: String = manifest()) -> [Zip.Item] {
+    [
+        .text("app.json", manifestText), .text("HelloApp.js", mainJS), .text("lib/util.js", "exports.x = 1;"),
+        .text("i18n/en.json", #"{"hello":"Hello"}"#), .file("icon.png", Data([0x89, 0x50, 0x4e, 0x47])),
+        .text(".packagedby", #"{"tool":"@rocket.chat/apps-compiler","version":"0.5.3"}"#),
+    ]
+}
+
+@Suite struct AppPackageReaderTests {
+    let reader = AppPackageReader()
+
+    @Test func readsAnRcAppsStylePackage() throws {
+        let package = try reader.read(try Zip.make(validItems()))
+        #expect(package.manifest.nameSlug == "hello")
+        #expect(package.manifest.mainFile == "HelloApp.js")
+        #expect(package.mainSource == mainJS)
+        #expect(Set(package.files.keys) == ["HelloApp.js", "lib/util.js"])
+        #expect(package.translations["en"] != nil)
+        #expect(package.icon == Data([0x89, 0x50, 0x4e, 0x47]))
+        #expect(package.packagedBy != nil)
+        #expect(package.manifest.botUsername == "hello.bot")
+    }
+
+    @Test func semverRangesFollowNpm() {
+        let v = SemanticVersion(1, 57, 0)
+        #expect(v.satisfies("^1.40.0") == true)
+        #expect(v.satisfies("^1.58.0") == false)
+        #expect(v.satisfies("^2.0.0") == false)
+        #expect(v.satisfies("~1.57.0") == true)
+        #expect(v.satisfies("~1.56.0") == false)
+        #expect(v.satisfies("1.57.0") == true)
+        #expect(v.satisfies("1.4.0") == false)
+        #expect(SemanticVersion(0, 2, 5).satisfies("^0.2.3") == true)
+        #expect(SemanticVersion(0, 3, 0).satisfies("^0.2.3") == false)
+        #expect(v.satisfies(">=1.0.0") == nil)
+    }
+
+    /// The hostile-package corpus: each case is refused with a specific reason.
+    static let hostile: [(String, @Sendable () throws -> Data, AppPackageError.Code, String)] = [
+        ("zip slip", { try Zip.make(validItems() + [.text("../../etc/cron.d/evil", "x")]) }, .invalidArchive, "leaves the package"),
+        ("nested traversal", { try Zip.make(validItems() + [.text("lib/../../evil.js", "x")]) }, .invalidArchive, "leaves the package"),
+        ("absolute path", { try Zip.make(validItems() + [.text("/etc/passwd", "x")]) }, .invalidArchive, "absolute path"),
+        ("backslashes", { try Zip.make(validItems() + [.text("..\\evil.js", "x")]) }, .invalidArchive, "backslashes"),
+        ("drive letter", { try Zip.make(validItems() + [.text("C:evil.js", "x")]) }, .invalidArchive, "drive letter"),
+        ("link entry", { try Zip.make(validItems() + [.link("lib/passwd", target: "/etc/passwd")]) }, .invalidArchive, "link entry"),
+        ("duplicate app.json", { try Zip.make(validItems() + [.text("./app.json", manifest())]) }, .invalidArchive, "twice"),
+        ("case-colliding names", { try Zip.make(validItems() + [.text("HELLOAPP.js", "x")]) }, .invalidArchive, "twice"),
+        ("no app.json", { try Zip.make([.text("HelloApp.js", mainJS)]) }, .invalidManifest, "No \"app.json\""),
+        ("app.json not JSON", { try Zip.make([.text("app.json", "{ nope"), .text("HelloApp.js", mainJS)]) }, .invalidManifest, "not a valid JSON"),
+        ("missing classFile", { try Zip.make(validItems(manifest(removing: ["classFile"]))) }, .invalidManifest, "\"classFile\""),
+        ("class file absent", { try Zip.make([.text("app.json", manifest(["classFile": "Other.ts"]))]) }, .missingClassFile, "Other.js"),
+        ("wrong requiredApiVersion", { try Zip.make(validItems(manifest(["requiredApiVersion": "^2.0.0"]))) }, .unsupportedApiVersion, "requires Apps-Engine API ^2.0.0"),
+        ("malformed requiredApiVersion", { try Zip.make(validItems(manifest(["requiredApiVersion": ">=1"]))) }, .invalidManifest, "requiredApiVersion"),
+        ("unknown permission", { try Zip.make(validItems(manifest(["permissions": [["name": "root.shell"]]]))) }, .unknownPermission, "root.shell"),
+        ("bad id", { try Zip.make(validItems(manifest(["id": "not-a-uuid"]))) }, .invalidManifest, "UUID"),
+        ("bad nameSlug", { try Zip.make(validItems(manifest(["nameSlug": "Hello_App"]))) }, .invalidManifest, "nameSlug"),
+        ("bad version", { try Zip.make(validItems(manifest(["version": "1.0"]))) }, .invalidManifest, "version"),
+        ("unknown interface", { try Zip.make(validItems(manifest(["implements": ["IRunAsRoot"]]))) }, .invalidManifest, "IRunAsRoot"),
+        ("not a zip", { Data("PK but not really".utf8) }, .invalidArchive, "not a readable zip"),
+        ("zip bomb with understated headers", {
+            let bomb = try Zip.make(validItems() + [.file("lib/bomb.js", Data(count: 20 << 20))])
+            return Zip.understate(bomb, size: 1000)
+        }, .invalidArchive, ""),
+        ("zip bomb, honest headers", { try Zip.make(validItems() + [.file("lib/bomb.js", Data(count: 20 << 20))]) }, .invalidArchive, "zip bomb"),
+    ]
+
+    @Test(arguments: hostile.indices)
+    func hostilePackageIsRefused(_ index: Int) throws {
+        let (name, make, code, fragment) = Self.hostile[index]
+        let data = try make()
+        #expect {
+            _ = try reader.read(data)
+        } throws: { error in
+            guard let error = error as? AppPackageError else { return false }
+            return error.code == code && (fragment.isEmpty || error.message.contains(fragment))
+        }
+        _ = name
+    }
+
+    @Test func limitsApplyToEntriesAndUploadSize() throws {
+        var limits = AppPackageReader.Limits()
+        limits.maxEntries = 5
+        #expect(throws: AppPackageError.self) {
+            _ = try AppPackageReader(limits: limits).read(try Zip.make(validItems() + [.text("a.js", "1"), .text("b.js", "2")]))
+        }
+        limits = AppPackageReader.Limits()
+        limits.maxUploadBytes = 100
+        #expect {
+            _ = try AppPackageReader(limits: limits).read(try Zip.make(validItems()))
+        } throws: { ($0 as? AppPackageError)?.code == .tooLarge }
+        limits = AppPackageReader.Limits()
+        limits.maxTotalBytes = 1000
+        #expect {
+            _ = try AppPackageReader(limits: limits).read(try Zip.make(validItems() + [.text("big.js", String(repeating: "x", count: 5000))]))
+        } throws: { ($0 as? AppPackageError)?.message.contains("inflates to more than") == true }
+    }
+}
