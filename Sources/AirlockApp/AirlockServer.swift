@@ -72,7 +72,7 @@ public struct AirlockServer {
         var app = Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(maxFrameSize: configuration.realtime.maxFrameSize, autoPing: .disabled)
+                configuration: .init(ws: .init(maxFrameSize: configuration.realtime.maxFrameSize, autoPing: .disabled))
             ) { request, _, _ in
                 // Rocket.Chat's realtime endpoint; every other path stays plain HTTP.
                 guard request.path == "/websocket" else { return .dontUpgrade }

@@ -48,6 +48,9 @@ final class HostFunctionBox {
 }
 
 /// A JavaScript exception value travelling through Swift frames on the VM thread.
-struct JSException: Error {
+///
+/// `@unchecked Sendable`: `Error` requires it, but the value never leaves the VM thread; it is converted to a
+/// ``JavaScriptError`` before anything crosses threads.
+struct JSException: Error, @unchecked Sendable {
     let value: JSValueRef
 }
