@@ -99,7 +99,8 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsPackageTests",
             dependencies: ["AppsPackage", .product(name: "ZIPFoundation", package: "ZIPFoundation")],

@@ -6,7 +6,8 @@ extension EmbeddedStore {
     public func insertMessage(_ message: Message) async throws {
         let doc = try Codec.encode(message)
         let ts = Codec.millis(message.createdAt)
-        try await write { db in
+        // Group-committed with concurrent inserts (see WriteBatcher); still atomic per message.
+        try await batcher.submit { db in
             try Self.run(db, "INSERT INTO messages (id, room_id, ts, thread_id, doc) VALUES (?, ?, ?, ?, ?)", [message.id, message.roomId, ts, message.threadId, doc])
             try Self.run(db, "UPDATE rooms SET msgs = msgs + 1, last_message_at = ?, updated_at = ? WHERE id = ?", [ts, ts, message.roomId])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(message.roomId)") }

@@ -29,6 +29,7 @@ public final class EmbeddedStore: ChatStore {
 
     let pool: DatabasePool
     let threadPool: NIOThreadPool
+    let batcher: WriteBatcher
 
     /// Opens (creating if needed) the database and applies migrations.
     public init(configuration: Configuration) throws {
@@ -47,6 +48,7 @@ public final class EmbeddedStore: ChatStore {
         }
         threadPool = NIOThreadPool(numberOfThreads: max(1, configuration.threads))
         threadPool.start()
+        batcher = WriteBatcher(pool: pool, threads: threadPool)
     }
 
     deinit {

@@ -227,6 +227,33 @@ import Testing
         }
     }
 
+    @Test func concurrentInsertsFailOneByOne() async throws {
+        try await Self.withStore { store in
+            let a = Self.user("a")
+            try await store.insertUser(a)
+            let room = Self.room("r1", name: "batch")
+            try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: a)])
+            // Every third insert reuses an id; inserts committed together must not fail together.
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        do {
+                            try await store.insertMessage(Self.message(i % 3 == 0 ? "dup" : "m\(i)", room: "r1", by: a, at: TimeInterval(i)))
+                            return true
+                        } catch let error as StoreError {
+                            #expect(error == StoreError(.duplicate(key: "message.id"), ""))
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 41)
+            #expect(try await store.room(id: "r1")?.messageCount == 41)
+            await #expect(throws: StoreError.self) { try await store.insertMessage(Self.message("m1", room: "nope", by: a, at: 0)) }
+        }
+    }
+
     @Test func concurrentWritersLoseNothing() async throws {
         try await Self.withStore { store in
             let users = (0..<8).map { Self.user("u\($0)") }
