@@ -114,6 +114,20 @@ enum Bootstrap {
             return .bytes(Array(data))
         }
 
+        // `register(name, fn)`: the first registration of a name wins, so code loaded before the app (the SDK's
+        // bridge) owns its entry points and app code cannot replace them.
+        state.setProperty(
+            hostObject, "register",
+            state.makeFunction { state, _, arguments in
+                guard arguments.count >= 2, let name = state.string(arguments[0]), let value = arguments[1],
+                    let function = JSValueToObject(state.ctx, value, nil), JSObjectIsFunction(state.ctx, function)
+                else { throw HostError.type("register(name, function)") }
+                guard state.entries[name] == nil else { return JSValueMakeBoolean(state.ctx, false) }
+                state.protect(function)
+                state.entries[name] = function
+                return JSValueMakeBoolean(state.ctx, true)
+            })
+
         let unhandled = state.makeFunction { state, _, arguments in
             let reason = arguments.count > 1 ? arguments[1] : nil
             configuration.onUnhandledRejection(state.error(from: reason))

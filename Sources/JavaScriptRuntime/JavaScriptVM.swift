@@ -121,6 +121,21 @@ public final class JavaScriptVM: Sendable {
         try await callRuntime("requireRoot", [Self.jsonString(path)], budget: budget)
     }
 
+    /// Calls an entry point registered with `require('airlock:host').register(name, fn)`: JSON arguments in, the
+    /// (awaited) result as JSON out. Unlike ``call(_:arguments:budget:)`` it does not go through globals, which app
+    /// code can replace.
+    public func callEntry(_ name: String, arguments: [String] = [], budget: CallBudget? = nil) async throws -> String? {
+        try await invoke(budget: budget) { state in
+            guard let function = state.entries[name] else { throw HostError.type("no entry point \(name)") }
+            var values: [JSValueRef?] = []
+            for argument in arguments {
+                guard let value = state.parse(argument) else { throw HostError(name: "SyntaxError", message: "argument is not JSON") }
+                values.append(value)
+            }
+            return try state.call(function, values)
+        }
+    }
+
     /// Calls a function of the runtime object the bootstrap script returned. That object is held by Swift, not
     /// reachable from app code, so an app cannot replace what the host calls.
     func callRuntime(_ name: String, _ arguments: [String], budget: CallBudget? = nil) async throws -> String? {

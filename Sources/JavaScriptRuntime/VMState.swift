@@ -16,6 +16,8 @@ final class VMState: @unchecked Sendable {
     var hostObject: JSObjectRef?
     /// JS timer id → thread timer id.
     var timers: [Int: Int] = [:]
+    /// Entry points registered by trusted code loaded first (the AppsSDK bridge); protected from GC, first wins.
+    var entries: [String: JSObjectRef] = [:]
     private var currentLimit: Double = -1
     private let names: [String: JSStringRef]
     private let probeScript = JSStringCreateWithUTF8CString("0")
@@ -41,6 +43,7 @@ final class VMState: @unchecked Sendable {
         JSStringRelease(probeScript)
         if let runtime { JSValueUnprotect(ctx, runtime) }
         if let hostObject { JSValueUnprotect(ctx, hostObject) }
+        for (_, entry) in entries { JSValueUnprotect(ctx, entry) }
         JSValueUnprotect(ctx, functionPrototype)
         JSValueUnprotect(ctx, promiseConstructor)
         JSGlobalContextRelease(ctx)

@@ -214,6 +214,19 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
         #expect(try await vm.evaluate("v") == #""v1v1""#)
     }
 
+    @Test func entryPointsBelongToTheFirstRegistrant() async throws {
+        let vm = try await makeVM([
+            "main.js": """
+            const host = require('airlock:host');
+            globalThis.first = host.register('dispatch', async (x) => 'trusted:' + x);
+            globalThis.second = host.register('dispatch', () => 'evil');
+            """
+        ])
+        #expect(try await vm.evaluate("[first, second]") == "[true,false]")
+        #expect(try await vm.callEntry("dispatch", arguments: ["1"]) == #""trusted:1""#)
+        await #expect(throws: HostError.self) { _ = try await vm.callEntry("missing") }
+    }
+
     @Test func evalFunctionAndWebAssemblyAreUnavailable() async throws {
         let vm = try await makeVM()
         for source in [
