@@ -54,6 +54,11 @@ let package = Package(
             name: "AppsPackage", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings),
 
+        // MARK: Apps engine (bridge, app instances; talks to apps only through the bridge protocol)
+        .target(
+            name: "AppsEngine", dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", logging],
+            swiftSettings: swiftSettings),
+
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
         .target(name: "ChatCore", dependencies: ["AirlockCrypto", logging, metrics], swiftSettings: swiftSettings),
 
@@ -101,6 +106,9 @@ let package = Package(
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AppsEngineTests", dependencies: ["AppsEngine", "AppsPackage", "ChatCore", "JavaScriptRuntime"],
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsPackageTests",
             dependencies: ["AppsPackage", .product(name: "ZIPFoundation", package: "ZIPFoundation")],

@@ -14,6 +14,18 @@ public struct AppPackage: Sendable {
     /// Bytes actually inflated from the zip (what the limits were applied to).
     public var inflatedBytes: Int
 
+    public init(
+        manifest: AppManifest, files: [String: String], translations: [String: Data] = [:], icon: Data? = nil,
+        packagedBy: Data? = nil, inflatedBytes: Int = 0
+    ) {
+        self.manifest = manifest
+        self.files = files
+        self.translations = translations
+        self.icon = icon
+        self.packagedBy = packagedBy
+        self.inflatedBytes = inflatedBytes
+    }
+
     /// Source of the main class file.
     public var mainSource: String { files[manifest.mainFile] ?? "" }
 }

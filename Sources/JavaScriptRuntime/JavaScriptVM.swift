@@ -121,6 +121,12 @@ public final class JavaScriptVM: Sendable {
         try await callRuntime("requireRoot", [Self.jsonString(path)], budget: budget)
     }
 
+    /// Loads a module by specifier (a registered module or a package path) for its side effects, e.g. the SDK
+    /// bridge that registers entry points before app code runs.
+    public func load(_ specifier: String, budget: CallBudget? = nil) async throws {
+        _ = try await callRuntime("load", [Self.jsonString(specifier)], budget: budget)
+    }
+
     /// Calls an entry point registered with `require('airlock:host').register(name, fn)`: JSON arguments in, the
     /// (awaited) result as JSON out. Unlike ``call(_:arguments:budget:)`` it does not go through globals, which app
     /// code can replace.

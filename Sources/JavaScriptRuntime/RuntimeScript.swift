@@ -955,6 +955,7 @@ return {
     return exports !== null && typeof exports === 'object' || typeof exports === 'function' ? ObjectKeys(exports) : [];
   },
   require(specifier) { return makeRequire('/', '/')(specifier); },
+  load(specifier) { makeRequire('/', '/')(specifier); },
 };
 })
 """#

@@ -53,6 +53,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The member `key` of an object (nil for other values or a missing key).
+    public subscript(_ key: String) -> JSONValue? { objectValue?[key] }
+
     /// The object payload, if this is an object.
     public var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }

@@ -22,7 +22,6 @@ struct Reply: Sendable {
 }
 
 extension JSONValue {
-    subscript(_ key: String) -> JSONValue? { objectValue?[key] }
     var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
     var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
     var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }

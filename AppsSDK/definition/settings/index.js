@@ -1,0 +1,2 @@
+'use strict';
+exports.SettingType = require('./SettingType').SettingType;

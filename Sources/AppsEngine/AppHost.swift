@@ -1,0 +1,29 @@
+public import ChatCore
+
+/// What an app's VM can reach on the host. Every call arrives with the app id the host derived from the VM it
+/// came from; implementations check permissions here, in Swift, and throw ``PermissionDenied`` to make the app see
+/// a catchable `PermissionDeniedError`.
+public protocol AppHost: Sendable {
+    /// An `ILogger` line (levels `debug`, `info`, `success`, `warn`, `error`) from `method` (lifecycle/hook name).
+    func log(appId: String, level: String, method: String, message: String)
+    /// An accessor call; answers JSON (nil for `undefined`).
+    func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue?
+}
+
+/// Refuses an accessor call for lack of a permission; the app receives a `PermissionDeniedError`.
+public struct PermissionDenied: Error, Sendable {
+    public var appId: String
+    public var permission: String
+    public var call: String
+
+    public init(appId: String, permission: String, call: String) {
+        self.appId = appId
+        self.permission = permission
+        self.call = call
+    }
+
+    /// Apps-Engine's wording, so app authors recognise it.
+    public var message: String {
+        "Failed to call the method \"\(call)\" as the app (\(appId)) lacks the following permissions: [\"\(permission)\"]. Declare them in your app.json to fix the issue."
+    }
+}

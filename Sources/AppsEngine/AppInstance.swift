@@ -1,0 +1,85 @@
+public import AppsPackage
+public import ChatCore
+import Foundation
+public import JavaScriptRuntime
+
+/// One app loaded in its own sandboxed VM: the SDK and the bridge registered first, then the package's files, then
+/// the main class constructed. The engine drives it only through ``BridgeProtocol`` messages.
+public final class AppInstance: Sendable {
+    public let manifest: AppManifest
+    public let constructed: BridgeProtocol.Constructed
+    let vm: JavaScriptVM
+
+    private init(manifest: AppManifest, constructed: BridgeProtocol.Constructed, vm: JavaScriptVM) {
+        self.manifest = manifest
+        self.constructed = constructed
+        self.vm = vm
+    }
+
+    /// Creates the VM, installs the SDK and host functions, loads the package and constructs the main class.
+    /// Throws ``JavaScriptError`` when the app's code throws at load or its main export is not an `App`.
+    public static func load(
+        _ package: AppPackage, host: any AppHost, configuration: JavaScriptVM.Configuration = JavaScriptVM.Configuration(),
+        budget: CallBudget = .standard
+    ) async throws -> AppInstance {
+        let appId = package.manifest.id
+        var configuration = configuration
+        configuration.name = package.manifest.nameSlug
+        let userLog = configuration.log
+        configuration.log = { level, message in
+            host.log(appId: appId, level: level.rawValue, method: "console", message: message)
+            userLog(level, message)
+        }
+        let vm = try await JavaScriptVM(configuration: configuration)
+        try await vm.registerHostFunction("log") { arguments in
+            host.log(appId: appId, level: arguments[0].string ?? "info", method: arguments[1].string ?? "", message: arguments[2].string ?? "")
+            return .undefined
+        }
+        try await vm.registerAsyncHostFunction("accessor") { arguments in
+            let request = try JSONDecoder().decode(BridgeProtocol.AccessorCall.self, from: Data(try arguments.string(0, "request").utf8))
+            do {
+                guard let answer = try await host.accessor(appId: appId, name: request.name, arguments: request.args) else { return .null }
+                return .string(String(decoding: try JSONEncoder().encode(answer), as: UTF8.self))
+            } catch let denied as PermissionDenied {
+                throw HostError(name: "PermissionDeniedError", message: denied.message)
+            }
+        }
+        for (specifier, source) in AppsSDKSources.modules {
+            try await vm.registerModule(specifier, source: source)
+        }
+        try await vm.setFiles(package.files)
+        // The bridge registers the `dispatch` entry point before any app code runs.
+        try await vm.load("@airlock/bridge")
+        let constructed: BridgeProtocol.Constructed = try await dispatch(
+            vm, .construct(info: package.manifest, mainFile: package.manifest.mainFile), budget: budget)
+        return AppInstance(manifest: package.manifest, constructed: constructed, vm: vm)
+    }
+
+    /// `initialize` → `extendConfiguration`.
+    public func initialize(budget: CallBudget = .standard) async throws -> BridgeProtocol.Registrations {
+        try await Self.dispatch(vm, .initialize, budget: budget)
+    }
+
+    /// A lifecycle method; answers what it returned (e.g. `onEnable`'s boolean).
+    public func lifecycle(
+        _ method: BridgeProtocol.LifecycleMethod, context: JSONValue? = nil, setting: JSONValue? = nil, budget: CallBudget = .standard
+    ) async throws -> JSONValue {
+        let result: BridgeProtocol.LifecycleResult = try await Self.dispatch(
+            vm, .lifecycle(method: method, context: context, setting: setting), budget: budget)
+        return result.value
+    }
+
+    /// Stops the VM.
+    public func close() async {
+        await vm.close()
+    }
+
+    /// The VM for the engine's own calls (hooks, endpoints) and for diagnostics.
+    public var javaScriptVM: JavaScriptVM { vm }
+
+    static func dispatch<Reply: Decodable>(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> Reply {
+        let message = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        let answer = try await vm.callEntry("dispatch", arguments: [message], budget: budget) ?? "null"
+        return try JSONDecoder().decode(Reply.self, from: Data(answer.utf8))
+    }
+}

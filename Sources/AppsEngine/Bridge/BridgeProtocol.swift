@@ -1,0 +1,86 @@
+public import AppsPackage
+public import ChatCore
+import Foundation
+
+/// The messages between the engine and an app's VM (the JavaScript half is `AppsSDK/runtime/bridge.js`).
+///
+/// In-process they travel through `JavaScriptVM.callEntry("dispatch", ...)` (engine → app) and the `accessor`/`log`
+/// host functions (app → engine); the worker-process runtime will carry the same JSON over a socket with request ids.
+/// No message carries the caller's identity: the host knows which app is calling from the VM (later: the worker) the
+/// message came from.
+public enum BridgeProtocol {
+    /// Engine → app.
+    public enum Request: Sendable, Encodable {
+        /// Load `mainFile` and construct its first exported class with the manifest.
+        case construct(info: AppManifest, mainFile: String)
+        /// `initialize` → `extendConfiguration`; answers ``Registrations``.
+        case initialize
+        /// A lifecycle method with the Apps-Engine arguments built app-side.
+        case lifecycle(method: LifecycleMethod, context: JSONValue?, setting: JSONValue?)
+        /// Any method of the app object with JSON arguments (hooks, in the next issue).
+        case call(method: String, arguments: [JSONValue])
+
+        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            switch self {
+            case .construct(let info, let mainFile):
+                try c.encode("construct", forKey: .type)
+                try c.encode(info, forKey: .info)
+                try c.encode(mainFile, forKey: .mainFile)
+            case .initialize:
+                try c.encode("initialize", forKey: .type)
+            case .lifecycle(let method, let context, let setting):
+                try c.encode("lifecycle", forKey: .type)
+                try c.encode(method.rawValue, forKey: .method)
+                try c.encodeIfPresent(context, forKey: .context)
+                try c.encodeIfPresent(setting, forKey: .setting)
+            case .call(let method, let arguments):
+                try c.encode("call", forKey: .type)
+                try c.encode(method, forKey: .method)
+                try c.encode(arguments, forKey: .args)
+            }
+        }
+    }
+
+    /// Apps-Engine lifecycle methods (`AppMethod`).
+    public enum LifecycleMethod: String, Sendable, CaseIterable {
+        case onEnable, onDisable, onInstall, onUninstall, onUpdate, onSettingUpdated, onPreSettingUpdate
+    }
+
+    /// The answer to `construct`.
+    public struct Constructed: Sendable, Decodable, Equatable {
+        public var className: String
+        /// Methods the main class defines (listener registration falls back to these when `implements` is empty).
+        public var methods: [String]
+    }
+
+    /// The answer to `lifecycle`.
+    public struct LifecycleResult: Sendable, Decodable {
+        public var value: JSONValue
+    }
+
+    /// What `extendConfiguration` registered, as data (the objects stay in the VM).
+    public struct Registrations: Sendable, Codable, Equatable {
+        public var settings: [JSONValue]
+        public var slashCommands: [JSONValue]
+        public var apis: [JSONValue]
+        public var processors: [JSONValue]
+        public var buttons: [JSONValue]
+
+        public init(settings: [JSONValue] = [], slashCommands: [JSONValue] = [], apis: [JSONValue] = [], processors: [JSONValue] = [], buttons: [JSONValue] = []) {
+            self.settings = settings
+            self.slashCommands = slashCommands
+            self.apis = apis
+            self.processors = processors
+            self.buttons = buttons
+        }
+    }
+
+    /// App → engine: an accessor call (`settings.getValueById`, ...).
+    public struct AccessorCall: Sendable, Decodable {
+        public var name: String
+        public var args: [JSONValue]
+    }
+}

@@ -1,0 +1,122 @@
+import AppsEngine
+import AppsPackage
+import ChatCore
+import Foundation
+import JavaScriptRuntime
+import Synchronization
+import Testing
+
+/// A host that records logs and answers `settings.getValueById`, optionally denying it.
+final class RecordingHost: AppHost {
+    let logs = Mutex<[String]>([])
+    let deny: Bool
+
+    init(deny: Bool = false) { self.deny = deny }
+
+    func log(appId: String, level: String, method: String, message: String) {
+        logs.withLock { $0.append("\(level) \(method): \(message)") }
+    }
+
+    func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
+        if deny { throw PermissionDenied(appId: appId, permission: "server-setting.read", call: name) }
+        guard name == "settings.getValueById", arguments == ["greeting"] else { return nil }
+        return "Hello from the host"
+    }
+}
+
+/// Reads a fixture directory into a package (what the reader produces from a zip).
+func fixture(_ name: String, patch: [String: String] = [:]) throws -> AppPackage {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    let manifest = try ManifestValidator.validate(json: Data(contentsOf: root.appendingPathComponent("app.json")))
+    var files: [String: String] = [:]
+    let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
+    for case let url as URL in enumerator where url.pathExtension == "js" {
+        files[String(url.path.dropFirst(root.path.count + 1))] = try String(contentsOf: url, encoding: .utf8)
+    }
+    for (path, source) in patch { files[path] = source }
+    return AppPackage(manifest: manifest, files: files)
+}
+
+@Suite(.timeLimit(.minutes(1))) struct AppInstanceTests {
+    @Test func constructsInitializesAndEnables() async throws {
+        let host = RecordingHost()
+        let app = try await AppInstance.load(try fixture("hello"), host: host)
+        #expect(app.constructed.className == "HelloApp")
+        #expect(app.constructed.methods.contains("executePostMessageSent"))
+        #expect(app.constructed.methods.contains("onEnable"))
+
+        let registrations = try await app.initialize()
+        #expect(registrations.settings.first?["id"] == "greeting")
+        #expect(registrations.settings.first?["type"] == "string")
+        #expect(registrations.slashCommands.first?["command"] == "hello")
+        #expect(registrations.slashCommands.first?["methods"]?.arrayValue?.contains("executor") == true)
+
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        let logs = host.logs.withLock { $0 }
+        #expect(logs.contains(#"info initialize: configured {"settings":1}"#))
+        #expect(logs.contains("info console: enabling HI!"))
+        #expect(logs.contains("info onEnable: greeting is Hello from the host"))
+        #expect(try await app.lifecycle(.onDisable) == .null)
+        await app.close()
+    }
+
+    @Test func permissionDenialIsACatchableError() async throws {
+        let host = RecordingHost(deny: true)
+        let app = try await AppInstance.load(try fixture("hello"), host: host)
+        // The app patches the host object and the SDK's exception before calling: the denial still happens in Swift.
+        _ = try await app.javaScriptVM.evaluate("try { require } catch (e) {} ; 1")
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        let logs = host.logs.withLock { $0 }
+        #expect(logs.contains { $0.hasPrefix("error onEnable: denied: true Failed to call the method \"settings.getValueById\"") })
+    }
+
+    @Test func patchedHostObjectCannotReplaceTheBridge() async throws {
+        let host = RecordingHost(deny: true)
+        let package = try fixture("hello", patch: [
+            "lib/helper.js": """
+            const host = require('airlock:host');
+            try { host.accessor = async () => JSON.stringify('forged'); } catch (e) {}
+            try { host.register('dispatch', async () => ({ value: 'hijacked' })); } catch (e) {}
+            exports.shout = (s) => s;
+            """
+        ])
+        let app = try await AppInstance.load(package, host: host)
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        #expect(host.logs.withLock { $0 }.contains { $0.hasPrefix("error onEnable: denied: true") })
+    }
+
+    @Test func onEnableMayRefuse() async throws {
+        let package = try fixture("hello", patch: ["lib/helper.js": "globalThis.ENABLE = false; exports.shout = (s) => s;"])
+        let app = try await AppInstance.load(package, host: RecordingHost())
+        #expect(try await app.lifecycle(.onEnable) == .bool(false))
+    }
+
+    @Test func mainExportMustBeAnApp() async throws {
+        let package = try fixture("hello", patch: ["HelloApp.js": "exports.NotAnApp = class NotAnApp {};"])
+        await #expect {
+            _ = try await AppInstance.load(package, host: RecordingHost())
+        } throws: { ($0 as? JavaScriptError)?.message.contains("is not an App") == true }
+    }
+
+    @Test func codeThatThrowsAtLoadFailsTheLoad() async throws {
+        let package = try fixture("hello", patch: ["HelloApp.js": "throw new Error('broken at load');"])
+        await #expect {
+            _ = try await AppInstance.load(package, host: RecordingHost())
+        } throws: { ($0 as? JavaScriptError)?.message == "broken at load" }
+    }
+}
+
+@Suite struct SDKEmbeddingTests {
+    /// The embedded SDK must be exactly AppsSDK/ (run scripts/embed-sdk.sh after editing it).
+    @Test func embeddedSDKMatchesTheFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let generated = try String(contentsOf: root.appendingPathComponent("Sources/AppsEngine/SDK/AppsSDKSources.swift"), encoding: .utf8)
+        for directory in ["AppsSDK/definition", "AppsSDK/runtime"] {
+            let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent(directory), includingPropertiesForKeys: nil)!
+            for case let url as URL in enumerator where url.pathExtension == "js" {
+                let source = try String(contentsOf: url, encoding: .utf8)
+                #expect(generated.contains("#\"\"\"\n" + source + "\"\"\"#"), "\(url.lastPathComponent) differs: run scripts/embed-sdk.sh")
+            }
+        }
+    }
+}
