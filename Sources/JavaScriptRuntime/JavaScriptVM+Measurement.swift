@@ -8,8 +8,8 @@ extension JavaScriptVM {
         case callJSON(function: String, argument: String)
         /// JS → Swift: the function must call a host function `batch` times in a loop; one sample is the time per call.
         case hostCalls(function: String, batch: Int)
-        /// Call an async function that awaits a host promise, resolve it from Swift in a separate entry, and receive
-        /// the result through a `then` callback.
+        /// Call an async function that awaits a host promise (watching its result in the same entry, as calls do),
+        /// resolve the host promise from Swift in a second entry, and receive the result through the callback.
         case asyncRoundTrip(function: String)
     }
 
@@ -50,8 +50,7 @@ extension JavaScriptVM {
                 for _ in 0..<iterations {
                     settled = false
                     let start = VMThread.now()
-                    let promise = try state.call(function, [hostPromise])
-                    try state.then(promise!, fulfilled: { _ in settled = true }, rejected: { _ in })
+                    try state.watch(function, this: nil, [hostPromise], fulfilled: { _ in settled = true }, rejected: { _ in })
                     if let resolve = pendingResolve {
                         _ = try state.call(resolve, [JSValueMakeNumber(state.ctx, 1)])
                         pendingResolve = nil

@@ -67,8 +67,19 @@ final class VMState: @unchecked Sendable {
         return JSValueMakeString(ctx, js)
     }
 
-    /// A `JSStringRef` the caller releases. UTF-16 input handles embedded NULs.
+    /// A `JSStringRef` the caller releases. Built from UTF-16 code units, so embedded NULs survive; ASCII text (most
+    /// JSON) is widened byte by byte, skipping Swift's UTF-8 → UTF-16 transcoding, which showed in call profiles.
     func jsString(_ string: String) -> JSStringRef {
+        var string = string
+        if let ascii = string.withUTF8({ utf8 -> JSStringRef? in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: max(1, utf8.count)) { wide in
+                for (index, byte) in utf8.enumerated() { wide[index] = UInt16(byte) }
+                return JSStringCreateWithCharacters(wide.baseAddress, utf8.count)
+            }
+        }) {
+            return ascii
+        }
         let utf16 = Array(string.utf16)
         return utf16.withUnsafeBufferPointer { JSStringCreateWithCharacters($0.baseAddress, $0.count) }
     }
@@ -276,6 +287,29 @@ final class VMState: @unchecked Sendable {
             return nil
         }
         _ = try call(thenFunction, this: promiseObject, [onFulfilled, onRejected])
+    }
+
+    /// Calls `function` and reports its result — awaited when it is a promise — through the callbacks, all in one
+    /// VM entry (the runtime script's `watch`).
+    func watch(
+        _ function: JSObjectRef, this: JSObjectRef?, _ arguments: [JSValueRef?],
+        fulfilled: @escaping (JSValueRef?) -> Void, rejected: @escaping (JSValueRef?) -> Void
+    ) throws {
+        guard let runtime, let watch = property(runtime, "watch").flatMap({ JSValueToObject(ctx, $0, nil) }) else {
+            throw HostError.type("runtime has no watch")
+        }
+        var exception: JSValueRef?
+        let array = arguments.withUnsafeBufferPointer { JSObjectMakeArray(ctx, $0.count, $0.baseAddress, &exception) }
+        if let exception { throw JSException(value: exception) }
+        let onFulfilled = makeFunction { _, _, arguments in
+            fulfilled(arguments.first ?? nil)
+            return nil
+        }
+        let onRejected = makeFunction { _, _, arguments in
+            rejected(arguments.first ?? nil)
+            return nil
+        }
+        _ = try call(watch, this: runtime, [function, this ?? JSValueMakeUndefined(ctx), array, onFulfilled, onRejected])
     }
 
     /// Clears a termination that leaked from a nested call or a microtask into the next API call (JSC reports it on
