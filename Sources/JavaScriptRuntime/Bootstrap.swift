@@ -74,6 +74,15 @@ enum Bootstrap {
                 return try state.evaluate(
                     "(function (exports, require, module, __filename, __dirname) {" + source + "\n})", sourceURL: filename)
             })
+        state.setProperty(
+            privateHost, "settled",
+            state.makeFunction { state, _, arguments in
+                guard arguments.count >= 3 else { return nil }
+                state.settled(
+                    id: Int(JSValueToNumber(state.ctx, arguments[0], nil)), ok: JSValueToBoolean(state.ctx, arguments[1]),
+                    value: arguments[2])
+                return nil
+            })
         define("randomBytes") { _, arguments in
             let count = Int(arguments[0].number ?? 0)
             guard count >= 0, count <= 65_536 else { throw HostError(name: "RangeError", message: "randomBytes: 0...65536 bytes") }

@@ -50,7 +50,7 @@ extension JavaScriptVM {
                 for _ in 0..<iterations {
                     settled = false
                     let start = VMThread.now()
-                    try state.watch(function, this: nil, [hostPromise], fulfilled: { _ in settled = true }, rejected: { _ in })
+                    try state.watch(function, this: nil, [hostPromise], id: -1) { ok, _ in settled = ok }
                     if let resolve = pendingResolve {
                         _ = try state.call(resolve, [JSValueMakeNumber(state.ctx, 1)])
                         pendingResolve = nil

@@ -177,9 +177,11 @@ public final class JavaScriptVM: Sendable {
                 do {
                     switch try target(state) {
                     case .call(let function, let this, let arguments):
-                        try state.watch(
-                            function, this: this, arguments, fulfilled: { self?.settle(id, state: state, value: $0) },
-                            rejected: { self?.complete(id, .failure(state.error(from: $0))) })
+                        try state.watch(function, this: this, arguments, id: id) { ok, value in
+                            if ok { self?.settle(id, state: state, value: value) } else {
+                                self?.complete(id, .failure(state.error(from: value)))
+                            }
+                        }
                     case .value(let result):
                         if state.isPromise(result), let result {
                             try state.then(
@@ -221,6 +223,7 @@ public final class JavaScriptVM: Sendable {
 
     private func expire(_ id: Int, budget: CallBudget) {
         complete(id, .failure(JavaScriptError(kind: .timedOut, message: "no answer within \(budget.wall) s")))
+        thread.enqueue { [state] in state.forget(settle: id) }
         checkStuck(wall: UInt64(budget.wall * 1e9))
     }
 

@@ -956,12 +956,13 @@ return {
   },
   require(specifier) { return makeRequire('/', '/')(specifier); },
   load(specifier) { makeRequire('/', '/')(specifier); },
-  // Calls fn and reports its (awaited) result in the same VM entry: a separate then() call would be one more entry,
-  // and each entry costs the time limit's CPU-clock reads.
-  watch(fn, thisArg, args, onFulfilled, onRejected) {
+  // Calls fn and reports its (awaited) result to the host as settled(id, ok, value), in the same VM entry: a
+  // separate then() call would be one more entry, and each entry pays for the time limit's CPU-clock reads.
+  watch(fn, thisArg, args, id) {
     let result;
-    try { result = apply(fn, thisArg, args); } catch (error) { onRejected(error); return; }
-    if (result instanceof PromiseCtor) PromiseThen(result, onFulfilled, onRejected); else onFulfilled(result);
+    try { result = apply(fn, thisArg, args); } catch (error) { h.settled(id, false, error); return; }
+    if (result instanceof PromiseCtor) PromiseThen(result, (v) => h.settled(id, true, v), (e) => h.settled(id, false, e));
+    else h.settled(id, true, result);
   },
 };
 })

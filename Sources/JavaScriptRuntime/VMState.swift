@@ -16,6 +16,8 @@ final class VMState: @unchecked Sendable {
     var hostObject: JSObjectRef?
     /// JS timer id → thread timer id.
     var timers: [Int: Int] = [:]
+    /// Pending `watch` calls by id: called once when the watched result settles.
+    var settleHandlers: [Int: (Bool, JSValueRef?) -> Void] = [:]
     /// Entry points registered by trusted code loaded first (the AppsSDK bridge); protected from GC, first wins.
     var entries: [String: JSObjectRef] = [:]
     private var currentLimit: Double = -1
@@ -289,11 +291,11 @@ final class VMState: @unchecked Sendable {
         _ = try call(thenFunction, this: promiseObject, [onFulfilled, onRejected])
     }
 
-    /// Calls `function` and reports its result — awaited when it is a promise — through the callbacks, all in one
-    /// VM entry (the runtime script's `watch`).
+    /// Calls `function` and reports its result — awaited when it is a promise — to `handler(ok, value)`, all in one
+    /// VM entry (the runtime script's `watch`). `id` names the call until it settles (see ``forget(settle:)``).
     func watch(
-        _ function: JSObjectRef, this: JSObjectRef?, _ arguments: [JSValueRef?],
-        fulfilled: @escaping (JSValueRef?) -> Void, rejected: @escaping (JSValueRef?) -> Void
+        _ function: JSObjectRef, this: JSObjectRef?, _ arguments: [JSValueRef?], id: Int,
+        handler: @escaping (_ ok: Bool, _ value: JSValueRef?) -> Void
     ) throws {
         guard let runtime, let watch = property(runtime, "watch").flatMap({ JSValueToObject(ctx, $0, nil) }) else {
             throw HostError.type("runtime has no watch")
@@ -301,15 +303,23 @@ final class VMState: @unchecked Sendable {
         var exception: JSValueRef?
         let array = arguments.withUnsafeBufferPointer { JSObjectMakeArray(ctx, $0.count, $0.baseAddress, &exception) }
         if let exception { throw JSException(value: exception) }
-        let onFulfilled = makeFunction { _, _, arguments in
-            fulfilled(arguments.first ?? nil)
-            return nil
+        settleHandlers[id] = handler
+        do {
+            _ = try call(watch, this: runtime, [function, this ?? JSValueMakeUndefined(ctx), array, JSValueMakeNumber(ctx, Double(id))])
+        } catch {
+            settleHandlers.removeValue(forKey: id)
+            throw error
         }
-        let onRejected = makeFunction { _, _, arguments in
-            rejected(arguments.first ?? nil)
-            return nil
-        }
-        _ = try call(watch, this: runtime, [function, this ?? JSValueMakeUndefined(ctx), array, onFulfilled, onRejected])
+    }
+
+    /// Called by the runtime's `settled(id, ok, value)` host function.
+    func settled(id: Int, ok: Bool, value: JSValueRef?) {
+        settleHandlers.removeValue(forKey: id)?(ok, value)
+    }
+
+    /// Drops the handler of a call that timed out (its promise may never settle).
+    func forget(settle id: Int) {
+        settleHandlers.removeValue(forKey: id)
     }
 
     /// Clears a termination that leaked from a nested call or a microtask into the next API call (JSC reports it on
