@@ -304,8 +304,14 @@ public final class JavaScriptVM: Sendable {
 
     /// Sets the virtual file set `require` resolves relative paths in (the app package's files).
     public func setFiles(_ files: [String: String]) async throws {
-        let data = try JSONEncoder().encode(files)
-        _ = try await callRuntime("setFiles", [String(decoding: data, as: UTF8.self)])
+        // Built as a JS object directly: a JSON round trip of a 50 KB bundle cost about a millisecond per VM.
+        _ = try await invoke(budget: nil) { state in
+            guard let runtime = state.runtime, let function = state.property(runtime, "setFiles").flatMap({ JSValueToObject(state.ctx, $0, nil) })
+            else { throw HostError.type("runtime has no setFiles") }
+            let object = state.object()
+            for (path, source) in files { state.setProperty(object, path, state.makeString(source)) }
+            return .call(function, this: runtime, [object])
+        }
     }
 
     // MARK: Introspection
