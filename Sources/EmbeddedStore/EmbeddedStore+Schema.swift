@@ -43,6 +43,14 @@ extension EmbeddedStore {
                     CREATE INDEX messages_thread_ts ON messages(thread_id, ts) WHERE thread_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v2-apps") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE apps (
+                        id TEXT PRIMARY KEY, installed_at INTEGER NOT NULL, doc BLOB NOT NULL, package BLOB NOT NULL);
+                    CREATE INDEX apps_installed ON apps(installed_at);
+                    """)
+        }
         return migrator
     }
 }

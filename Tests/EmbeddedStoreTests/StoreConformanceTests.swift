@@ -254,6 +254,63 @@ import Testing
         }
     }
 
+    static func appRecord(_ id: String, bot: String?, at offset: TimeInterval = 0) -> AppRecord {
+        AppRecord(
+            id: id, manifest: ["id": .string(id), "nameSlug": "hello"], status: "manually_enabled",
+            permissionsGranted: ["message.write"], settings: ["greeting": "hi"], privateHash: "secret-\(id)",
+            botUserId: bot, createdAt: t0.addingTimeInterval(offset))
+    }
+
+    @Test func appsInstallAtomicallyWithTheirBotUser() async throws {
+        try await Self.withStore { store in
+            let bot = User(id: "bot-1", username: "hello.bot", name: "Hello", roles: ["app"], type: .app, createdAt: Self.t0)
+            let package = Data("zip bytes".utf8)
+            try await store.installApp(Self.appRecord("app-1", bot: bot.id), package: package, botUser: bot)
+            #expect(try await store.app(id: "app-1") == Self.appRecord("app-1", bot: bot.id))
+            #expect(try await store.appPackage(id: "app-1") == package)
+            #expect(try await store.user(username: "hello.bot")?.type == .app)
+
+            // A second install with the same id, or a bot name already taken, leaves nothing behind.
+            await #expect(throws: StoreError(.duplicate(key: "app.id"), "")) {
+                try await store.installApp(Self.appRecord("app-1", bot: nil), package: package, botUser: nil)
+            }
+            let clash = User(id: "bot-2", username: "HELLO.bot", name: "Other", roles: ["app"], type: .app, createdAt: Self.t0)
+            await #expect(throws: StoreError(.duplicate(key: "username"), "")) {
+                try await store.installApp(Self.appRecord("app-2", bot: clash.id), package: package, botUser: clash)
+            }
+            #expect(try await store.app(id: "app-2") == nil)
+            #expect(try await store.apps().map(\.id) == ["app-1"])
+        }
+    }
+
+    @Test func appsUpdateReplaceListAndUninstall() async throws {
+        try await Self.withStore { store in
+            let bot = User(id: "bot-1", username: "hello.bot", name: "Hello", roles: ["app"], type: .app, createdAt: Self.t0)
+            try await store.installApp(Self.appRecord("b-app", bot: bot.id, at: 10), package: Data([1]), botUser: bot)
+            try await store.installApp(Self.appRecord("a-app", bot: nil, at: 20), package: Data([2]), botUser: nil)
+            #expect(try await store.apps().map(\.id) == ["b-app", "a-app"])
+
+            var record = try #require(try await store.app(id: "b-app"))
+            record.status = "manually_disabled"
+            record.settings["greeting"] = "hello"
+            try await store.updateApp(record)
+            #expect(try await store.app(id: "b-app")?.settings["greeting"] == "hello")
+            try await store.replaceApp(record, package: Data([9]))
+            #expect(try await store.appPackage(id: "b-app") == Data([9]))
+            await #expect(throws: StoreError.self) { try await store.updateApp(Self.appRecord("missing", bot: nil)) }
+
+            // The bot was a room member: uninstall removes it with its memberships.
+            let room = Self.room("r1", name: "with-bot")
+            try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: bot)])
+            try await store.uninstallApp(id: "b-app")
+            #expect(try await store.app(id: "b-app") == nil)
+            #expect(try await store.appPackage(id: "b-app") == nil)
+            #expect(try await store.user(id: bot.id) == nil)
+            #expect(try await store.room(id: "r1")?.usersCount == 0)
+            await #expect(throws: StoreError.self) { try await store.uninstallApp(id: "b-app") }
+        }
+    }
+
     @Test func concurrentWritersLoseNothing() async throws {
         try await Self.withStore { store in
             let users = (0..<8).map { Self.user("u\($0)") }
