@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: Apps engine (bridge, app instances; talks to apps only through the bridge protocol)
         .target(
-            name: "AppsEngine", dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", logging],
+            name: "AppsEngine", dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", logging],
             swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
@@ -107,7 +107,11 @@ let package = Package(
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AppsEngineTests", dependencies: ["AppsEngine", "AppsPackage", "ChatCore", "JavaScriptRuntime"],
+            name: "AppsEngineTests",
+            dependencies: [
+                "AppsEngine", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", logging,
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsPackageTests",
