@@ -40,15 +40,7 @@ extension EmbeddedStore {
                 throw StoreError(.notFound, "no app \(id)")
             }
             let record = try Codec.decode(AppRecord.self, from: doc)
-            if let bot = record.botUserId {
-                try Self.run(
-                    db, "UPDATE rooms SET users_count = users_count - 1 WHERE id IN (SELECT room_id FROM subscriptions WHERE user_id = ?)",
-                    [bot])
-                try Self.run(db, "DELETE FROM subscriptions WHERE user_id = ?", [bot])
-                try Self.run(db, "DELETE FROM tokens WHERE user_id = ?", [bot])
-                try Self.run(db, "DELETE FROM user_emails WHERE user_id = ?", [bot])
-                try Self.run(db, "DELETE FROM users WHERE id = ?", [bot])
-            }
+            if let bot = record.botUserId { try Self.deleteUserRows(db, id: bot) }
             try Self.run(db, "DELETE FROM apps WHERE id = ?", [id])
         }
     }

@@ -27,16 +27,21 @@ extension EmbeddedStore {
 
     public func deleteUser(id: String) async throws {
         try await write { db in
-            try Self.run(db, """
-                    UPDATE rooms SET users_count = users_count - 1
-                    WHERE id IN (SELECT room_id FROM subscriptions WHERE user_id = ?)
-                    """, [id])
-            try Self.run(db, "DELETE FROM subscriptions WHERE user_id = ?", [id])
-            try Self.run(db, "DELETE FROM tokens WHERE user_id = ?", [id])
-            try Self.run(db, "DELETE FROM user_emails WHERE user_id = ?", [id])
-            try Self.run(db, "DELETE FROM users WHERE id = ?", [id])
+            try Self.deleteUserRows(db, id: id)
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no user \(id)") }
         }
+    }
+
+    /// A user with their tokens, emails and memberships (room member counts adjusted); shared by user deletion and
+    /// app uninstall (the bot user). `changesCount` afterwards tells whether the user row existed.
+    static func deleteUserRows(_ db: Database, id: String) throws {
+        try run(
+            db, "UPDATE rooms SET users_count = users_count - 1 WHERE id IN (SELECT room_id FROM subscriptions WHERE user_id = ?)",
+            [id])
+        try run(db, "DELETE FROM subscriptions WHERE user_id = ?", [id])
+        try run(db, "DELETE FROM tokens WHERE user_id = ?", [id])
+        try run(db, "DELETE FROM user_emails WHERE user_id = ?", [id])
+        try run(db, "DELETE FROM users WHERE id = ?", [id])
     }
 
     public func user(id: String) async throws -> User? {
