@@ -2,7 +2,7 @@
 // The app side of Airlock's bridge protocol (Sources/AppsEngine/Bridge/BridgeProtocol.swift).
 //
 // Engine -> app: one entry point, `dispatch(message)`, registered before any app code loads (so the app cannot
-// replace it). Messages: construct | initialize | call. App -> engine: `host.accessor(request)` (async) and
+// replace it). Messages: construct | initialize | lifecycle. App -> engine: `host.accessor(request)` (async) and
 // `host.log(...)`. No message carries the caller's identity: the host knows the app from the VM it runs.
 const host = require('airlock:host');
 // Captured before app code runs: an app that patches the host object or the SDK changes only what its own code
@@ -143,13 +143,6 @@ const registered = host.register('dispatch', async (message) => {
       if (!args) throw new TypeError(`unknown lifecycle method ${message.method}`);
       const value = await app[message.method](...args);
       return { value: value === undefined ? null : value };
-    }
-    case 'call': {
-      if (!app) throw new Error('app not constructed');
-      if (typeof app[message.method] !== 'function') return { implemented: false };
-      app.logger = new AppLogger(message.method);
-      const value = await app[message.method](...(message.args || []));
-      return { implemented: true, value: value === undefined ? null : value };
     }
     default:
       throw new TypeError(`unknown bridge message ${message.type}`);

@@ -93,7 +93,4 @@ public enum Crypto {
         if a.isEmpty { return true }
         return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
     }
-
-    /// The OpenSSL version number, for diagnostics.
-    public static var openSSLVersion: UInt { UInt(OpenSSL_version_num()) }
 }

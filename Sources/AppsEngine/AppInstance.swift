@@ -74,9 +74,6 @@ public final class AppInstance: Sendable {
         await vm.close()
     }
 
-    /// The VM for the engine's own calls (hooks, endpoints) and for diagnostics.
-    public var javaScriptVM: JavaScriptVM { vm }
-
     static func dispatch<Reply: Decodable>(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> Reply {
         let message = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
         let answer = try await vm.callEntry("dispatch", arguments: [message], budget: budget) ?? "null"

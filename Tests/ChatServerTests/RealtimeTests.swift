@@ -152,6 +152,26 @@ import Testing
         }
     }
 
+    @Test func roomChangesReachMembersOwnStream() async throws {
+        try await TestServer.run(.live) { api, admin in
+            let (bobId, _) = try await api.makeUser("bob", admin: admin)
+            let ddp = DDPClient(port: try #require(api.client.port))
+            defer { ddp.close() }
+            _ = try await ddp.login("bob", "pw-bob")
+            ddp.send(["msg": "sub", "id": "r", "name": "stream-notify-user", "params": [.string("\(bobId)/rooms-changed"), false]])
+            _ = try await ddp.next { $0["msg"] == "ready" }
+            let channel = try await api.post("/api/v1/channels.create", ["name": "joined-later"], auth: admin)
+            let rid = try #require(channel["channel"]?["_id"]?.stringValue)
+            _ = try await api.post("/api/v1/channels.invite", ["roomId": .string(rid), "userId": .string(bobId)], auth: admin)
+            let updated = try await ddp.next(where: Self.isChanged("stream-notify-user", "\(bobId)/rooms-changed"))
+            #expect(updated["fields"]?["args"]?.array?.first == "updated")
+            #expect(updated["fields"]?["args"]?.array?.last?["_id"] == .string(rid))
+            _ = try await api.post("/api/v1/channels.delete", ["roomId": .string(rid)], auth: admin)
+            let removed = try await ddp.next { Self.isChanged("stream-notify-user", "\(bobId)/rooms-changed")($0) && $0["fields"]?["args"]?.array?.first == "removed" }
+            #expect(removed["fields"]?["args"]?.array?.last?["_id"] == .string(rid))
+        }
+    }
+
     @Test func typingReachesRoomSubscribersOnlyAsYourself() async throws {
         try await TestServer.run(.live) { api, admin in
             _ = try await api.makeUser("bob", admin: admin)

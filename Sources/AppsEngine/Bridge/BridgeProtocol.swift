@@ -4,6 +4,8 @@ import Foundation
 
 /// The messages between the engine and an app's VM (the JavaScript half is `AppsSDK/runtime/bridge.js`).
 ///
+/// Hook calls join these messages with the next issue.
+///
 /// In-process they travel through `JavaScriptVM.callEntry("dispatch", ...)` (engine → app) and the `accessor`/`log`
 /// host functions (app → engine); the worker-process runtime will carry the same JSON over a socket with request ids.
 /// No message carries the caller's identity: the host knows which app is calling from the VM (later: the worker) the
@@ -17,10 +19,8 @@ public enum BridgeProtocol {
         case initialize
         /// A lifecycle method with the Apps-Engine arguments built app-side.
         case lifecycle(method: LifecycleMethod, context: JSONValue?, setting: JSONValue?)
-        /// Any method of the app object with JSON arguments (hooks, in the next issue).
-        case call(method: String, arguments: [JSONValue])
 
-        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args }
+        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -36,10 +36,6 @@ public enum BridgeProtocol {
                 try c.encode(method.rawValue, forKey: .method)
                 try c.encodeIfPresent(context, forKey: .context)
                 try c.encodeIfPresent(setting, forKey: .setting)
-            case .call(let method, let arguments):
-                try c.encode("call", forKey: .type)
-                try c.encode(method, forKey: .method)
-                try c.encode(arguments, forKey: .args)
             }
         }
     }

@@ -13,12 +13,6 @@ public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
         case loginFailed
         /// 403: the caller lacks a permission.
         case forbidden
-        /// 404.
-        case notFound
-        /// 413.
-        case tooLarge
-        /// 429.
-        case rateLimited
     }
 
     public var kind: Kind

@@ -29,7 +29,4 @@ public final class EventHub: Sendable {
         subscribers.withLock { $0[id] = continuation }
         return stream
     }
-
-    /// Number of live subscribers (for metrics and tests).
-    public var subscriberCount: Int { subscribers.withLock { $0.count } }
 }

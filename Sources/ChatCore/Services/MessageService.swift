@@ -213,9 +213,11 @@ public struct MessageService: Sendable {
         return message
     }
 
+    /// App bots are named `<nameSlug>.bot`; only members with such a name are looked up, so a direct message
+    /// between people costs no extra read.
     private func notifyBots(_ message: Message, room: Room, sender: User) async throws {
-        for userId in room.userIds where userId != sender.id {
-            if let bot = try await context.store.user(id: userId), bot.type == .app {
+        for username in room.usernames where username != sender.username && username.hasSuffix(".bot") {
+            if let bot = try await context.store.user(username: username), bot.type == .app {
                 context.hooks.postMessageSentToBot(message, room: room, sender: sender, bot: bot)
             }
         }

@@ -43,9 +43,6 @@ public struct ErrorMiddleware: RouterMiddleware {
         case .refused:
             return (try? JSONResponse.make(Refusal(error: error.description, errorType: error.code), status: .badRequest))
                 ?? failure("Bad request", status: .badRequest)
-        case .notFound: return failure(error.message, status: .notFound)
-        case .tooLarge: return failure(error.message, status: .contentTooLarge)
-        case .rateLimited: return failure(error.message, status: .tooManyRequests)
         }
     }
 

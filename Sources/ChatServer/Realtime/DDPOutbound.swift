@@ -12,7 +12,6 @@ enum DDPOutbound {
     struct Connected: Encodable { var msg = "connected"; let session: String }
     struct Failed: Encodable { var msg = "failed"; var version = "1" }
     struct Pong: Encodable { var msg = "pong"; let id: String? }
-    struct Ping: Encodable { var msg = "ping" }
     struct ErrorFrame: Encodable { var msg = "error"; let reason: String; let offendingMessage: String? }
     struct Ready: Encodable { var msg = "ready"; let subs: [String] }
     struct NoSub: Encodable { var msg = "nosub"; let id: String; let error: DDPError? }

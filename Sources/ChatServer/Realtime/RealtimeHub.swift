@@ -59,12 +59,15 @@ public final class RealtimeHub: Sendable {
         state.withLock { $0.connections.values.filter(predicate) }
     }
 
-    /// Sends `args` to every subscriber of `collection`/`eventName` (encoded once).
-    func publish(_ collection: String, _ eventName: String, _ args: some Encodable, only filter: ((DDPConnection) -> Bool)? = nil) {
-        let targets = recipients(of: .init(collection: collection, eventName: eventName))
+    /// Sends `args` to every subscriber of `collection`/`eventName`, encoded once; `args` is not even built when
+    /// nobody (or nobody passing `filter`) listens.
+    func publish<Args: Encodable>(
+        _ collection: String, _ eventName: String, _ args: @autoclosure () -> Args, only filter: ((DDPConnection) -> Bool)? = nil
+    ) {
+        let targets = recipients(of: .init(collection: collection, eventName: eventName)).filter { filter?($0) ?? true }
         guard !targets.isEmpty else { return }
-        let frame = DDPOutbound.changed(collection, eventName, args)
-        for connection in targets where filter?(connection) ?? true { connection.send(frame) }
+        let frame = DDPOutbound.changed(collection, eventName, args())
+        for connection in targets { connection.send(frame) }
     }
 
     // MARK: Chat events
@@ -77,9 +80,8 @@ public final class RealtimeHub: Sendable {
     func route(_ event: ChatEvent) {
         switch event {
         case .messageCreated(let message, let room), .messageUpdated(let message, let room):
-            let args = [MessageDTO(message, style: .ejson)]
-            publish("stream-room-messages", room.id, args)
-            publish("stream-room-messages", "__my_messages__", args, only: { $0.isMember(of: room.id) })
+            publish("stream-room-messages", room.id, [MessageDTO(message, style: .ejson)])
+            publish("stream-room-messages", "__my_messages__", [MessageDTO(message, style: .ejson)], only: { $0.isMember(of: room.id) })
             if case .messageCreated = event, room.type == .direct {
                 let notification = [Notification(message: message, room: room)]
                 for userId in room.userIds where userId != message.sender.id {
@@ -95,23 +97,15 @@ public final class RealtimeHub: Sendable {
             for connection in connections(where: { $0.user?.id == subscription.user.id }) { connection.left(subscription.roomId) }
             publish("stream-notify-user", "\(subscription.user.id)/subscriptions-changed", ChangeArgs("removed", SubscriptionDTO(subscription, style: .ejson)))
         case .roomChanged(let room):
-            let frameArgs = ChangeArgs("updated", RoomDTO(room, style: .ejson))
-            for connection in connections(where: { $0.isMember(of: room.id) || room.userIds.contains($0.user?.id ?? "") }) {
-                guard let userId = connection.user?.id else { continue }
-                let stream = DDPConnection.Stream(collection: "stream-notify-user", eventName: "\(userId)/rooms-changed")
-                if recipients(of: stream).contains(where: { $0.id == connection.id }) {
-                    connection.send(DDPOutbound.changed(stream.collection, stream.eventName, frameArgs))
-                }
+            let members = connections { $0.isMember(of: room.id) || room.userIds.contains($0.user?.id ?? "") }
+            for userId in Set(members.compactMap { $0.user?.id }) {
+                publish("stream-notify-user", "\(userId)/rooms-changed", ChangeArgs("updated", RoomDTO(room, style: .ejson)))
             }
         case .roomDeleted(let roomId):
-            for connection in connections(where: { $0.isMember(of: roomId) }) {
-                connection.left(roomId)
-                if let userId = connection.user?.id {
-                    let stream = DDPConnection.Stream(collection: "stream-notify-user", eventName: "\(userId)/rooms-changed")
-                    if recipients(of: stream).contains(where: { $0.id == connection.id }) {
-                        connection.send(DDPOutbound.changed(stream.collection, stream.eventName, ChangeArgs("removed", ["_id": roomId])))
-                    }
-                }
+            let members = connections { $0.isMember(of: roomId) }
+            for connection in members { connection.left(roomId) }
+            for userId in Set(members.compactMap { $0.user?.id }) {
+                publish("stream-notify-user", "\(userId)/rooms-changed", ChangeArgs("removed", ["_id": roomId]))
             }
         case .tokenRevoked(_, let digest):
             for connection in connections(where: { $0.tokenDigest == digest }) {
