@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // MARK: C shims (exactly one Swift module imports each)
@@ -75,11 +76,21 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ], swiftSettings: swiftSettings),
 
+        // MARK: HTTP surface of the apps engine (admin API; later app endpoints and webhooks)
+        .target(
+            name: "AppsServer",
+            dependencies: [
+                "AppsEngine", "AppsPackage", "ChatCore", "ChatServer", hummingbird, nioCore,
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: Composition root shared by the executable and the tests
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "AirlockCrypto", hummingbird, logging, metrics, lifecycle, nioCore,
+                "ChatCore", "ChatServer", "EmbeddedStore", "AppsEngine", "AppsServer", "AirlockCrypto", hummingbird, logging, metrics,
+                lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

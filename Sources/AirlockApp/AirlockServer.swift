@@ -1,3 +1,5 @@
+public import AppsEngine
+import AppsServer
 public import ChatCore
 public import ChatServer
 import EmbeddedStore
@@ -18,6 +20,7 @@ public struct AirlockServer {
     public let services: ChatServices
     public let router: Router<AirlockRequestContext>
     public let realtime: RealtimeGateway
+    public let apps: AppManager
     let logger: Logger
     let metricsRegistry: PrometheusCollectorRegistry?
 
@@ -60,8 +63,14 @@ public struct AirlockServer {
             router.add(middleware: MetricsMiddleware())
         }
         let realtime = RealtimeGateway(services: services, hub: RealtimeHub(), limits: configuration.realtime)
+
+        // Apps that were enabled come back before the server listens.
+        let registry = settings.registry
+        let apps = AppManager.standard(store: store, serverSettings: { registry }, logger: logger)
+        try await apps.start()
+        AppsController(manager: apps, services: services).register(on: router)
         return AirlockServer(
-            configuration: configuration, services: services, router: router, realtime: realtime, logger: logger,
+            configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, logger: logger,
             metricsRegistry: metricsRegistry)
     }
 
@@ -86,6 +95,7 @@ public struct AirlockServer {
             },
             logger: logger)
         app.addServices(RealtimeHubService(hub: realtime.hub, events: services.context.events.subscribe()))
+        app.addServices(AppsEngineService(manager: apps))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }

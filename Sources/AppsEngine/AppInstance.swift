@@ -69,6 +69,20 @@ public final class AppInstance: Sendable {
         return result.value
     }
 
+    /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
+    /// interfaces whose handler methods (`execute<Event>`/`check<Event>`) the main class defines.
+    public var implemented: [String] {
+        if let listed = manifest.implements, !listed.isEmpty { return listed.filter(AppsEngineDefinition.interfaces.contains) }
+        let derived = constructed.methods.compactMap { method -> String? in
+            for prefix in ["execute", "check"] where method.hasPrefix(prefix) {
+                let name = "I" + method.dropFirst(prefix.count)
+                if AppsEngineDefinition.interfaces.contains(name) { return name }
+            }
+            return nil
+        }
+        return Array(Set(derived)).sorted()
+    }
+
     /// Stops the VM.
     public func close() async {
         await vm.close()

@@ -11,6 +11,8 @@ public struct AppPackageError: Error, Sendable, Hashable, CustomStringConvertibl
         case unknownPermission = "unknown-permission"
         /// The main class file named by `classFile` is not in the package.
         case missingClassFile = "missing-class-file"
+        /// The app's code throws while loading, or its main export is not an `App`.
+        case invalidCode = "invalid-code"
         /// The upload is over the size limit (HTTP 413).
         case tooLarge = "too-large"
     }

@@ -51,6 +51,15 @@ extension EmbeddedStore {
                     CREATE INDEX apps_installed ON apps(installed_at);
                     """)
         }
+        migrator.registerMigration("v3-app-logs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE app_logs (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, app_id TEXT NOT NULL, ts INTEGER NOT NULL,
+                        verbosity INTEGER NOT NULL, method TEXT NOT NULL, doc BLOB NOT NULL);
+                    CREATE INDEX app_logs_app_ts ON app_logs(app_id, ts);
+                    """)
+        }
         return migrator
     }
 }

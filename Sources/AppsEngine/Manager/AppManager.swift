@@ -1,21 +1,26 @@
 public import AppsPackage
 import AirlockCrypto
 public import ChatCore
-import Foundation
+public import Foundation
 import JavaScriptRuntime
 public import Logging
 
-/// Installs, enables, disables and uninstalls apps, and brings installed apps back at start-up.
+/// Installs, updates, enables, disables and uninstalls apps, keeps their settings, and brings installed apps back at
+/// start-up.
 ///
 /// Lifecycle order (Apps-Engine): load + construct → store (record, package, bot user in one transaction) →
 /// `onInstall` → `initialize`/`extendConfiguration` → `onEnable`. Code that throws while loading refuses the install
 /// and leaves nothing behind; a throwing `onInstall` or `onEnable` leaves the app installed in `error_disabled` with the
-/// reason; `onEnable` answering false leaves it `disabled`.
+/// reason; `onEnable` answering false leaves it `disabled`. Only enabled apps keep a VM.
+///
+/// Every call into an app goes through ``call(_:_:_:)``, which feeds the per-method stats and writes failures,
+/// timeouts and slow calls to the app's log.
 public actor AppManager {
-    /// An app loaded in a VM with what its configuration registered.
+    /// An enabled app's VM with what its configuration registered.
     struct Loaded {
         let instance: AppInstance
         var registrations: BridgeProtocol.Registrations
+        let icon: Data?
     }
 
     let store: any ChatStore
@@ -23,25 +28,59 @@ public actor AppManager {
     let logger: Logger
     let clock: ChatClock
     let host: any AppHost
+    public nonisolated let grants: AppGrants
+    public nonisolated let logs: AppLogSink
+    public nonisolated let stats: AppCallStats
+    /// Calls slower than this are logged as warnings.
+    let slowCall: Duration
     private var loaded: [String: Loaded] = [:]
 
-    public init(store: any ChatStore, host: any AppHost, reader: AppPackageReader = AppPackageReader(), logger: Logger, clock: ChatClock = ChatClock()) {
+    public init(
+        store: any ChatStore, host: any AppHost, grants: AppGrants = AppGrants(), logs: AppLogSink? = nil,
+        stats: AppCallStats = AppCallStats(), reader: AppPackageReader = AppPackageReader(), logger: Logger,
+        clock: ChatClock = ChatClock(), slowCall: Duration = .milliseconds(500)
+    ) {
         self.store = store
         self.host = host
+        self.grants = grants
+        self.logs = logs ?? AppLogSink(store: store, clock: clock, logger: logger)
+        self.stats = stats
         self.reader = reader
         self.logger = logger
         self.clock = clock
+        self.slowCall = slowCall
     }
+
+    /// The manager with Airlock's own host: permission-checked accessors over the given server settings.
+    public static func standard(
+        store: any ChatStore, serverSettings: @escaping @Sendable () -> [ServerSettingEntry], logger: Logger,
+        reader: AppPackageReader = AppPackageReader(), clock: ChatClock = ChatClock()
+    ) -> AppManager {
+        let grants = AppGrants()
+        let logs = AppLogSink(store: store, clock: clock, logger: logger)
+        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings)
+        return AppManager(store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock)
+    }
+
+    // MARK: Install, update, uninstall
 
     /// Installs a package and enables it. `permissions`, when given, must be a subset of what the manifest declares.
     public func install(_ zip: Data, permissions: [String]? = nil) async throws -> AppRecord {
         let package = try reader.read(zip)
         let manifest = package.manifest
         guard try await store.app(id: manifest.id) == nil else {
-            throw AppPackageError(.invalidManifest, "An app with id \(manifest.id) is already installed")
+            throw AppPackageError(.invalidManifest, "App \"\(manifest.name)\" (\(manifest.id)) is already installed")
         }
         let granted = try Self.grantedPermissions(manifest: manifest, requested: permissions)
-        let instance = try await AppInstance.load(package, host: host)
+        grants.set(appId: manifest.id, permissions: granted, settings: [:])
+        let instance: AppInstance
+        do {
+            instance = try await AppInstance.load(package, host: host)
+        } catch {
+            grants.remove(appId: manifest.id)
+            logs.forget(appId: manifest.id)
+            throw AppPackageError(.invalidCode, "The app's code failed to load: \(error)")
+        }
         let now = clock.now()
         let bot = User(
             id: RandomID.make(), username: manifest.botUsername, name: manifest.name, roles: ["app"], type: .app, createdAt: now)
@@ -50,29 +89,99 @@ public actor AppManager {
             privateHash: RandomID.secret(bytes: 24), botUserId: bot.id, createdAt: now)
         do {
             try await store.installApp(record, package: zip, botUser: bot)
+        } catch let error as StoreError where error.code == .duplicate(key: "username") {
+            await instance.close()
+            throw AppPackageError(.invalidManifest, "The app's bot user name \"\(bot.username)\" is already taken")
         } catch {
             await instance.close()
             throw error
         }
-        loaded[manifest.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations())
+        loaded[manifest.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
         do {
-            _ = try await instance.lifecycle(.onInstall)
+            _ = try await call(manifest.id, "onInstall") { try await instance.lifecycle(.onInstall, context: ["user": .null]) }
         } catch {
             return try await fail(&record, reason: "onInstall failed: \(error)")
         }
         return try await enable(&record)
     }
 
-    /// Enables (`manually_enabled`) or disables (`manually_disabled`) an installed app.
-    public func setEnabled(_ enabled: Bool, id: String) async throws -> AppRecord {
-        guard var record = try await store.app(id: id) else { throw AppPackageError(.invalidManifest, "No app \(id)") }
-        if enabled {
-            if loaded[id] == nil { try await load(record) }
-            return try await enable(&record)
+    /// Replaces an installed app's package, keeping its settings, bot user, private hash and persistence; the new
+    /// version is enabled if the old one was, then `onUpdate` runs. A package whose code fails to load changes nothing.
+    public func update(id: String, zip: Data, permissions: [String]? = nil) async throws -> AppRecord {
+        guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        let package = try reader.read(zip)
+        guard package.manifest.id == id else {
+            throw AppPackageError(.invalidManifest, "The package is app \(package.manifest.id), not \(id)")
+        }
+        let granted = try Self.grantedPermissions(manifest: package.manifest, requested: permissions)
+        let oldVersion = record.manifest["version"] ?? .null
+        let wasEnabled = Self.isEnabled(record.status)
+        let instance: AppInstance
+        do {
+            instance = try await AppInstance.load(package, host: host)
+        } catch {
+            throw AppPackageError(.invalidCode, "The app's code failed to load: \(error)")
+        }
+        record.manifest = try Self.json(package.manifest)
+        record.permissionsGranted = granted.sorted()
+        record.updatedAt = clock.now()
+        do {
+            try await store.replaceApp(record, package: zip)
+        } catch {
+            await instance.close()
+            throw error
+        }
+        await unload(id, disabling: true)
+        grants.set(appId: id, permissions: granted, settings: record.settings)
+        loaded[id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
+        if wasEnabled {
+            record = try await enable(&record)
+        } else {
+            await unload(id, disabling: false)
         }
         if let app = loaded[id] {
-            _ = try? await app.instance.lifecycle(.onDisable)
+            do {
+                _ = try await call(id, "onUpdate") {
+                    try await app.instance.lifecycle(.onUpdate, context: ["oldAppVersion": oldVersion, "user": .null])
+                }
+            } catch {
+                host.log(appId: id, level: "error", method: "onUpdate", message: "onUpdate failed: \(error)")
+            }
         }
+        return record
+    }
+
+    /// Calls `onUninstall`, stops the VM and removes the app with its package, logs and bot user.
+    @discardableResult
+    public func uninstall(id: String) async throws -> AppRecord {
+        guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        if let app = loaded[id] {
+            _ = try? await call(id, "onUninstall") { try await app.instance.lifecycle(.onUninstall, context: ["user": .null]) }
+            await unload(id, disabling: true)
+        }
+        grants.remove(appId: id)
+        logs.forget(appId: id)
+        stats.forget(appId: id)
+        try await store.uninstallApp(id: id)
+        record.status = "disabled"
+        return record
+    }
+
+    // MARK: Status
+
+    /// Enables (`manually_enabled`) or disables (`manually_disabled`) an installed app.
+    public func setEnabled(_ enabled: Bool, id: String) async throws -> AppRecord {
+        guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        if enabled {
+            guard loaded[id] == nil else { return record }
+            do {
+                try await load(record)
+            } catch {
+                return try await fail(&record, reason: "loading failed: \(error)", status: "compiler_error_disabled")
+            }
+            return try await enable(&record)
+        }
+        await unload(id, disabling: true)
         record.status = "manually_disabled"
         record.statusReason = nil
         record.updatedAt = clock.now()
@@ -80,52 +189,144 @@ public actor AppManager {
         return record
     }
 
-    /// Calls `onUninstall`, stops the VM and removes the app, its package and its bot user.
-    public func uninstall(id: String) async throws {
-        guard try await store.app(id: id) != nil else { throw AppPackageError(.invalidManifest, "No app \(id)") }
-        if let app = loaded.removeValue(forKey: id) {
-            _ = try? await app.instance.lifecycle(.onUninstall)
-            await app.instance.close()
-        }
-        try await store.uninstallApp(id: id)
-    }
-
     /// Loads every installed app; those that were enabled come back enabled.
     public func start() async throws {
-        for var record in try await store.apps() where ["manually_enabled", "auto_enabled"].contains(record.status) {
+        for var record in try await store.apps() where Self.isEnabled(record.status) {
             do {
                 try await load(record)
-                _ = try await enable(&record)
             } catch {
-                logger.error("app failed to start", metadata: ["app.id": "\(record.id)", "error": "\(error)"])
+                _ = try await fail(&record, reason: "loading failed: \(error)", status: "compiler_error_disabled")
+                continue
             }
+            _ = try await enable(&record)
         }
     }
+
+    /// Disables nothing in the store, only stops every VM (server shutdown); apps come back at the next start.
+    public func shutdown() async {
+        for (_, app) in loaded { await app.instance.close() }
+        loaded = [:]
+        await logs.flush()
+    }
+
+    // MARK: Reading
 
     public func apps() async throws -> [AppRecord] {
         try await store.apps()
     }
 
-    /// What the app's configuration registered (settings, commands, endpoints, processors, buttons).
+    public func app(id: String) async throws -> AppRecord {
+        guard let record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        return record
+    }
+
+    /// What an enabled app's configuration registered (settings, commands, endpoints, processors, buttons).
     public func registrations(id: String) -> BridgeProtocol.Registrations? {
         loaded[id]?.registrations
+    }
+
+    /// The event interfaces an enabled app implements (empty when it is not enabled).
+    public func implemented(id: String) -> [String] {
+        loaded[id]?.instance.implemented ?? []
+    }
+
+    /// The icon named by the manifest's `iconFile`, from the package.
+    public func icon(id: String) async throws -> Data? {
+        if let app = loaded[id] { return app.icon }
+        guard let zip = try await store.appPackage(id: id) else { throw AppEngineError.noApp(id) }
+        return try reader.read(zip).icon
+    }
+
+    /// Log lines, including those still waiting for the batch writer.
+    public func logs(_ query: AppLogQuery, page: PageRequest) async throws -> Page<AppLogEntry> {
+        await logs.flush()
+        return try await store.appLogs(query, page: page)
+    }
+
+    // MARK: Settings
+
+    /// Applies a new value: typed validation, `onPreSettingUpdate` (may decorate or refuse), store,
+    /// `onSettingUpdated`. Answers the stored setting. A password setting posted back masked keeps its value.
+    public func updateSetting(id: String, settingId: String, value: JSONValue) async throws -> JSONValue {
+        guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        guard let old = record.settings[settingId], var object = old.objectValue else {
+            throw AppEngineError(.notFound, "No setting \"\(settingId)\" in app \(id)")
+        }
+        if old["type"]?.stringValue == "password", value == .string(AppLogSink.mask) { return old }
+        object["value"] = try AppSettings.validate(value, for: old)
+        object["updatedAt"] = .string(Self.iso(clock.now()))
+        var setting = JSONValue.object(object)
+        if let app = loaded[id] {
+            let decorated: JSONValue
+            do {
+                decorated = try await call(id, "onPreSettingUpdate") {
+                    try await app.instance.lifecycle(.onPreSettingUpdate, context: ["oldSetting": old, "newSetting": setting])
+                }
+            } catch {
+                throw AppEngineError(.invalid, "The app refused the value of \"\(settingId)\": \(Self.reason(error))")
+            }
+            if decorated["id"]?.stringValue == settingId, var returned = decorated.objectValue {
+                returned["value"] = try AppSettings.validate(returned["value"] ?? .null, for: old)
+                setting = .object(returned)
+            }
+        }
+        record.settings[settingId] = setting
+        record.updatedAt = clock.now()
+        try await store.updateApp(record)
+        grants.setSettings(record.settings, appId: id)
+        logs.setSecrets(AppSettings.secrets(record.settings), appId: id)
+        let shown = AppSettings.effectiveValue(AppSettings.masked(setting))
+        host.log(appId: id, level: "info", method: "settings", message: "Setting \(settingId) updated to \(Self.text(shown))")
+        if let app = loaded[id] {
+            do {
+                _ = try await call(id, "onSettingUpdated") { try await app.instance.lifecycle(.onSettingUpdated, setting: setting) }
+            } catch {
+                // Already logged by `call`; the value is stored either way, as in Rocket.Chat.
+            }
+        }
+        return setting
     }
 
     // MARK: Steps
 
     private func load(_ record: AppRecord) async throws {
-        guard let zip = try await store.appPackage(id: record.id) else { throw AppPackageError(.invalidArchive, "Package of \(record.id) is missing") }
-        let instance = try await AppInstance.load(try reader.read(zip), host: host)
-        loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations())
+        guard let zip = try await store.appPackage(id: record.id) else {
+            throw AppPackageError(.invalidArchive, "Package of \(record.id) is missing")
+        }
+        let package = try reader.read(zip)
+        grants.set(appId: record.id, permissions: Set(record.permissionsGranted), settings: record.settings)
+        logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
+        let instance = try await AppInstance.load(package, host: host)
+        loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
     }
 
+    /// Stops the app's VM (after `onDisable` when `disabling`).
+    private func unload(_ id: String, disabling: Bool) async {
+        guard let app = loaded.removeValue(forKey: id) else { return }
+        if disabling {
+            _ = try? await call(id, "onDisable") { try await app.instance.lifecycle(.onDisable) }
+        }
+        await app.instance.close()
+    }
+
+    /// `initialize` (settings merged with the stored values) → `onEnable`.
     private func enable(_ record: inout AppRecord) async throws -> AppRecord {
         guard let app = loaded[record.id] else { return try await fail(&record, reason: "not loaded") }
         do {
-            loaded[record.id]?.registrations = try await app.instance.initialize()
-            let enabled = try await app.instance.lifecycle(.onEnable)
-            record.status = enabled == .bool(false) ? "disabled" : "manually_enabled"
-            record.statusReason = enabled == .bool(false) ? "onEnable returned false" : nil
+            let registrations = try await call(record.id, "initialize") { try await app.instance.initialize() }
+            loaded[record.id]?.registrations = registrations
+            record.settings = AppSettings.merge(definitions: registrations.settings, stored: record.settings, now: Self.iso(clock.now()))
+            grants.setSettings(record.settings, appId: record.id)
+            logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
+            let enabled = try await call(record.id, "onEnable") { try await app.instance.lifecycle(.onEnable) }
+            if enabled == .bool(false) {
+                record.status = "disabled"
+                record.statusReason = "onEnable returned false"
+                await unload(record.id, disabling: false)
+            } else {
+                record.status = "manually_enabled"
+                record.statusReason = nil
+            }
         } catch {
             return try await fail(&record, reason: "enabling failed: \(error)")
         }
@@ -134,13 +335,46 @@ public actor AppManager {
         return record
     }
 
-    private func fail(_ record: inout AppRecord, reason: String) async throws -> AppRecord {
+    private func fail(_ record: inout AppRecord, reason: String, status: String = "error_disabled") async throws -> AppRecord {
         host.log(appId: record.id, level: "error", method: "lifecycle", message: reason)
-        record.status = "error_disabled"
+        await unload(record.id, disabling: false)
+        record.status = status
         record.statusReason = reason
         record.updatedAt = clock.now()
         try await store.updateApp(record)
         return record
+    }
+
+    /// Runs one call into an app, timing it for the stats and logging failures, timeouts and slow calls.
+    func call<T: Sendable>(_ appId: String, _ method: String, _ body: () async throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds() -> Double {
+            let elapsed = (clock.now - start).components
+            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        }
+        do {
+            let result = try await body()
+            let elapsed = clock.now - start
+            stats.record(appId: appId, method: method, seconds: seconds(), outcome: .success)
+            if elapsed > slowCall {
+                host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(elapsed)")
+            } else {
+                host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(elapsed)")
+            }
+            return result
+        } catch {
+            let timedOut = (error as? JavaScriptError).map { [.timedOut, .terminated].contains($0.kind) } ?? false
+            stats.record(appId: appId, method: method, seconds: seconds(), outcome: timedOut ? .timeout : .failure)
+            host.log(appId: appId, level: "error", method: method, message: "\(method) failed: \(Self.reason(error))")
+            throw error
+        }
+    }
+
+    // MARK: Helpers
+
+    public static func isEnabled(_ status: String) -> Bool {
+        status == "manually_enabled" || status == "auto_enabled"
     }
 
     static func grantedPermissions(manifest: AppManifest, requested: [String]?) throws -> Set<String> {
@@ -159,5 +393,20 @@ public actor AppManager {
 
     static func json(_ manifest: AppManifest) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(manifest))
+    }
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "?"
+    }
+
+    /// The app-facing reason of a failure: a JavaScript error's own message.
+    static func reason(_ error: any Error) -> String {
+        (error as? JavaScriptError)?.description ?? "\(error)"
     }
 }

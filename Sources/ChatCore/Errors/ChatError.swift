@@ -13,6 +13,8 @@ public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
         case loginFailed
         /// 403: the caller lacks a permission.
         case forbidden
+        /// 404: the addressed resource does not exist (used where Rocket.Chat answers 404, e.g. `/api/apps/:id`).
+        case notFound
     }
 
     public var kind: Kind

@@ -19,7 +19,8 @@ public struct ErrorMiddleware: RouterMiddleware {
             // Hummingbird's own errors (unknown route, body over the limit, ...) get Rocket.Chat's JSON body.
             switch error.status {
             case .notFound: return Self.failure("Not Found", status: .notFound)
-            case .contentTooLarge: return Self.failure("Request body is too large", status: .contentTooLarge)
+            case .contentTooLarge:
+                return Self.failure((error as? HTTPError)?.body ?? "Request body is too large", status: .contentTooLarge)
             case .tooManyRequests: return Self.failure("Too many requests", status: .tooManyRequests)
             default: return Self.failure((error as? HTTPError)?.body ?? error.status.reasonPhrase, status: error.status)
             }
@@ -40,13 +41,15 @@ public struct ErrorMiddleware: RouterMiddleware {
         case .forbidden:
             return (try? JSONResponse.make(Refusal(error: "\(error.message) [\(error.code)]", errorType: nil), status: .forbidden))
                 ?? failure("Forbidden", status: .forbidden)
+        case .notFound:
+            return failure(error.message, status: .notFound)
         case .refused:
             return (try? JSONResponse.make(Refusal(error: error.description, errorType: error.code), status: .badRequest))
                 ?? failure("Bad request", status: .badRequest)
         }
     }
 
-    static func failure(_ message: String, status: HTTPResponse.Status) -> Response {
+    public static func failure(_ message: String, status: HTTPResponse.Status) -> Response {
         (try? JSONResponse.make(Refusal(error: message, errorType: nil), status: status))
             ?? JSONResponse.raw(#"{"success":false}"#, status: status)
     }

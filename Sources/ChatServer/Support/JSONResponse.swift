@@ -1,9 +1,9 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// Encodes Rocket.Chat-shaped JSON responses.
-enum JSONResponse {
+public enum JSONResponse {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -14,22 +14,22 @@ enum JSONResponse {
     }
 
     /// `{"success": true, ...payload}`.
-    static func success(_ payload: some Encodable) throws -> Response {
+    public static func success(_ payload: some Encodable) throws -> Response {
         try make(Success(payload: payload), status: .ok)
     }
 
     /// `{"success": true}`.
-    static func success() -> Response {
+    public static func success() -> Response {
         raw(#"{"success":true}"#, status: .ok)
     }
 
-    static func make(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+    public static func make(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
         let data = try encoder().encode(value)
         return Response(
             status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func raw(_ json: String, status: HTTPResponse.Status) -> Response {
+    public static func raw(_ json: String, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 }
@@ -48,11 +48,18 @@ struct Success<Payload: Encodable>: Encodable {
 }
 
 /// A paged list: `{"<key>": [...], "count", "offset", "total"}`.
-struct PagedList<Item: Encodable>: Encodable {
+public struct PagedList<Item: Encodable>: Encodable {
     let key: String
     let items: [Item]
     let offset: Int
     let total: Int
+
+    public init(key: String, items: [Item], offset: Int, total: Int) {
+        self.key = key
+        self.items = items
+        self.offset = offset
+        self.total = total
+    }
 
     struct Key: CodingKey {
         var stringValue: String
@@ -61,7 +68,7 @@ struct PagedList<Item: Encodable>: Encodable {
         init?(intValue: Int) { nil }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(items, forKey: Key(stringValue: key))
         try container.encode(items.count, forKey: Key(stringValue: "count"))
@@ -71,11 +78,16 @@ struct PagedList<Item: Encodable>: Encodable {
 }
 
 /// A single named object: `{"<key>": value}`.
-struct Named<Value: Encodable>: Encodable {
+public struct Named<Value: Encodable>: Encodable {
     let key: String
     let value: Value
 
-    func encode(to encoder: any Encoder) throws {
+    public init(key: String, value: Value) {
+        self.key = key
+        self.value = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: PagedList<Value>.Key.self)
         try container.encode(value, forKey: .init(stringValue: key))
     }

@@ -1,0 +1,103 @@
+public import ChatCore
+import Foundation
+import JavaScriptRuntime
+
+/// The host side of the bridge: every accessor an app calls is looked up here by name, its permission checked in
+/// Swift against what the app was granted, and only then run. A denial throws ``PermissionDenied`` (the app sees a
+/// catchable `PermissionDeniedError`) and writes an error line to the app's log.
+public final class EngineHost: AppHost {
+    /// One accessor: the permission it needs (nil: none) and what it does.
+    struct Accessor: Sendable {
+        let permission: String?
+        let run: @Sendable (_ appId: String, _ arguments: [JSONValue]) async throws -> JSONValue?
+    }
+
+    public let grants: AppGrants
+    public let logs: AppLogSink
+    let accessors: [String: Accessor]
+
+    /// `serverSettings` answers the current registry; `environment` is the process environment apps may read from
+    /// (filtered by Rocket.Chat's readability rule).
+    public init(
+        grants: AppGrants, logs: AppLogSink, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.grants = grants
+        self.logs = logs
+        self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
+    }
+
+    public func log(appId: String, level: String, method: String, message: String) {
+        logs.write(appId: appId, level: AppLogEntry.Level(loggerMethod: level), method: method, message: message)
+    }
+
+    public func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
+        guard let accessor = accessors[name] else {
+            throw HostError(name: "Error", message: "Unknown accessor \(name)")
+        }
+        if let permission = accessor.permission, !grants.has(permission, appId: appId) {
+            let denied = PermissionDenied(appId: appId, permission: permission, call: name)
+            logs.write(appId: appId, level: .error, method: name, message: "PermissionDeniedError: \(denied.message)")
+            throw denied
+        }
+        return try await accessor.run(appId, arguments)
+    }
+
+    /// `IEnvironmentRead`: app settings (no permission), server settings (`server-setting.read`, never secret ones),
+    /// environment variables (`env.read`, Rocket.Chat's readable set).
+    static func environmentAccessors(
+        grants: AppGrants, serverSettings: @escaping @Sendable () -> [ServerSettingEntry], environment: [String: String]
+    ) -> [String: Accessor] {
+        @Sendable func readableSetting(_ id: String) -> ServerSettingEntry? {
+            serverSettings().first { $0.id == id && !$0.secret }
+        }
+        @Sendable func readableVariable(_ name: String, appId: String) -> Bool {
+            let prefix = "RC_APPS_" + appId.uppercased().replacingOccurrences(of: "-", with: "_")
+            return ["NODE_ENV", "ROOT_URL", "INSTANCE_IP"].contains(name) || name.hasPrefix(prefix)
+        }
+        return [
+            "settings.getById": Accessor(permission: nil) { appId, arguments in
+                guard let id = arguments.first?.stringValue, let setting = grants.setting(id, appId: appId) else { return nil }
+                return setting
+            },
+            "settings.getValueById": Accessor(permission: nil) { appId, arguments in
+                guard let id = arguments.first?.stringValue, let setting = grants.setting(id, appId: appId) else {
+                    throw HostError(name: "Error", message: "Setting \"\(arguments.first?.stringValue ?? "")\" does not exist.")
+                }
+                return AppSettings.effectiveValue(setting)
+            },
+            "serverSettings.getOneById": Accessor(permission: "server-setting.read") { _, arguments in
+                guard let entry = readableSetting(arguments.first?.stringValue ?? "") else { return nil }
+                return ["_id": .string(entry.id), "id": .string(entry.id), "type": .string(entry.type), "value": entry.value,
+                        "packageValue": entry.packageValue, "public": true, "secret": false]
+            },
+            "serverSettings.getValueById": Accessor(permission: "server-setting.read") { _, arguments in
+                let id = arguments.first?.stringValue ?? ""
+                guard let entry = readableSetting(id) else {
+                    throw HostError(name: "Error", message: "The setting \"\(id)\" is not readable.")
+                }
+                return entry.value == .null ? entry.packageValue : entry.value
+            },
+            "serverSettings.isReadableById": Accessor(permission: "server-setting.read") { _, arguments in
+                .bool(readableSetting(arguments.first?.stringValue ?? "") != nil)
+            },
+            "environment.getValueByName": Accessor(permission: "env.read") { appId, arguments in
+                let name = arguments.first?.stringValue ?? ""
+                guard readableVariable(name, appId: appId) else {
+                    throw HostError(name: "Error", message: "The environmental variable \"\(name)\" is not readable.")
+                }
+                return environment[name].map(JSONValue.string)
+            },
+            "environment.isReadable": Accessor(permission: "env.read") { appId, arguments in
+                .bool(readableVariable(arguments.first?.stringValue ?? "", appId: appId))
+            },
+            "environment.isSet": Accessor(permission: "env.read") { appId, arguments in
+                let name = arguments.first?.stringValue ?? ""
+                guard readableVariable(name, appId: appId) else {
+                    throw HostError(name: "Error", message: "The environmental variable \"\(name)\" is not readable.")
+                }
+                return .bool(environment[name] != nil)
+            },
+        ]
+    }
+}

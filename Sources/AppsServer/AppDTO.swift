@@ -1,0 +1,73 @@
+import AppsEngine
+import ChatCore
+import Foundation
+
+/// An installed app as `/api/apps` shows it: Rocket.Chat's `IAppInfo` + `status` (its `formatAppInstanceForRest`),
+/// plus what Airlock adds for admins: granted permissions, the runtime, the status reason and the call stats.
+struct AppDTO: Encodable {
+    let record: AppRecord
+    let stats: [String: AppCallStats.MethodStats]
+    let droppedLogLines: Int
+
+    struct ManifestKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    enum Keys: String, CodingKey {
+        case status, statusReason, permissionsGranted, runtime, stats, droppedLogLines, createdAt, updatedAt, languages
+        case isPrivate = "private"
+        case migrated
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        // The manifest's own keys first, through the same keyed container (mixing containers is not portable).
+        var manifest = encoder.container(keyedBy: ManifestKey.self)
+        for (key, value) in record.manifest.objectValue ?? [:] {
+            try manifest.encode(value, forKey: ManifestKey(stringValue: key))
+        }
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(record.status, forKey: .status)
+        try container.encodeIfPresent(record.statusReason, forKey: .statusReason)
+        try container.encode(record.permissionsGranted, forKey: .permissionsGranted)
+        // Until worker isolation lands every app runs in the server process (README: install only trusted apps).
+        try container.encode("in-process", forKey: .runtime)
+        try container.encode(stats, forKey: .stats)
+        try container.encode(droppedLogLines, forKey: .droppedLogLines)
+        try container.encode([String: String](), forKey: .languages)
+        try container.encode(true, forKey: .isPrivate)
+        try container.encode(false, forKey: .migrated)
+        try container.encode(record.createdAt, forKey: .createdAt)
+        try container.encode(record.updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// One app log line in Rocket.Chat's `ILoggerStorageEntry` shape (one entry per document).
+struct AppLogDTO: Encodable {
+    let entry: AppLogEntry
+
+    struct Line: Encodable {
+        let caller: String
+        let severity: String
+        let timestamp: Date
+        let args: [String]
+    }
+
+    enum Keys: String, CodingKey { case appId, method, entries, startTime, endTime, totalTime, instanceId, _createdAt, _updatedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(entry.appId, forKey: .appId)
+        try container.encode(entry.method, forKey: .method)
+        try container.encode(
+            [Line(caller: entry.method, severity: entry.level.rawValue, timestamp: entry.createdAt, args: [entry.message])], forKey: .entries)
+        try container.encode(entry.createdAt, forKey: .startTime)
+        try container.encode(entry.createdAt, forKey: .endTime)
+        try container.encode(0, forKey: .totalTime)
+        try container.encode("local", forKey: .instanceId)
+        try container.encode(entry.createdAt, forKey: ._createdAt)
+        try container.encode(entry.createdAt, forKey: ._updatedAt)
+    }
+}

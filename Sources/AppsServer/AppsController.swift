@@ -1,0 +1,235 @@
+public import AppsEngine
+import AppsPackage
+public import ChatCore
+public import ChatServer
+import Foundation
+public import Hummingbird
+
+/// The admin REST API of the apps engine under `/api/apps` (Rocket.Chat's paths and shapes). Every route needs
+/// `manage-apps` except the icon, which is public as in Rocket.Chat.
+public struct AppsController: Sendable {
+    public struct Limits: Sendable {
+        /// Largest upload body (the zip plus the multipart framing); only the upload routes accept more than the
+        /// ordinary JSON limit.
+        public var maxUploadBytes = 20 << 20 + 64 << 10
+        public var maxBodySize = 1 << 20
+
+        public init() {}
+    }
+
+    let manager: AppManager
+    let services: ChatServices
+    let limits: Limits
+
+    public init(manager: AppManager, services: ChatServices, limits: Limits = Limits()) {
+        self.manager = manager
+        self.services = services
+        self.limits = limits
+    }
+
+    /// Adds the routes to `router` (which already has the error middleware).
+    public func register(on router: Router<AirlockRequestContext>) {
+        router.get("api/apps/:id/icon") { _, context in
+            let id = try context.parameters.require("id")
+            guard let icon = try await mapped({ try await manager.icon(id: id) }) else {
+                throw ChatError(.notFound, code: "error-not-found", message: "The app \(id) has no icon")
+            }
+            return Response(status: .ok, headers: [
+                    .contentType: Self.imageType(icon), .cacheControl: "public, max-age=300",
+                    // An SVG icon is app-supplied markup: never let it run script in a browser.
+                    .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                    .init("X-Content-Type-Options")!: "nosniff",
+                ],
+                            body: .init(byteBuffer: .init(bytes: icon)))
+        }
+
+        let api = router.group("api/apps")
+            .add(middleware: AuthMiddleware(auth: services.auth))
+            .add(middleware: RequirePermission(permission: .manageApps, policy: services.context.policy))
+        api.get { _, _ in try await list() }
+        api.get("installed") { _, _ in try await list() }
+        api.post { request, _ in
+            let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
+            let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions) }
+            return try await installed(record)
+        }
+        api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId")) }
+        api.get(":id") { _, context in
+            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            return try JSONResponse.success(Named(key: "app", value: dto(record)))
+        }
+        api.post(":id") { request, context in
+            let id = try context.parameters.require("id")
+            let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
+            let record = try await mapped { try await manager.update(id: id, zip: upload.zip, permissions: upload.permissions) }
+            return try await installed(record)
+        }
+        api.delete(":id") { _, context in
+            let record = try await mapped { try await manager.uninstall(id: try context.parameters.require("id")) }
+            return try JSONResponse.success(Named(key: "app", value: AppDTO(record: record, stats: [:], droppedLogLines: 0)))
+        }
+        api.get(":id/status") { _, context in
+            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            return try JSONResponse.success(Named(key: "status", value: record.status))
+        }
+        api.post(":id/status") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.json(StatusRequest.self, limit: limits.maxBodySize)
+            let enable: Bool
+            switch body.status {
+            case "manually_enabled": enable = true
+            case "manually_disabled": enable = false
+            default: throw ChatError.invalidParams("Invalid status provided: \"\(body.status)\" (manually_enabled or manually_disabled)")
+            }
+            let record = try await mapped { try await manager.setEnabled(enable, id: id) }
+            return try JSONResponse.success(Named(key: "status", value: record.status))
+        }
+        api.get(":id/apis") { _, context in
+            let id = try context.parameters.require("id")
+            _ = try await mapped { try await manager.app(id: id) }
+            return try JSONResponse.success(Named(key: "apis", value: await manager.registrations(id: id)?.apis ?? []))
+        }
+        api.get(":id/settings") { _, context in
+            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            let visible = record.settings.filter { $0.value["hidden"] != .bool(true) }.mapValues(AppSettings.masked)
+            return try JSONResponse.success(Named(key: "settings", value: visible))
+        }
+        api.post(":id/settings") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await request.json(SettingsRequest.self, limit: limits.maxBodySize)
+            let record = try await mapped { try await manager.app(id: id) }
+            var updated: [JSONValue] = []
+            for setting in body.settings {
+                guard let settingId = setting["id"]?.stringValue else { throw ChatError.invalidParams("Every setting needs an \"id\"") }
+                let value = setting["value"] ?? .null
+                guard record.settings[settingId].map(AppSettings.effectiveValue) != value else { continue }
+                updated.append(AppSettings.masked(try await mapped { try await manager.updateSetting(id: id, settingId: settingId, value: value) }))
+            }
+            return try JSONResponse.success(Named(key: "updated", value: updated))
+        }
+        api.get(":id/settings/:settingId") { _, context in
+            let settingId = try context.parameters.require("settingId")
+            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            guard let setting = record.settings[settingId] else {
+                throw ChatError(.notFound, code: "error-not-found", message: "No setting found by the id of: \(settingId)")
+            }
+            return try JSONResponse.success(Named(key: "setting", value: AppSettings.masked(setting)))
+        }
+        api.post(":id/settings/:settingId") { request, context in
+            let id = try context.parameters.require("id")
+            let settingId = try context.parameters.require("settingId")
+            let body = try await request.json(SettingRequest.self, limit: limits.maxBodySize)
+            if let posted = body.setting["id"]?.stringValue, posted != settingId {
+                throw ChatError.invalidParams("The setting's id \"\(posted)\" does not match the path")
+            }
+            let setting = try await mapped {
+                try await manager.updateSetting(id: id, settingId: settingId, value: body.setting["value"] ?? .null)
+            }
+            return try JSONResponse.success(Named(key: "setting", value: AppSettings.masked(setting)))
+        }
+        api.get(":id/logs") { request, context in try await logs(request, appId: try context.parameters.require("id")) }
+    }
+
+    // MARK: Handlers
+
+    private func list() async throws -> Response {
+        let records = try await manager.apps()
+        return try JSONResponse.success(Named(key: "apps", value: records.map(dto)))
+    }
+
+    private func installed(_ record: AppRecord) async throws -> Response {
+        let implemented = await manager.implemented(id: record.id)
+        return try JSONResponse.success(
+            InstallResult(
+                app: dto(record), implemented: Dictionary(uniqueKeysWithValues: implemented.map { ($0, true) }),
+                licenseValidation: .init()))
+    }
+
+    /// `logLevel` (Rocket.Chat: 0 errors, 1 + warning/info/log, 2 all) or `level` (a name: that level and more
+    /// severe), `method`, `since`/`startDate`, `endDate`, and the usual `offset`/`count`/`sort`.
+    private func logs(_ request: Request, appId: String) async throws -> Response {
+        _ = try await mapped { try await manager.app(id: appId) }
+        var verbosity: Int?
+        if let raw = request.query("logLevel") {
+            guard let level = Int(raw), (0...2).contains(level) else { throw ChatError.invalidParams("\"logLevel\" must be 0, 1 or 2") }
+            verbosity = level
+        } else if let name = request.query("level") {
+            guard let level = AppLogEntry.Level(rawValue: name == "warn" ? "warning" : name) else {
+                let names = AppLogEntry.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ChatError.invalidParams("\"level\" must be one of \(names)")
+            }
+            verbosity = level.verbosity
+        }
+        let query = AppLogQuery(
+            appId: appId, maxVerbosity: verbosity, method: request.query("method"),
+            since: try request.dateQuery("since") ?? request.dateQuery("startDate"), until: try request.dateQuery("endDate"))
+        let page = try request.page(settings: services.context.settings, defaultAscending: false)
+        let result = try await manager.logs(query, page: page)
+        return try JSONResponse.success(PagedList(key: "logs", items: result.items.map(AppLogDTO.init), offset: page.offset, total: result.total))
+    }
+
+    private func dto(_ record: AppRecord) -> AppDTO {
+        AppDTO(record: record, stats: manager.stats.snapshot(appId: record.id), droppedLogLines: manager.logs.dropped(appId: record.id))
+    }
+
+    /// Engine and package refusals as Rocket.Chat-shaped HTTP errors.
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as AppPackageError {
+            if error.code == .tooLarge { throw HTTPError(.contentTooLarge, message: error.message) }
+            throw ChatError(.refused, code: "error-app-\(error.code.rawValue)", message: error.message)
+        } catch let error as AppEngineError {
+            switch error.kind {
+            case .notFound: throw ChatError(.notFound, code: "error-not-found", message: error.message)
+            case .invalid: throw ChatError(.refused, code: "error-app-invalid", message: error.message)
+            }
+        }
+    }
+
+    static func imageType(_ data: Data) -> String {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if data.starts(with: Array("GIF8".utf8)) { return "image/gif" }
+        if data.starts(with: Array("<svg".utf8)) || data.starts(with: Array("<?xml".utf8)) { return "image/svg+xml" }
+        return "application/octet-stream"
+    }
+
+    // MARK: Bodies
+
+    struct StatusRequest: Decodable {
+        let status: String
+    }
+
+    struct SettingsRequest: Decodable {
+        let settings: [JSONValue]
+    }
+
+    struct SettingRequest: Decodable {
+        let setting: JSONValue
+    }
+
+    struct InstallResult: Encodable {
+        struct LicenseValidation: Encodable {
+            var errors: [String: String] = [:]
+            var warnings: [String: String] = [:]
+        }
+
+        let app: AppDTO
+        let implemented: [String: Bool]
+        let licenseValidation: LicenseValidation
+    }
+}
+
+/// Refuses callers without `permission` (403 Rocket.Chat-style); runs after ``AuthMiddleware``.
+struct RequirePermission: RouterMiddleware {
+    typealias Context = AirlockRequestContext
+
+    let permission: Permission
+    let policy: PermissionPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try policy.require(try context.caller(), permission)
+        return try await next(request, context)
+    }
+}
