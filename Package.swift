@@ -114,26 +114,28 @@ let package = Package(
             path: "Benchmarks/Realtime", swiftSettings: swiftSettings),
 
         // MARK: Tests
+        .target(
+            name: "AppFixtures", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/AppFixtures",
+            swiftSettings: swiftSettings),
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsEngineTests",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", logging,
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "AppsEngine", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", logging,
             ],
-            exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsPackageTests",
-            dependencies: ["AppsPackage", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-            swiftSettings: swiftSettings),
+            dependencies: ["AppsPackage", "AppFixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "ChatCore", "ChatServer", hummingbird, nioCore, logging,
+                "AirlockApp", "ChatCore", "ChatServer", "AppFixtures", hummingbird, nioCore, logging,
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import AppFixtures
 import AppsEngine
 import AppsPackage
 import ChatCore
@@ -26,15 +27,10 @@ final class RecordingHost: AppHost {
 
 /// Reads a fixture directory into a package (what the reader produces from a zip).
 func fixture(_ name: String, patch: [String: String] = [:]) throws -> AppPackage {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
-    let manifest = try ManifestValidator.validate(json: Data(contentsOf: root.appendingPathComponent("app.json")))
-    var files: [String: String] = [:]
-    let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
-    for case let url as URL in enumerator where url.pathExtension == "js" {
-        files[String(url.path.dropFirst(root.path.count + 1))] = try String(contentsOf: url, encoding: .utf8)
-    }
-    for (path, source) in patch { files[path] = source }
-    return AppPackage(manifest: manifest, files: files)
+    let all = try AppFixtures.files(name, patch: patch)
+    let manifest = try ManifestValidator.validate(json: all["app.json"] ?? Data())
+    let scripts = all.filter { $0.key.hasSuffix(".js") }.mapValues { String(decoding: $0, as: UTF8.self) }
+    return AppPackage(manifest: manifest, files: scripts)
 }
 
 @Suite(.timeLimit(.minutes(1))) struct AppInstanceTests {

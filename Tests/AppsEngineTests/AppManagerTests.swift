@@ -1,3 +1,4 @@
+import AppFixtures
 import AppsEngine
 import AppsPackage
 import ChatCore
@@ -6,24 +7,10 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@preconcurrency import ZIPFoundation
 
-/// Zips a fixture directory (with file overrides) the way a packager would.
+/// Fixture `name` zipped, with file overrides.
 func fixtureZip(_ name: String, patch: [String: String] = [:]) throws -> Data {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
-    var files: [String: Data] = [:]
-    let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
-    for case let url as URL in enumerator where !url.hasDirectoryPath {
-        files[String(url.path.dropFirst(root.path.count + 1))] = try Data(contentsOf: url)
-    }
-    for (path, source) in patch { files[path] = Data(source.utf8) }
-    let archive = try Archive(accessMode: .create)
-    for (path, data) in files.sorted(by: { $0.key < $1.key }) {
-        try archive.addEntry(
-            with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-            provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
-    }
-    return archive.data!
+    try AppFixtures.zip(name, patch: patch)
 }
 
 func makeStore() throws -> (EmbeddedStore, String) {

@@ -355,12 +355,13 @@ public actor AppManager {
         }
         do {
             let result = try await body()
-            let elapsed = clock.now - start
-            stats.record(appId: appId, method: method, seconds: seconds(), outcome: .success)
-            if elapsed > slowCall {
-                host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(elapsed)")
+            let elapsed = seconds()
+            stats.record(appId: appId, method: method, seconds: elapsed, outcome: .success)
+            let took = String(format: "%.2f ms", elapsed * 1000)
+            if clock.now - start > slowCall {
+                host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(took)")
             } else {
-                host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(elapsed)")
+                host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(took)")
             }
             return result
         } catch {

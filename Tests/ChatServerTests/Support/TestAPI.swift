@@ -34,18 +34,10 @@ struct TestAPI: Sendable {
     func call(
         _ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, auth: Auth? = nil
     ) async throws -> Reply {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let auth {
-            headers[HTTPField.Name("X-User-Id")!] = auth.userId
-            headers[HTTPField.Name("X-Auth-Token")!] = auth.token
-        }
         var body: ByteBuffer?
         if let json { body = ByteBuffer(bytes: try JSONEncoder().encode(json)) }
         if let raw { body = ByteBuffer(string: raw) }
-        let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
-        let data = Data(response.body.readableBytesView)
-        let parsed = (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self))
-        return Reply(status: Int(response.status.code), json: parsed)
+        return try await send(method, path, body: body, contentType: "application/json", auth: auth)
     }
 
     func post(_ path: String, _ json: [String: JSONValue], auth: Auth?) async throws -> Reply {
