@@ -99,7 +99,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "airlock",
-            dependencies: ["AirlockApp", logging, .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "AirlockApp", logging, nioCore, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
 
