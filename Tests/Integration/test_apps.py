@@ -1,0 +1,113 @@
+"""Apps the way app developers ship them: an rc-apps style TypeScript app bundled with Debian's esbuild, zipped with
+`.packagedby`, installed and managed with the `airlock apps` CLI against the debug server, and checked over REST."""
+
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+import requests
+
+from conftest import ADMIN_PASSWORD, ADMIN_USER
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
+GREETER_ID = "3c9e1f2a-5b7d-4c8e-a1f3-6d2b4e8c0a97"
+
+
+def build_rc_app(source_dir, out_zip):
+    """Bundles `classFile` like rc-apps does (the Apps-Engine stays external) and zips the package."""
+    esbuild = shutil.which("esbuild")
+    if esbuild is None:
+        pytest.fail("esbuild is not installed (apt-get install esbuild; scripts/install-deps.sh does it)")
+    with open(os.path.join(source_dir, "app.json")) as f:
+        manifest = json.load(f)
+    main_ts = manifest["classFile"]
+    bundle = subprocess.run(
+        [esbuild, os.path.join(source_dir, main_ts), "--bundle", "--platform=node", "--format=cjs", "--target=es2017",
+         "--external:@rocket.chat/apps-engine/*"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("app.json", json.dumps(manifest))
+        z.writestr(main_ts[:-3] + ".js", bundle)
+        z.write(os.path.join(source_dir, manifest["iconFile"]), manifest["iconFile"])
+        z.writestr(".packagedby", json.dumps({"tool": "airlock-tests (esbuild)", "version": "1"}))
+    return out_zip
+
+
+@pytest.fixture()
+def cli(airlock_binary, server_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
+    env.update({"AIRLOCK_URL": server_url, "AIRLOCK_USER": ADMIN_USER, "AIRLOCK_PASSWORD": ADMIN_PASSWORD})
+
+    def run(*args, check=True):
+        result = subprocess.run([airlock_binary, "apps", *args], env=env, capture_output=True, text=True, timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"airlock apps {' '.join(args)} failed: {result.stderr}")
+        return result
+
+    return run
+
+
+@pytest.fixture()
+def admin_headers(server_url):
+    reply = requests.post(f"{server_url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()
+    return {"X-User-Id": reply["data"]["userId"], "X-Auth-Token": reply["data"]["authToken"]}
+
+
+def test_typescript_app_installs_enables_and_logs(tmp_path, cli, server_url, admin_headers):
+    package = build_rc_app(os.path.join(FIXTURES, "greeter-ts"), str(tmp_path / "greeter.zip"))
+
+    installed = json.loads(cli("install", package, "--json").stdout)
+    assert installed["status"] == "manually_enabled", installed
+    assert installed["classFile"] == "GreeterApp.ts"
+    assert installed["runtime"] == "in-process"
+
+    listed = cli("list").stdout
+    assert GREETER_ID in listed and "manually_enabled" in listed
+
+    logs = [json.loads(line) for line in cli("logs", GREETER_ID, "--json", "--method", "onEnable").stdout.splitlines()]
+    messages = [entry["args"][0] for line in logs for entry in line["entries"]]
+    assert "Greeter enabled on Airlock." in messages
+
+    # Settings through the CLI reach the app: the next enable greets in the new style.
+    cli("settings", GREETER_ID, "--set", "style=excited")
+    assert cli("settings", GREETER_ID, "--set", "style=shouting", check=False).returncode != 0
+    cli("disable", GREETER_ID)
+    cli("enable", GREETER_ID)
+    logs = cli("logs", GREETER_ID, "--method", "onEnable", "--level", "info").stdout
+    assert "Greeter enabled on Airlock!!!" in logs
+
+    # The REST view a Rocket.Chat admin client reads.
+    app = requests.get(f"{server_url}/api/apps/{GREETER_ID}", headers=admin_headers).json()["app"]
+    assert app["status"] == "manually_enabled" and app["stats"]["onEnable"]["count"] == 2
+    icon = requests.get(f"{server_url}/api/apps/{GREETER_ID}/icon")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
+
+    cli("uninstall", GREETER_ID)
+    assert requests.get(f"{server_url}/api/apps/{GREETER_ID}", headers=admin_headers).status_code == 404
+
+
+def test_cli_reports_refusals(tmp_path, cli):
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("../evil.js", "x")
+    result = cli("install", str(bad), check=False)
+    assert result.returncode != 0
+    assert "HTTP 400" in result.stderr and "leaves the package" in result.stderr
+
+    wrong = cli("list", "--password", "wrong", check=False)
+    assert wrong.returncode != 0 and "HTTP 401" in wrong.stderr
+
+
+def test_cli_reads_credentials_from_a_config_file(tmp_path, airlock_binary, server_url):
+    config = tmp_path / "cli.json"
+    config.write_text(json.dumps({"url": server_url, "username": ADMIN_USER, "password": ADMIN_PASSWORD}))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
+    result = subprocess.run(
+        [airlock_binary, "apps", "list", "--json", "--config", str(config)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert isinstance(json.loads(result.stdout), list)
