@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "airlock", targets: ["airlock"]),
         .executable(name: "airlock-realtime-bench", targets: ["airlock-realtime-bench"]),
         .executable(name: "airlock-js-bench", targets: ["airlock-js-bench"]),
+        .executable(name: "airlock-apps-bench", targets: ["airlock-apps-bench"]),
         .library(name: "AirlockApp", targets: ["AirlockApp"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
         .library(name: "JavaScriptRuntime", targets: ["JavaScriptRuntime"]),
@@ -110,6 +111,13 @@ let package = Package(
         .executableTarget(
             name: "airlock-js-bench", dependencies: ["JavaScriptRuntime"], path: "Benchmarks/JSRuntime",
             swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "airlock-apps-bench",
+            dependencies: [
+                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", logging, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-realtime-bench",

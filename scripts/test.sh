@@ -19,3 +19,4 @@ echo "== benchmark smoke"
 Benchmarks/post-message.sh --smoke
 Benchmarks/js-runtime.sh --smoke
 Benchmarks/realtime-fanout.sh --smoke
+Benchmarks/apps-install.sh --smoke

@@ -1,0 +1,104 @@
+import AppsEngine
+import AppsPackage
+import ChatCore
+import Dispatch
+import EmbeddedStore
+import Foundation
+import Logging
+@preconcurrency import ZIPFoundation
+
+/// Install + enable of a 50 KB app, in-process, excluding the upload: package read and validated, VM created, SDK
+/// and bundle loaded, app constructed, record + package + bot user stored, `onInstall`, `initialize`, `onEnable`.
+///
+///     airlock-apps-bench [count]
+@main
+enum AppsInstallBenchmark {
+    static func main() async throws {
+        let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 100
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-apps-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let store = try EmbeddedStore(configuration: .init(path: directory.appendingPathComponent("bench.sqlite").path))
+        let manager = AppManager.standard(store: store, serverSettings: { ServerSettings(siteURL: "http://bench").registry }, logger: logger)
+        let zip = try package()
+        let id = try AppPackageReader().read(zip).manifest.id
+        print("package: \(zip.count) bytes zipped, \(try AppPackageReader().read(zip).inflatedBytes) bytes inflated; \(count) installs")
+
+        var reads: [UInt64] = []
+        var installs: [UInt64] = []
+        var uninstalls: [UInt64] = []
+        for _ in 0..<count {
+            var start = DispatchTime.now().uptimeNanoseconds
+            _ = try AppPackageReader().read(zip)
+            reads.append(DispatchTime.now().uptimeNanoseconds - start)
+
+            start = DispatchTime.now().uptimeNanoseconds
+            let record = try await manager.install(zip)
+            installs.append(DispatchTime.now().uptimeNanoseconds - start)
+            guard record.status == "manually_enabled" else { fatalError("install ended \(record.status): \(record.statusReason ?? "")") }
+
+            start = DispatchTime.now().uptimeNanoseconds
+            try await manager.uninstall(id: id)
+            uninstalls.append(DispatchTime.now().uptimeNanoseconds - start)
+        }
+        report("install + enable (total, excluding upload)", installs)
+        report("  of which: read + validate the zip", reads)
+        report("uninstall (onUninstall, stop VM, delete rows)", uninstalls)
+        await manager.shutdown()
+    }
+
+    /// An rc-apps shaped package: app.json, the main class and a 50 KB bundle it requires.
+    static func package() throws -> Data {
+        let manifest = """
+            {"id":"9d7c6b5a-4e3f-4a1b-8c2d-0e9f8a7b6c5d","name":"Bench","nameSlug":"bench","version":"1.0.0",
+             "description":"install benchmark","requiredApiVersion":"^1.40.0","author":{"name":"Airlock","support":"x"},
+             "classFile":"BenchApp.ts","iconFile":"icon.png","permissions":[{"name":"slashcommand"}]}
+            """
+        let main = """
+            'use strict';
+            const { App } = require('@rocket.chat/apps-engine/definition/App');
+            const { SettingType } = require('@rocket.chat/apps-engine/definition/settings');
+            const handlers = require('./lib/handlers');
+            class BenchApp extends App {
+              async extendConfiguration(configuration) {
+                await configuration.settings.provideSetting({ id: 'greeting', type: SettingType.STRING, packageValue: 'hi', required: false, public: false, i18nLabel: 'Greeting' });
+                await configuration.slashCommands.provideSlashCommand({ command: 'bench', i18nParamsExample: '', i18nDescription: '', providesPreview: false, executor: async () => {} });
+              }
+              async onEnable() { return Object.keys(handlers).length > 0; }
+            }
+            exports.BenchApp = BenchApp;
+            """
+        var bundle = "'use strict';\n"
+        var i = 0
+        while bundle.utf8.count < 50_000 {
+            bundle += """
+                class Handler\(i) {
+                  constructor(options) { this.options = Object.assign({ name: 'h\(i)', retries: \(i % 5), tags: ['a', 'b', 'c'] }, options); }
+                  async execute(context) { const text = String(context.text || '').trim(); if (!text) return undefined; return { text: text + ' \(i)', meta: { id: \(i) } }; }
+                  describe() { return `Handler\(i)(${this.options.name}, ${this.options.retries})`; }
+                }
+                exports.Handler\(i) = Handler\(i);
+
+                """
+            i += 1
+        }
+        let archive = try Archive(accessMode: .create)
+        for (path, text) in [("app.json", manifest), ("BenchApp.js", main), ("lib/handlers.js", bundle)] {
+            let data = Data(text.utf8)
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+        }
+        return archive.data!
+    }
+
+    static func report(_ name: String, _ samples: [UInt64]) {
+        let sorted = samples.sorted()
+        func p(_ q: Double) -> String {
+            String(format: "%.2f ms", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
+        }
+        print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
+    }
+}
