@@ -29,6 +29,15 @@ enum AppsInstallBenchmark {
         var reads: [UInt64] = []
         var installs: [UInt64] = []
         var uninstalls: [UInt64] = []
+        var loads: [UInt64] = []
+        var callTimes: [String: [UInt64]] = [:]
+        let host = EngineHost(grants: AppGrants(), logs: manager.logs, serverSettings: { [] })
+        for _ in 0..<count {
+            var start = DispatchTime.now().uptimeNanoseconds
+            let instance = try await AppInstance.load(try AppPackageReader().read(zip), host: host)
+            loads.append(DispatchTime.now().uptimeNanoseconds - start)
+            await instance.close()
+        }
         for _ in 0..<count {
             var start = DispatchTime.now().uptimeNanoseconds
             _ = try AppPackageReader().read(zip)
@@ -39,12 +48,19 @@ enum AppsInstallBenchmark {
             installs.append(DispatchTime.now().uptimeNanoseconds - start)
             guard record.status == "manually_enabled" else { fatalError("install ended \(record.status): \(record.statusReason ?? "")") }
 
+            for (method, stats) in manager.stats.snapshot(appId: id) {
+                callTimes[method, default: []].append(UInt64(stats.p50Ms * 1e6))
+            }
             start = DispatchTime.now().uptimeNanoseconds
             try await manager.uninstall(id: id)
             uninstalls.append(DispatchTime.now().uptimeNanoseconds - start)
         }
         report("install + enable (total, excluding upload)", installs)
         report("  of which: read + validate the zip", reads)
+        report("  of which: read + VM + SDK + 50 KB bundle + construct (AppInstance.load)", loads)
+        for (method, samples) in callTimes.sorted(by: { $0.key < $1.key }) {
+            report("  of which: \(method) (call into the app)", samples)
+        }
         report("uninstall (onUninstall, stop VM, delete rows)", uninstalls)
         await manager.shutdown()
     }

@@ -311,6 +311,41 @@ import Testing
         }
     }
 
+    @Test func appLogsFilterPageAndPrune() async throws {
+        try await Self.withStore { store in
+            func line(_ app: String, _ level: AppLogEntry.Level, _ method: String, _ at: TimeInterval) -> AppLogEntry {
+                AppLogEntry(appId: app, level: level, method: method, message: "\(method) at \(Int(at))", createdAt: Self.t0.addingTimeInterval(at))
+            }
+            try await store.appendAppLogs([
+                line("a", .debug, "onEnable", 1), line("a", .info, "onEnable", 2), line("a", .error, "executePostMessageSent", 3),
+                line("a", .warning, "onDisable", 4), line("b", .info, "onEnable", 5),
+            ])
+            let newest = try await store.appLogs(AppLogQuery(appId: "a"), page: PageRequest(offset: 0, count: 2, ascending: false))
+            #expect(newest.total == 4 && newest.items.map(\.method) == ["onDisable", "executePostMessageSent"])
+            let errors = try await store.appLogs(AppLogQuery(appId: "a", maxVerbosity: 0), page: PageRequest())
+            #expect(errors.items.map(\.level) == [.error])
+            let infoAndUp = try await store.appLogs(AppLogQuery(appId: "a", maxVerbosity: 1), page: PageRequest())
+            #expect(infoAndUp.total == 3)
+            let byMethod = try await store.appLogs(AppLogQuery(appId: "a", method: "onEnable"), page: PageRequest())
+            #expect(byMethod.items.map(\.message) == ["onEnable at 1", "onEnable at 2"])
+            let window = try await store.appLogs(
+                AppLogQuery(appId: "a", since: Self.t0.addingTimeInterval(2), until: Self.t0.addingTimeInterval(3)), page: PageRequest())
+            #expect(window.items.map(\.message) == ["onEnable at 2", "executePostMessageSent at 3"])
+
+            // Retention: age first, then a count per app (newest kept).
+            #expect(try await store.pruneAppLogs(before: Self.t0.addingTimeInterval(2), keepPerApp: 2) == 2)
+            #expect(try await store.appLogs(AppLogQuery(appId: "a"), page: PageRequest()).items.map(\.message) == [
+                "executePostMessageSent at 3", "onDisable at 4",
+            ])
+            #expect(try await store.appLogs(AppLogQuery(appId: "b"), page: PageRequest()).total == 1)
+
+            // Uninstalling an app removes its lines.
+            try await store.installApp(Self.appRecord("a", bot: nil), package: Data([1]), botUser: nil)
+            try await store.uninstallApp(id: "a")
+            #expect(try await store.appLogs(AppLogQuery(appId: "a"), page: PageRequest()).total == 0)
+        }
+    }
+
     @Test func concurrentWritersLoseNothing() async throws {
         try await Self.withStore { store in
             let users = (0..<8).map { Self.user("u\($0)") }

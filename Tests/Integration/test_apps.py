@@ -5,12 +5,14 @@ import json
 import os
 import shutil
 import subprocess
+import threading
+import time
 import zipfile
 
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
 GREETER_ID = "3c9e1f2a-5b7d-4c8e-a1f3-6d2b4e8c0a97"
@@ -53,8 +55,7 @@ def cli(airlock_binary, server_url):
 
 @pytest.fixture()
 def admin_headers(server_url):
-    reply = requests.post(f"{server_url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()
-    return {"X-User-Id": reply["data"]["userId"], "X-Auth-Token": reply["data"]["authToken"]}
+    return admin_login(server_url)
 
 
 def test_typescript_app_installs_enables_and_logs(tmp_path, cli, server_url, admin_headers):
@@ -111,3 +112,61 @@ def test_cli_reads_credentials_from_a_config_file(tmp_path, airlock_binary, serv
     )
     assert result.returncode == 0, result.stderr
     assert isinstance(json.loads(result.stdout), list)
+
+
+def test_killing_the_server_during_an_install_leaves_a_whole_app(tmp_path, airlock_binary):
+    """The install is stored in one transaction before `onInstall` runs; an app whose `onInstall` never finishes is
+    caught mid-install by SIGKILL. After a restart it is there whole (record, package, bot user), not enabled, and
+    enables normally."""
+    source = os.path.join(FIXTURES, "lifecycle")
+    hanging = tmp_path / "hanging.zip"
+    with zipfile.ZipFile(hanging, "w") as z:
+        for name in os.listdir(source):
+            with open(os.path.join(source, name), "rb") as f:
+                data = f.read()
+            if name == "LifecycleApp.js":
+                data = data.replace(
+                    b"async onInstall() { this.getLogger().info('call:onInstall'); }",
+                    b"async onInstall() { if (!globalThis.installedOnce) { globalThis.installedOnce = true; await new Promise(() => {}); } }",
+                )
+            z.writestr(name, data)
+    app_id = "0b2f6d1e-8c3a-4e5b-9f7d-2a1c3e4b5d6f"
+    data_dir = str(tmp_path / "data")
+    first = AirlockProcess(airlock_binary, data_dir)
+    try:
+        headers = admin_login(first.url)
+        def install():
+            try:
+                requests.post(f"{first.url}/api/apps", headers=headers, files={"app": hanging.read_bytes()}, timeout=60)
+            except requests.ConnectionError:
+                pass  # the server is killed while this request waits for onInstall
+
+        upload = threading.Thread(target=install, daemon=True)
+        upload.start()
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            apps = requests.get(f"{first.url}/api/apps", headers=headers).json()["apps"]
+            if apps:
+                break
+            time.sleep(0.05)
+        assert apps and apps[0]["status"] == "initialized", apps
+    finally:
+        first.proc.kill()
+        first.proc.wait()
+
+    second = AirlockProcess(airlock_binary, data_dir)
+    try:
+        headers = admin_login(second.url)
+        app = requests.get(f"{second.url}/api/apps/{app_id}", headers=headers).json()["app"]
+        assert app["status"] == "initialized"
+        bot = requests.get(f"{second.url}/api/v1/users.info", params={"username": "lifecycle.bot"}, headers=headers)
+        assert bot.status_code == 200
+        enabled = requests.post(f"{second.url}/api/apps/{app_id}/status", json={"status": "manually_enabled"}, headers=headers)
+        assert enabled.json()["status"] == "manually_enabled"
+    finally:
+        second.stop()
+
+
+def admin_login(url):
+    reply = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()
+    return {"X-User-Id": reply["data"]["userId"], "X-Auth-Token": reply["data"]["authToken"]}
