@@ -1,7 +1,7 @@
 'use strict';
 // The app side of Airlock's bridge protocol (Sources/AppsEngine/Bridge/BridgeProtocol.swift).
 //
-// Engine -> app: one entry point, `dispatch(message)`, registered before any app code loads (so the app cannot
+// Engine -> app: one entry point, `dispatch({id, type, ...})` answering `{id, result}`, registered before any app code loads (so the app cannot
 // replace it). Messages: construct | initialize | lifecycle. App -> engine: `host.accessor(request)` (async) and
 // `host.log(...)`. No message carries the caller's identity: the host knows the app from the VM it runs.
 const host = require('airlock:host');
@@ -14,11 +14,12 @@ const { PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/e
 
 let app = null;
 let registrations = null;
+let nextAccessorId = 0;
 
 /// Calls an accessor on the host; permission denials arrive as PermissionDeniedError the app can catch.
 async function accessor(name, ...args) {
   try {
-    const answer = await hostAccessor(JSON.stringify({ name, args }));
+    const answer = await hostAccessor(JSON.stringify({ id: ++nextAccessorId, name, args }));
     return answer === undefined || answer === null ? undefined : JSON.parse(answer);
   } catch (error) {
     if (error && error.name === 'PermissionDeniedError') throw new PermissionDeniedError(error.message);
@@ -58,6 +59,8 @@ function environmentRead() {
   };
 }
 
+const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'head', 'options', 'patch'];
+
 /// What `extendConfiguration` registers, described as data for the engine (functions stay in the VM).
 function configurationExtend() {
   const describe = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => typeof v !== 'function'));
@@ -81,7 +84,7 @@ function configurationExtend() {
     },
     api: {
       provideApi: async (api) => {
-        r.apis.push({ visibility: api.visibility, security: api.security, endpoints: (api.endpoints || []).map((e) => ({ path: e.path, methods: methodsOf(e), authRequired: !!e.authRequired })) });
+        r.apis.push({ visibility: api.visibility, security: api.security, endpoints: (api.endpoints || []).map((e) => ({ path: e.path, methods: methodsOf(e).filter((m) => HTTP_METHODS.includes(m)), authRequired: !!e.authRequired })) });
         r.objects.apis.push(api);
       },
     },
@@ -103,7 +106,10 @@ function mainClass(exports) {
   return undefined;
 }
 
-const registered = host.register('dispatch', async (message) => {
+/// Every request's reply echoes its id.
+const registered = host.register('dispatch', async (message) => ({ id: message.id, result: await handle(message) }));
+
+async function handle(message) {
   switch (message.type) {
     case 'construct': {
       const Main = mainClass(require('/' + message.mainFile));
@@ -147,5 +153,5 @@ const registered = host.register('dispatch', async (message) => {
     default:
       throw new TypeError(`unknown bridge message ${message.type}`);
   }
-});
+}
 if (!registered) throw new Error('the bridge must load before any app code');

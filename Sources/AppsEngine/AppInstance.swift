@@ -2,6 +2,7 @@ public import AppsPackage
 public import ChatCore
 import Foundation
 public import JavaScriptRuntime
+import Synchronization
 
 /// One app loaded in its own sandboxed VM: the SDK and the bridge registered first, then the package's files, then
 /// the main class constructed. The engine drives it only through ``BridgeProtocol`` messages.
@@ -88,9 +89,19 @@ public final class AppInstance: Sendable {
         await vm.close()
     }
 
-    static func dispatch<Reply: Decodable>(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> Reply {
-        let message = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+    /// Request ids, unique in the process.
+    private static let requestIds = Atomic<UInt64>(0)
+
+    static func dispatch<Result: Decodable & Sendable>(
+        _ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget
+    ) async throws -> Result {
+        let id = requestIds.add(1, ordering: .relaxed).newValue
+        let message = String(decoding: try JSONEncoder().encode(BridgeProtocol.Envelope(id: id, request: request)), as: UTF8.self)
         let answer = try await vm.callEntry("dispatch", arguments: [message], budget: budget) ?? "null"
-        return try JSONDecoder().decode(Reply.self, from: Data(answer.utf8))
+        let reply = try JSONDecoder().decode(BridgeProtocol.Reply<Result>.self, from: Data(answer.utf8))
+        guard reply.id == id else {
+            throw JavaScriptError(kind: .thrown, name: "BridgeError", message: "reply \(reply.id) to request \(id)")
+        }
+        return reply.result
     }
 }

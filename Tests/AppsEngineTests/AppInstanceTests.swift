@@ -79,6 +79,39 @@ func fixture(_ name: String, patch: [String: String] = [:]) throws -> AppPackage
         #expect(host.logs.withLock { $0 }.contains { $0.hasPrefix("error onEnable: denied: true") })
     }
 
+    /// The registrations an rc-apps app makes with the SDK's value exports (endpoint classes, enums) arrive as data.
+    @Test func registrationsUseTheSDKsValueModules() async throws {
+        let main = """
+            const { App } = require('@rocket.chat/apps-engine/definition/App');
+            const { ApiEndpoint, ApiVisibility, ApiSecurity } = require('@rocket.chat/apps-engine/definition/api');
+            const { StartupType } = require('@rocket.chat/apps-engine/definition/scheduler');
+            const { UIActionButtonContext } = require('@rocket.chat/apps-engine/definition/ui');
+            const { RoomType } = require('@rocket.chat/apps-engine/definition/rooms');
+            class Webhook extends ApiEndpoint {
+              constructor(app) { super(app); this.path = 'incoming/:channel'; }
+              async post(request) { return this.json({ status: 200, content: { ok: true } }); }
+              async get() { return this.success('up'); }
+            }
+            exports.HelloApp = class HelloApp extends App {
+              async extendConfiguration(configuration) {
+                await configuration.api.provideApi({ visibility: ApiVisibility.PRIVATE, security: ApiSecurity.UNSECURE, endpoints: [new Webhook(this)] });
+                await configuration.scheduler.registerProcessors([{ id: 'sync', startupSetting: { type: StartupType.RECURRING, interval: '5 minutes' }, processor: async () => {} }]);
+                await configuration.ui.registerButton({ actionId: 'open', labelI18n: 'Open', context: UIActionButtonContext.ROOM_ACTION, when: { roomTypes: [RoomType.CHANNEL] } });
+              }
+            };
+            """
+        let app = try await AppInstance.load(try fixture("hello", patch: ["HelloApp.js": main]), host: RecordingHost())
+        defer { Task { await app.close() } }
+        let registrations = try await app.initialize()
+        #expect(registrations.apis.first?["visibility"] == 1)
+        #expect(registrations.apis.first?["endpoints"]?.arrayValue?.first?["path"] == "incoming/:channel")
+        let methods = registrations.apis.first?["endpoints"]?.arrayValue?.first?["methods"]?.arrayValue ?? []
+        #expect(Set(methods) == ["post", "get"])
+        #expect(registrations.processors.first?["startupSetting"]?["type"] == "recurring")
+        #expect(registrations.buttons.first?["context"] == "roomAction")
+        #expect(registrations.buttons.first?["when"]?["roomTypes"] == ["c"])
+    }
+
     @Test func onEnableMayRefuse() async throws {
         let package = try fixture("hello", patch: ["lib/helper.js": "globalThis.ENABLE = false; exports.shout = (s) => s;"])
         let app = try await AppInstance.load(package, host: RecordingHost())

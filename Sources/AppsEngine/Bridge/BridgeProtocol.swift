@@ -6,10 +6,11 @@ import Foundation
 ///
 /// Hook calls join these messages with the next issue.
 ///
-/// In-process they travel through `JavaScriptVM.callEntry("dispatch", ...)` (engine → app) and the `accessor`/`log`
-/// host functions (app → engine); the worker-process runtime will carry the same JSON over a socket with request ids.
-/// No message carries the caller's identity: the host knows which app is calling from the VM (later: the worker) the
-/// message came from.
+/// Every request carries an `id` its reply echoes (``Envelope``, ``Reply``; accessor calls carry the app side's own
+/// ids). In-process they travel through `JavaScriptVM.callEntry("dispatch", ...)` (engine → app) and the
+/// `accessor`/`log` host functions (app → engine); the worker-process runtime will carry the same JSON over a socket
+/// and match replies by id. No message carries the caller's identity: the host knows which app is calling from the VM
+/// (later: the worker) the message came from.
 public enum BridgeProtocol {
     /// Engine → app.
     public enum Request: Sendable, Encodable {
@@ -38,6 +39,26 @@ public enum BridgeProtocol {
                 try c.encodeIfPresent(setting, forKey: .setting)
             }
         }
+    }
+
+    /// A request with its id: `{"id": n, "type": ..., ...}`.
+    public struct Envelope: Sendable, Encodable {
+        public var id: UInt64
+        public var request: Request
+
+        private enum Keys: String, CodingKey { case id }
+
+        public func encode(to encoder: any Encoder) throws {
+            try request.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(id, forKey: .id)
+        }
+    }
+
+    /// The app's answer to the request with the same id: `{"id": n, "result": ...}` (a failure is a JavaScript error).
+    public struct Reply<Result: Decodable & Sendable>: Decodable, Sendable {
+        public var id: UInt64
+        public var result: Result
     }
 
     /// Apps-Engine lifecycle methods (`AppMethod`).
@@ -74,8 +95,9 @@ public enum BridgeProtocol {
         }
     }
 
-    /// App → engine: an accessor call (`settings.getValueById`, ...).
+    /// App → engine: an accessor call (`settings.getValueById`, ...), with the app side's request id.
     public struct AccessorCall: Sendable, Decodable {
+        public var id: UInt64
         public var name: String
         public var args: [JSONValue]
     }

@@ -7,7 +7,7 @@ enum AppsSDKSources {
 'use strict';
 // The app side of Airlock's bridge protocol (Sources/AppsEngine/Bridge/BridgeProtocol.swift).
 //
-// Engine -> app: one entry point, `dispatch(message)`, registered before any app code loads (so the app cannot
+// Engine -> app: one entry point, `dispatch({id, type, ...})` answering `{id, result}`, registered before any app code loads (so the app cannot
 // replace it). Messages: construct | initialize | lifecycle. App -> engine: `host.accessor(request)` (async) and
 // `host.log(...)`. No message carries the caller's identity: the host knows the app from the VM it runs.
 const host = require('airlock:host');
@@ -20,11 +20,12 @@ const { PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/e
 
 let app = null;
 let registrations = null;
+let nextAccessorId = 0;
 
 /// Calls an accessor on the host; permission denials arrive as PermissionDeniedError the app can catch.
 async function accessor(name, ...args) {
   try {
-    const answer = await hostAccessor(JSON.stringify({ name, args }));
+    const answer = await hostAccessor(JSON.stringify({ id: ++nextAccessorId, name, args }));
     return answer === undefined || answer === null ? undefined : JSON.parse(answer);
   } catch (error) {
     if (error && error.name === 'PermissionDeniedError') throw new PermissionDeniedError(error.message);
@@ -64,6 +65,8 @@ function environmentRead() {
   };
 }
 
+const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'head', 'options', 'patch'];
+
 /// What `extendConfiguration` registers, described as data for the engine (functions stay in the VM).
 function configurationExtend() {
   const describe = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => typeof v !== 'function'));
@@ -87,7 +90,7 @@ function configurationExtend() {
     },
     api: {
       provideApi: async (api) => {
-        r.apis.push({ visibility: api.visibility, security: api.security, endpoints: (api.endpoints || []).map((e) => ({ path: e.path, methods: methodsOf(e), authRequired: !!e.authRequired })) });
+        r.apis.push({ visibility: api.visibility, security: api.security, endpoints: (api.endpoints || []).map((e) => ({ path: e.path, methods: methodsOf(e).filter((m) => HTTP_METHODS.includes(m)), authRequired: !!e.authRequired })) });
         r.objects.apis.push(api);
       },
     },
@@ -109,7 +112,10 @@ function mainClass(exports) {
   return undefined;
 }
 
-const registered = host.register('dispatch', async (message) => {
+/// Every request's reply echoes its id.
+const registered = host.register('dispatch', async (message) => ({ id: message.id, result: await handle(message) }));
+
+async function handle(message) {
   switch (message.type) {
     case 'construct': {
       const Main = mainClass(require('/' + message.mainFile));
@@ -153,7 +159,7 @@ const registered = host.register('dispatch', async (message) => {
     default:
       throw new TypeError(`unknown bridge message ${message.type}`);
   }
-});
+}
 if (!registered) throw new Error('the bridge must load before any app code');
 """#,
         "@rocket.chat/apps-engine/definition/App.js": #"""
@@ -230,6 +236,36 @@ exports.HttpStatusCode = Object.freeze({
   BAD_GATEWAY: 502, SERVICE_UNAVAILABLE: 503, GATEWAY_TIMEOUT: 504,
 });
 """#,
+        "@rocket.chat/apps-engine/definition/api/index.js": #"""
+'use strict';
+const { HttpStatusCode } = require('../accessors');
+
+/// Who may call an app endpoint: anyone with the URL, or only callers who know the app's private hash.
+const ApiVisibility = Object.freeze({ PUBLIC: 0, PRIVATE: 1, 0: 'PUBLIC', 1: 'PRIVATE' });
+/// Apps-Engine defines a single value.
+const ApiSecurity = Object.freeze({ UNSECURE: 0, 0: 'UNSECURE' });
+
+/// Base class of an app endpoint; subclasses set `path` and define get/post/put/delete/... handlers.
+class ApiEndpoint {
+  constructor(app) { this.app = app; }
+  success(content) { return { status: HttpStatusCode.OK, content }; }
+  json(response) {
+    if (!response.headers) response.headers = {};
+    response.headers['content-type'] = 'application/json';
+    return response;
+  }
+}
+
+/// `@example({...})` decorator: documents a handler's example request.
+function example(options) {
+  return (target, propertyKey) => {
+    if (!target.examples) target.examples = {};
+    target.examples[propertyKey] = options;
+  };
+}
+
+Object.assign(exports, { ApiVisibility, ApiSecurity, ApiEndpoint, example });
+"""#,
         "@rocket.chat/apps-engine/definition/exceptions/index.js": #"""
 'use strict';
 /// Thrown by an app to refuse an action with its own message (the engine turns it into the refusal).
@@ -253,6 +289,15 @@ exports.AppMethod = Object.freeze({
   ON_PRE_SETTING_UPDATE: 'onPreSettingUpdate', SETSTATUS: 'setStatus',
 });
 """#,
+        "@rocket.chat/apps-engine/definition/rooms/index.js": #"""
+'use strict';
+exports.RoomType = Object.freeze({ CHANNEL: 'c', PRIVATE_GROUP: 'p', DIRECT_MESSAGE: 'd', LIVE_CHAT: 'l' });
+"""#,
+        "@rocket.chat/apps-engine/definition/scheduler/index.js": #"""
+'use strict';
+/// How a processor's job starts when the app is enabled.
+exports.StartupType = Object.freeze({ ONETIME: 'onetime', RECURRING: 'recurring' });
+"""#,
         "@rocket.chat/apps-engine/definition/settings/SettingType.js": #"""
 'use strict';
 exports.SettingType = Object.freeze({
@@ -264,6 +309,42 @@ exports.SettingType = Object.freeze({
 'use strict';
 exports.SettingType = require('./SettingType').SettingType;
 """#,
+        "@rocket.chat/apps-engine/definition/slashcommands/index.js": #"""
+'use strict';
+
+/// What a slash command's executor receives.
+class SlashCommandContext {
+  constructor(sender, room, params, threadId, triggerId) {
+    this.sender = sender;
+    this.room = room;
+    this.params = params;
+    this.threadId = threadId;
+    this.triggerId = triggerId;
+  }
+  getSender() { return this.sender; }
+  getRoom() { return this.room; }
+  getArguments() { return this.params; }
+  getThreadId() { return this.threadId; }
+  getTriggerId() { return this.triggerId; }
+}
+
+const SlashCommandPreviewItemType = Object.freeze({ IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', TEXT: 'text', OTHER: 'other' });
+
+Object.assign(exports, { SlashCommandContext, SlashCommandPreviewItemType });
+"""#,
+        "@rocket.chat/apps-engine/definition/ui/index.js": #"""
+'use strict';
+/// Where an app's action button appears.
+exports.UIActionButtonContext = Object.freeze({
+  MESSAGE_ACTION: 'messageAction', MESSAGE_BOX_ACTION: 'messageBoxAction', ROOM_ACTION: 'roomAction',
+  USER_DROPDOWN_ACTION: 'userDropdownAction', ROOM_SIDEBAR_ACTION: 'roomSidebarAction',
+});
+"""#,
+        "@rocket.chat/apps-engine/definition/users/index.js": #"""
+'use strict';
+exports.UserType = Object.freeze({ APP: 'app', USER: 'user', BOT: 'bot', UNKNOWN: 'unknown' });
+exports.UserStatusConnection = Object.freeze({ OFFLINE: 'offline', ONLINE: 'online', AWAY: 'away', BUSY: 'busy', UNDEFINED: 'undefined' });
+"""#,
     ]
 
     /// Where each module came from, for the drift test.
@@ -272,9 +353,15 @@ exports.SettingType = require('./SettingType').SettingType;
         "@rocket.chat/apps-engine/definition/App.js": "AppsSDK/definition/App.js",
         "@rocket.chat/apps-engine/definition/AppStatus.js": "AppsSDK/definition/AppStatus.js",
         "@rocket.chat/apps-engine/definition/accessors/index.js": "AppsSDK/definition/accessors/index.js",
+        "@rocket.chat/apps-engine/definition/api/index.js": "AppsSDK/definition/api/index.js",
         "@rocket.chat/apps-engine/definition/exceptions/index.js": "AppsSDK/definition/exceptions/index.js",
         "@rocket.chat/apps-engine/definition/metadata/index.js": "AppsSDK/definition/metadata/index.js",
+        "@rocket.chat/apps-engine/definition/rooms/index.js": "AppsSDK/definition/rooms/index.js",
+        "@rocket.chat/apps-engine/definition/scheduler/index.js": "AppsSDK/definition/scheduler/index.js",
         "@rocket.chat/apps-engine/definition/settings/SettingType.js": "AppsSDK/definition/settings/SettingType.js",
         "@rocket.chat/apps-engine/definition/settings/index.js": "AppsSDK/definition/settings/index.js",
+        "@rocket.chat/apps-engine/definition/slashcommands/index.js": "AppsSDK/definition/slashcommands/index.js",
+        "@rocket.chat/apps-engine/definition/ui/index.js": "AppsSDK/definition/ui/index.js",
+        "@rocket.chat/apps-engine/definition/users/index.js": "AppsSDK/definition/users/index.js",
     ]
 }
