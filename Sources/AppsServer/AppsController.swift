@@ -48,9 +48,10 @@ public struct AppsController: Sendable {
             .add(middleware: RequirePermission(permission: .manageApps, policy: services.context.policy))
         api.get { _, _ in try await list() }
         api.get("installed") { _, _ in try await list() }
-        api.post { request, _ in
+        api.post { request, context in
             let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
-            let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions) }
+            let user = try context.caller()
+            let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions, user: user) }
             return try await installed(record)
         }
         api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId")) }
@@ -61,11 +62,13 @@ public struct AppsController: Sendable {
         api.post(":id") { request, context in
             let id = try context.parameters.require("id")
             let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
-            let record = try await mapped { try await manager.update(id: id, zip: upload.zip, permissions: upload.permissions) }
+            let user = try context.caller()
+            let record = try await mapped { try await manager.update(id: id, zip: upload.zip, permissions: upload.permissions, user: user) }
             return try await installed(record)
         }
         api.delete(":id") { _, context in
-            let record = try await mapped { try await manager.uninstall(id: try context.parameters.require("id")) }
+            let user = try context.caller()
+            let record = try await mapped { try await manager.uninstall(id: try context.parameters.require("id"), user: user) }
             return try JSONResponse.success(Named(key: "app", value: AppDTO(record: record, stats: [:], droppedLogLines: 0)))
         }
         api.get(":id/status") { _, context in

@@ -23,7 +23,7 @@ import Testing
             #expect(installed["app"]?["nameSlug"] == "lifecycle")
 
             let log = try await api.appLog(id, auth: admin)
-            let order = ["onInstall", "extendConfiguration", "onEnable"].map { call in log.firstIndex { $0.hasSuffix("call:\(call)") } }
+            let order = ["onInstall by admin", "extendConfiguration", "onEnable"].map { call in log.firstIndex { $0.hasSuffix("call:\(call)") } }
             #expect(order.allSatisfy { $0 != nil } && order == order.sorted { ($0 ?? 0) < ($1 ?? 0) }, "\(log)")
             #expect(log.contains("onEnable: site name: Airlock"))
             #expect(log.contains("onEnable: mode: quiet"))
@@ -134,7 +134,7 @@ import Testing
             #expect(log.filter { $0 == "onEnable: call:onEnable" }.count == 2)
             #expect(log.last { $0.hasPrefix("onEnable: mode:") } == "onEnable: mode: loud")
             // The same app's onInstall ran once only.
-            #expect(log.filter { $0 == "onInstall: call:onInstall" }.count == 1)
+            #expect(log.filter { $0 == "onInstall: call:onInstall by admin" }.count == 1)
         }
     }
 
@@ -170,7 +170,7 @@ import Testing
             let throwing = try await api.upload(
                 zip: try AppFixtures.zip("lifecycle", patch: [
                     "LifecycleApp.js": (try AppFixtures.files("lifecycle")["LifecycleApp.js"]!).string.replacingOccurrences(
-                        of: "async onInstall() { this.getLogger().info('call:onInstall'); }",
+                        of: "async onInstall(context) { this.getLogger().info('call:onInstall by', context.user.username); }",
                         with: "async onInstall() { throw new Error('cannot install here'); }")
                 ]), auth: admin)
             #expect(throwing["app"]?["status"] == "error_disabled")

@@ -126,7 +126,7 @@ def test_killing_the_server_during_an_install_leaves_a_whole_app(tmp_path, airlo
                 data = f.read()
             if name == "LifecycleApp.js":
                 data = data.replace(
-                    b"async onInstall() { this.getLogger().info('call:onInstall'); }",
+                    b"async onInstall(context) { this.getLogger().info('call:onInstall by', context.user.username); }",
                     b"async onInstall() { if (!globalThis.installedOnce) { globalThis.installedOnce = true; await new Promise(() => {}); } }",
                 )
             z.writestr(name, data)

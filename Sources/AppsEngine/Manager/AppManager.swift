@@ -64,8 +64,9 @@ public actor AppManager {
 
     // MARK: Install, update, uninstall
 
-    /// Installs a package and enables it. `permissions`, when given, must be a subset of what the manifest declares.
-    public func install(_ zip: Data, permissions: [String]? = nil) async throws -> AppRecord {
+    /// Installs a package and enables it. `permissions`, when given, must be a subset of what the manifest declares;
+    /// `user` (the installing admin) is what `onInstall` receives as `context.user`.
+    public func install(_ zip: Data, permissions: [String]? = nil, user: User? = nil) async throws -> AppRecord {
         let package = try reader.read(zip)
         let manifest = package.manifest
         guard try await store.app(id: manifest.id) == nil else {
@@ -92,13 +93,16 @@ public actor AppManager {
         } catch let error as StoreError where error.code == .duplicate(key: "username") {
             await instance.close()
             throw AppPackageError(.invalidManifest, "The app's bot user name \"\(bot.username)\" is already taken")
+        } catch let error as StoreError where error.code == .duplicate(key: "app.id") {
+            await instance.close()
+            throw AppPackageError(.invalidManifest, "App \"\(manifest.name)\" (\(manifest.id)) is already installed")
         } catch {
             await instance.close()
             throw error
         }
         loaded[manifest.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
         do {
-            _ = try await call(manifest.id, "onInstall") { try await instance.lifecycle(.onInstall, context: ["user": .null]) }
+            _ = try await call(manifest.id, "onInstall") { try await instance.lifecycle(.onInstall, context: ["user": Self.json(user)]) }
         } catch {
             return try await fail(&record, reason: "onInstall failed: \(error)")
         }
@@ -107,7 +111,7 @@ public actor AppManager {
 
     /// Replaces an installed app's package, keeping its settings, bot user, private hash and persistence; the new
     /// version is enabled if the old one was, then `onUpdate` runs. A package whose code fails to load changes nothing.
-    public func update(id: String, zip: Data, permissions: [String]? = nil) async throws -> AppRecord {
+    public func update(id: String, zip: Data, permissions: [String]? = nil, user: User? = nil) async throws -> AppRecord {
         guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
         let package = try reader.read(zip)
         guard package.manifest.id == id else {
@@ -142,7 +146,7 @@ public actor AppManager {
         if let app = loaded[id] {
             do {
                 _ = try await call(id, "onUpdate") {
-                    try await app.instance.lifecycle(.onUpdate, context: ["oldAppVersion": oldVersion, "user": .null])
+                    try await app.instance.lifecycle(.onUpdate, context: ["oldAppVersion": oldVersion, "user": Self.json(user)])
                 }
             } catch {
                 host.log(appId: id, level: "error", method: "onUpdate", message: "onUpdate failed: \(error)")
@@ -153,10 +157,10 @@ public actor AppManager {
 
     /// Calls `onUninstall`, stops the VM and removes the app with its package, logs and bot user.
     @discardableResult
-    public func uninstall(id: String) async throws -> AppRecord {
+    public func uninstall(id: String, user: User? = nil) async throws -> AppRecord {
         guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
         if let app = loaded[id] {
-            _ = try? await call(id, "onUninstall") { try await app.instance.lifecycle(.onUninstall, context: ["user": .null]) }
+            _ = try? await call(id, "onUninstall") { try await app.instance.lifecycle(.onUninstall, context: ["user": Self.json(user)]) }
             await unload(id, disabling: true)
         }
         grants.remove(appId: id)
@@ -394,6 +398,15 @@ public actor AppManager {
 
     static func json(_ manifest: AppManifest) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(manifest))
+    }
+
+    /// The acting user as apps see it (`IUser`'s identifying fields).
+    static func json(_ user: User?) -> JSONValue {
+        guard let user else { return .null }
+        return [
+            "id": .string(user.id), "username": .string(user.username), "name": .string(user.name),
+            "roles": .array(user.roles.map(JSONValue.string)), "type": .string(user.type.rawValue),
+        ]
     }
 
     static func iso(_ date: Date) -> String {

@@ -4,7 +4,7 @@ const { SettingType } = require('@rocket.chat/apps-engine/definition/settings');
 const { InvalidSettingValueException } = require('@rocket.chat/apps-engine/definition/exceptions');
 
 class LifecycleApp extends App {
-  async onInstall() { this.getLogger().info('call:onInstall'); }
+  async onInstall(context) { this.getLogger().info('call:onInstall by', context.user.username); }
 
   async extendConfiguration(configuration) {
     this.getLogger().info('call:extendConfiguration');
