@@ -9,6 +9,12 @@ struct AppsCommand: AsyncParsableCommand {
             List.self, Install.self, Update.self, Enable.self, Disable.self, Uninstall.self, Settings.self, Logs.self,
         ])
 
+    /// `POST /api/apps/:id/status`; prints the status the app ended in (`disabled` when `onEnable` refused).
+    static func setStatus(_ status: String, id: String, server: CLICredentials) async throws {
+        let reply = try await server.client().post("/api/apps/\(id)/status", json: ["status": status])
+        print(reply["status"] ?? "")
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List installed apps with their status and call stats.")
         @OptionGroup var server: CLICredentials
@@ -67,8 +73,7 @@ struct AppsCommand: AsyncParsableCommand {
         @Argument(help: "App id.") var id: String
 
         func run() async throws {
-            let reply = try await server.client().post("/api/apps/\(id)/status", json: ["status": "manually_enabled"])
-            print(reply["status"] ?? "")
+            try await AppsCommand.setStatus("manually_enabled", id: id, server: server)
         }
     }
 
@@ -78,8 +83,7 @@ struct AppsCommand: AsyncParsableCommand {
         @Argument(help: "App id.") var id: String
 
         func run() async throws {
-            let reply = try await server.client().post("/api/apps/\(id)/status", json: ["status": "manually_disabled"])
-            print(reply["status"] ?? "")
+            try await AppsCommand.setStatus("manually_disabled", id: id, server: server)
         }
     }
 
