@@ -42,6 +42,7 @@ let package = Package(
     targets: [
         // MARK: C shims (exactly one Swift module imports each)
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev"])]),
         .systemLibrary(
             name: "CJavaScriptCore", pkgConfig: "javascriptcoregtk-4.1", providers: [.apt(["libjavascriptcoregtk-4.1-dev"])]),
 
@@ -70,6 +71,12 @@ let package = Package(
             dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"), nioCore],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: MongoDB: the driver wrapper (the only module touching libmongoc) and the store over it
+        .target(
+            name: "MongoDriver", dependencies: ["CMongoC", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings),
+        .target(name: "MongoStore", dependencies: ["ChatCore", "MongoDriver", logging], swiftSettings: swiftSettings),
 
         // MARK: HTTP surface (Rocket.Chat wire shapes live here)
         .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, metrics, nioCore, .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -141,7 +148,10 @@ let package = Package(
             name: "AppsPackageTests",
             dependencies: ["AppsPackage", "AppFixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
+        .target(name: "MongoTestSupport", path: "Tests/MongoTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore", "MongoStore", "MongoDriver", "MongoTestSupport", logging],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatServerTests",
             dependencies: [

@@ -1,15 +1,37 @@
 import ChatCore
 import EmbeddedStore
+import Logging
+import MongoStore
+import MongoTestSupport
 import Foundation
 import Testing
 
 /// The store contract, written against `any ChatStore` so every backend runs the same checks.
 @Suite struct StoreConformanceTests {
-    static func withStore(_ body: (any ChatStore) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-store-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await body(try EmbeddedStore(configuration: .init(path: directory + "/store.sqlite")))
+    /// Every test runs against each backend: the same behaviour is the contract.
+    enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case embedded, mongo
+        var testDescription: String { rawValue }
+    }
+
+    static func withStore(_ backend: Backend, _ body: (any ChatStore) async throws -> Void) async throws {
+        switch backend {
+        case .embedded:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-store-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try await body(try EmbeddedStore(configuration: .init(path: directory + "/store.sqlite")))
+        case .mongo:
+            let uri = try await SecantusServer.shared.uri(database: SecantusServer.databaseName("conformance"))
+            let store = try await MongoStore.open(uri: uri, threads: 2, connectAttempts: 3, logger: Logger(label: "test"))
+            do {
+                try await body(store)
+            } catch {
+                try? await store.dropDatabase()
+                throw error
+            }
+            try await store.dropDatabase()
+        }
     }
 
     static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
@@ -36,8 +58,8 @@ import Testing
         Message(id: id, roomId: room, text: "m \(id)", sender: user.ref, createdAt: t0.addingTimeInterval(offset), threadId: thread)
     }
 
-    @Test func usersRoundTripLookupAndUniqueness() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func usersRoundTripLookupAndUniqueness(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let alice = Self.user("alice", email: "Alice@Example.org")
             try await store.insertUser(alice)
             #expect(try await store.user(id: alice.id) == alice)
@@ -63,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func usersPageInUsernameOrder() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func usersPageInUsernameOrder(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             for name in ["delta", "alpha", "charlie", "bravo"] { try await store.insertUser(Self.user(name)) }
             let page = try await store.users(page: PageRequest(offset: 1, count: 2))
             #expect(page.items.map(\.username) == ["bravo", "charlie"])
@@ -76,8 +98,8 @@ import Testing
         }
     }
 
-    @Test func tokensByDigestAndPersonalNameUniqueness() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func tokensByDigestAndPersonalNameUniqueness(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             try await store.insertUser(Self.user("alice"))
             let login = AccessToken(digest: "d1", userId: "id-alice", kind: .login, createdAt: Self.t0, expiresAt: Self.t0.addingTimeInterval(60))
             try await store.insertToken(login)
@@ -93,8 +115,8 @@ import Testing
         }
     }
 
-    @Test func roomsWithSubscriptionsAreAtomic() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func roomsWithSubscriptionsAreAtomic(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let a = Self.user("a"), b = Self.user("b")
             try await store.insertUser(a)
             try await store.insertUser(b)
@@ -126,8 +148,8 @@ import Testing
         }
     }
 
-    @Test func directRoomsByMemberSet() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func directRoomsByMemberSet(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             var dm = Self.room("d1", type: .direct, name: nil)
             dm.userIds = ["id-b", "id-a"]
             try await store.createRoom(dm, subscriptions: [])
@@ -139,8 +161,8 @@ import Testing
         }
     }
 
-    @Test func messagesUpdateCountersUnreadAndThreads() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func messagesUpdateCountersUnreadAndThreads(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let a = Self.user("a"), b = Self.user("b")
             try await store.insertUser(a)
             try await store.insertUser(b)
@@ -183,8 +205,8 @@ import Testing
         }
     }
 
-    @Test func subscriptionsSinceAndUpdates() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func subscriptionsSinceAndUpdates(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let a = Self.user("a")
             try await store.insertUser(a)
             for i in 0..<3 {
@@ -202,8 +224,8 @@ import Testing
         }
     }
 
-    @Test func deletingRoomsAndUsersCascades() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func deletingRoomsAndUsersCascades(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let a = Self.user("a", email: "a@x.org"), b = Self.user("b")
             try await store.insertUser(a)
             try await store.insertUser(b)
@@ -227,8 +249,8 @@ import Testing
         }
     }
 
-    @Test func concurrentInsertsFailOneByOne() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func concurrentInsertsFailOneByOne(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let a = Self.user("a")
             try await store.insertUser(a)
             let room = Self.room("r1", name: "batch")
@@ -261,8 +283,8 @@ import Testing
             botUserId: bot, createdAt: t0.addingTimeInterval(offset))
     }
 
-    @Test func appsInstallAtomicallyWithTheirBotUser() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func appsInstallAtomicallyWithTheirBotUser(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let bot = User(id: "bot-1", username: "hello.bot", name: "Hello", roles: ["app"], type: .app, createdAt: Self.t0)
             let package = Data("zip bytes".utf8)
             try await store.installApp(Self.appRecord("app-1", bot: bot.id), package: package, botUser: bot)
@@ -283,8 +305,8 @@ import Testing
         }
     }
 
-    @Test func appsUpdateReplaceListAndUninstall() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func appsUpdateReplaceListAndUninstall(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let bot = User(id: "bot-1", username: "hello.bot", name: "Hello", roles: ["app"], type: .app, createdAt: Self.t0)
             try await store.installApp(Self.appRecord("b-app", bot: bot.id, at: 10), package: Data([1]), botUser: bot)
             try await store.installApp(Self.appRecord("a-app", bot: nil, at: 20), package: Data([2]), botUser: nil)
@@ -311,8 +333,8 @@ import Testing
         }
     }
 
-    @Test func appLogsFilterPageAndPrune() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func appLogsFilterPageAndPrune(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             func line(_ app: String, _ level: AppLogEntry.Level, _ method: String, _ at: TimeInterval) -> AppLogEntry {
                 AppLogEntry(appId: app, level: level, method: method, message: "\(method) at \(Int(at))", createdAt: Self.t0.addingTimeInterval(at))
             }
@@ -346,8 +368,8 @@ import Testing
         }
     }
 
-    @Test func concurrentWritersLoseNothing() async throws {
-        try await Self.withStore { store in
+    @Test(arguments: Backend.allCases) func concurrentWritersLoseNothing(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
             let users = (0..<8).map { Self.user("u\($0)") }
             for user in users { try await store.insertUser(user) }
             let room = Self.room("r1", name: "busy")

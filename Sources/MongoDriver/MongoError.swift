@@ -1,0 +1,46 @@
+import CMongoC
+import Foundation
+
+/// A libmongoc or server failure. `code` 11000 is a duplicate key; `labels` carries the server's error labels
+/// (`TransientTransactionError`, ...).
+public struct MongoError: Error, Sendable, CustomStringConvertible {
+    public var domain: UInt32
+    public var code: UInt32
+    public var message: String
+    public var labels: [String]
+
+    public init(domain: UInt32 = 0, code: UInt32 = 0, message: String, labels: [String] = []) {
+        self.domain = domain
+        self.code = code
+        self.message = message
+        self.labels = labels
+    }
+
+    init(_ error: bson_error_t, reply: OpaquePointer? = nil) {
+        var error = error
+        let message = withUnsafePointer(to: &error) { String(cString: airlock_bson_error_message($0)) }
+        var labels: [String] = []
+        if let reply {
+            for label in ["TransientTransactionError", "UnknownTransactionCommitResult"] where mongoc_error_has_label(reply, label) {
+                labels.append(label)
+            }
+        }
+        self.init(domain: error.domain, code: error.code, message: message, labels: labels)
+    }
+
+    public var isDuplicateKey: Bool { code == 11000 }
+
+    /// The index a duplicate-key error names (`... index: <name> dup key ...`).
+    public var duplicateIndex: String? {
+        guard isDuplicateKey, let range = message.range(of: "index: ") else { return nil }
+        return String(message[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+
+    /// Worth retrying the whole transaction: labelled so by the server, or a write conflict (code 112), which some
+    /// servers report without the label.
+    public var isTransient: Bool {
+        labels.contains("TransientTransactionError") || labels.contains("UnknownTransactionCommitResult") || code == 112
+    }
+
+    public var description: String { "\(message) (domain \(domain), code \(code))" }
+}
