@@ -97,7 +97,8 @@ let package = Package(
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "AppsEngine", "AppsServer", "AirlockCrypto", hummingbird, logging, metrics,
+                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsEngine", "AppsServer", "AirlockCrypto", hummingbird, logging,
+                metrics,
                 lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOPosix", package: "swift-nio"),

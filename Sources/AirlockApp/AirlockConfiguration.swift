@@ -6,7 +6,10 @@ public import Logging
 public struct AirlockConfiguration: Sendable {
     /// Which store backs the chat core.
     public enum StoreKind: String, Sendable, CaseIterable {
+        /// SQLite under the data directory (no setup).
         case embedded
+        /// MongoDB at `mongoURI`.
+        case mongo
     }
 
     public var host: String = "127.0.0.1"
@@ -14,6 +17,10 @@ public struct AirlockConfiguration: Sendable {
     public var port: Int = 3000
     public var dataDirectory: String = "./data"
     public var store: StoreKind = .embedded
+    /// `mongodb://host:port/database` for `--store mongo` (`AIRLOCK_MONGO_URI`).
+    public var mongoURI: String?
+    /// Start-up attempts to reach MongoDB before giving up.
+    public var mongoConnectAttempts = 5
     /// `Site_Url`; defaults to `http://<host>:<port>`.
     public var siteURL: String?
     /// Port of the Prometheus `/metrics` listener on 127.0.0.1; nil disables it.
@@ -37,6 +44,11 @@ public struct AirlockConfiguration: Sendable {
         configuration.siteURL = environment["AIRLOCK_SITE_URL"]
         configuration.adminUsername = environment["AIRLOCK_ADMIN_USERNAME"]
         configuration.adminPassword = environment["AIRLOCK_ADMIN_PASSWORD"]
+        configuration.mongoURI = environment["AIRLOCK_MONGO_URI"]
+        if environment["AIRLOCK_STORE"] == "mongo" { configuration.store = .mongo }
+        if let attempts = environment["AIRLOCK_MONGO_CONNECT_ATTEMPTS"].flatMap(Int.init), attempts > 0 {
+            configuration.mongoConnectAttempts = attempts
+        }
         if let iterations = environment["AIRLOCK_PASSWORD_ITERATIONS"].flatMap(Int.init), iterations > 0 {
             configuration.passwordIterations = iterations
         }

@@ -3,6 +3,7 @@ import AppsServer
 public import ChatCore
 public import ChatServer
 import EmbeddedStore
+import MongoStore
 import Foundation
 public import Hummingbird
 public import Logging
@@ -38,6 +39,11 @@ public struct AirlockServer {
         case .embedded:
             let path = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("airlock.sqlite").path
             store = try EmbeddedStore(configuration: .init(path: path))
+        case .mongo:
+            guard let uri = configuration.mongoURI else {
+                throw StoreError(.backend, "--store mongo needs --mongo-uri mongodb://host:port/database (or AIRLOCK_MONGO_URI)")
+            }
+            store = try await MongoStore.open(uri: uri, connectAttempts: configuration.mongoConnectAttempts, logger: logger)
         }
         var settings = ServerSettings(siteURL: configuration.siteURL ?? "http://\(configuration.host):\(configuration.port)")
         settings.siteName = "Airlock"

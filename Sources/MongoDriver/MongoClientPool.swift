@@ -19,8 +19,12 @@ public final class MongoClientPool: @unchecked Sendable {
         }
     }
 
-    /// `mongoc_init` runs once, before the first pool.
-    private static let initialized: Void = mongoc_init()
+    /// `mongoc_init` runs once, before the first pool. libmongoc's own log lines (per-heartbeat DEBUG noise on
+    /// stderr) are switched off: every failure that matters comes back as an error from the call that failed.
+    private static let initialized: Void = {
+        mongoc_init()
+        mongoc_log_set_handler(nil, nil)
+    }()
 
     public let databaseName: String
     public let uriDescription: String

@@ -42,5 +42,5 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
         labels.contains("TransientTransactionError") || labels.contains("UnknownTransactionCommitResult") || code == 112
     }
 
-    public var description: String { "\(message) (domain \(domain), code \(code))" }
+    public var description: String { domain == 0 && code == 0 ? message : "\(message) (domain \(domain), code \(code))" }
 }

@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind (0 picks a free port).") var port = 3000
     @Option(name: .customLong("data-dir"), help: "Directory for the embedded store and app packages.") var dataDir = "./data"
-    @Option(help: "Storage backend.") var store: AirlockConfiguration.StoreKind = .embedded
+    @Option(help: "Storage backend: embedded (SQLite in --data-dir) or mongo (env AIRLOCK_STORE).") var store: AirlockConfiguration.StoreKind?
+    @Option(name: .customLong("mongo-uri"), help: "MongoDB URI for --store mongo, e.g. mongodb://127.0.0.1:27017/airlock (env AIRLOCK_MONGO_URI).")
+    var mongoURI: String?
     @Option(name: .customLong("site-url"), help: "Public URL of the server (Site_Url); env AIRLOCK_SITE_URL.") var siteURL: String?
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus /metrics on 127.0.0.1:<port>.") var metricsPort: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -32,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = dataDir
-        configuration.store = store
+        if let store { configuration.store = store }
+        if let mongoURI { configuration.mongoURI = mongoURI }
         if let siteURL { configuration.siteURL = siteURL }
         configuration.metricsPort = metricsPort
         configuration.logLevel = logLevel

@@ -2,8 +2,10 @@
 Rocket.Chat Python clients to talk to. The server is stopped by PID when the session ends."""
 
 import os
+import re
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -74,10 +76,60 @@ def airlock_binary():
     return binary
 
 
+class SecantusProcess:
+    """SecantusDB (a MongoDB wire-protocol server; no mongod can be installed here) from the test virtualenv, on
+    127.0.0.1 with an in-memory store, stopped by PID. Failing to start it fails the tests: they never skip."""
+
+    def __init__(self):
+        binary = os.path.join(os.path.dirname(sys.executable), "secantusd-py")
+        if not os.path.exists(binary):
+            pytest.fail(f"SecantusDB not installed at {binary}: run scripts/python-env.sh")
+        self.log = tempfile.NamedTemporaryFile(prefix="airlock-secantus-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(
+            [binary, "--host", "127.0.0.1", "--port", "0", "--storage-path", ":memory:"],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 60
+        self.port = None
+        while time.time() < deadline and self.port is None:
+            with open(self.log.name) as f:
+                match = re.search(r"listening on 127\.0\.0\.1:(\d+)", f.read())
+            if match:
+                self.port = int(match.group(1))
+            elif self.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.05)
+        if self.port is None:
+            self.stop()
+            pytest.fail("SecantusDB did not start: " + open(self.log.name).read())
+
+    def uri(self, database):
+        return f"mongodb://127.0.0.1:{self.port}/{database}?directConnection=true"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.unlink(self.log.name)
+
+
 @pytest.fixture(scope="session")
-def server(airlock_binary):
+def secantus():
+    process = SecantusProcess()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session", params=["embedded", "mongo"])
+def server(request, airlock_binary):
+    """The server every client test talks to, once per store backend."""
+    extra_args = ()
+    if request.param == "mongo":
+        secantus = request.getfixturevalue("secantus")
+        extra_args = ("--store", "mongo", "--mongo-uri", secantus.uri(unique("airlock").replace("-", "_")))
     with tempfile.TemporaryDirectory() as data_dir:
-        process = AirlockProcess(airlock_binary, data_dir)
+        process = AirlockProcess(airlock_binary, data_dir, extra_args=extra_args)
         yield process
         process.stop()
 
