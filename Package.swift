@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "airlock-realtime-bench", targets: ["airlock-realtime-bench"]),
         .executable(name: "airlock-js-bench", targets: ["airlock-js-bench"]),
         .executable(name: "airlock-apps-bench", targets: ["airlock-apps-bench"]),
+        .executable(name: "airlock-mongo-bench", targets: ["airlock-mongo-bench"]),
         .library(name: "AirlockApp", targets: ["AirlockApp"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
         .library(name: "JavaScriptRuntime", targets: ["JavaScriptRuntime"]),
@@ -126,6 +127,10 @@ let package = Package(
                 "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", logging, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "airlock-mongo-bench", dependencies: ["ChatCore", "MongoDriver"], path: "Benchmarks/MongoDriver",
+            swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-realtime-bench",

@@ -3,27 +3,46 @@
 # Prints messages/s and latency percentiles, then checks the room holds exactly the messages wrk counted.
 #   Benchmarks/post-message.sh              # 10 s against .build/release/airlock (built if missing)
 #   Benchmarks/post-message.sh --smoke      # 2 s against the debug binary (CI)
+#   ... --store mongo                       # the MongoDB store, on SecantusDB (a Python server: see its CPU line)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock
-if [ "${1:-}" = "--smoke" ]; then
+DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) SMOKE=1 ;;
+        --store) STORE=$2; shift ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$SMOKE" = 1 ]; then
     DURATION=2 CONNECTIONS=4 BIN=.build/debug/airlock
 else
     swift build -c release --product airlock
 fi
 . Benchmarks/server.sh
-start_server "$BIN"
+if [ "$STORE" = mongo ]; then
+    start_secantus
+    start_server "$BIN" --store mongo --mongo-uri "$MONGO_URL"
+else
+    start_server "$BIN"
+fi
 eval "$(python3 Benchmarks/bench_setup.py "$URL" admin bench-pass 20)"
 export BENCH_USER_ID BENCH_TOKEN BENCH_ROOM_ID
-echo "binary=$BIN connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
-CPU_BEFORE=$(cpu_ticks)
+echo "binary=$BIN store=$STORE connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CPU_BEFORE=$(cpu_ticks "$PID")
+[ "$STORE" = mongo ] && MONGO_CPU_BEFORE=$(cpu_ticks "$MONGO_PID")
 RESULT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s Benchmarks/post-message.lua "$URL/api/v1/chat.postMessage")
-CPU_AFTER=$(cpu_ticks)
+CPU_AFTER=$(cpu_ticks "$PID")
 echo "$RESULT" | grep '^BENCH'
 REQUESTS=$(echo "$RESULT" | sed -n 's/.*BENCH requests=\([0-9]*\).*/\1/p')
 # Server CPU per message (user + system): steadier than throughput on a shared 2-core machine.
 python3 -c "import os,sys; t=os.sysconf('SC_CLK_TCK'); print(f'BENCH server_cpu_us_per_msg={($CPU_AFTER-$CPU_BEFORE)/t*1e6/max(1,$REQUESTS):.0f} server_cores_busy={($CPU_AFTER-$CPU_BEFORE)/t/$DURATION:.2f}')"
+if [ "$STORE" = mongo ]; then
+    MONGO_CPU_AFTER=$(cpu_ticks "$MONGO_PID")
+    python3 -c "import os; t=os.sysconf('SC_CLK_TCK'); print(f'BENCH secantus_cpu_us_per_msg={($MONGO_CPU_AFTER-$MONGO_CPU_BEFORE)/t*1e6/max(1,$REQUESTS):.0f} secantus_cores_busy={($MONGO_CPU_AFTER-$MONGO_CPU_BEFORE)/t/$DURATION:.2f}')"
+fi
 ERRORS=$(echo "$RESULT" | sed -n 's/.*errors_status=\([0-9]*\).*/\1/p')
 STORED=$(curl -s -H "X-User-Id: $BENCH_USER_ID" -H "X-Auth-Token: $BENCH_TOKEN" \
     "$URL/api/v1/channels.history?roomId=$BENCH_ROOM_ID&count=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')

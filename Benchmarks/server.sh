@@ -1,13 +1,46 @@
-# Sourced by the benchmark scripts: start_server BIN starts `BIN serve` on 127.0.0.1, port 0, with a throwaway data
-# directory and admin/bench-pass, sets PID and URL, and stops it (by PID) when the script exits.
+# Sourced by the benchmark scripts.
+#   start_server BIN [ARGS...]  starts `BIN serve` on 127.0.0.1, port 0, with a throwaway data directory and
+#                               admin/bench-pass; sets PID and URL.
+#   start_secantus              starts SecantusDB (MongoDB wire protocol, from .venv) on 127.0.0.1, port 0, in
+#                               memory; sets MONGO_PID and MONGO_URL.
+# Everything started here is stopped by PID when the script exits.
+CLEANUP_PIDS=()
+CLEANUP_PATHS=()
+cleanup() {
+    for pid in "${CLEANUP_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    rm -rf "${CLEANUP_PATHS[@]}"
+}
+trap cleanup EXIT
+
 start_server() {
+    local bin=$1
+    shift
     DATA=$(mktemp -d)
     OUT=$(mktemp)
+    CLEANUP_PATHS+=("$DATA" "$OUT")
     AIRLOCK_ADMIN_USERNAME=admin AIRLOCK_ADMIN_PASSWORD=bench-pass AIRLOCK_PASSWORD_ITERATIONS=1000 \
-        "$1" serve --port 0 --data-dir "$DATA" --log-level warning >"$OUT" 2>&1 &
+        "$bin" serve --port 0 --data-dir "$DATA" --log-level warning "$@" >"$OUT" 2>&1 &
     PID=$!
-    trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA" "$OUT"' EXIT
+    CLEANUP_PIDS=("$PID" "${CLEANUP_PIDS[@]}")
     for _ in $(seq 1 300); do grep -q AIRLOCK_LISTENING "$OUT" && break; sleep 0.1; done
     URL=$(grep -o 'http://[0-9.:]*' "$OUT" | head -1)
     [ -n "$URL" ] || { cat "$OUT"; exit 1; }
+}
+
+start_secantus() {
+    [ -x .venv/bin/secantusd-py ] || scripts/python-env.sh
+    local log
+    log=$(mktemp)
+    CLEANUP_PATHS+=("$log")
+    .venv/bin/secantusd-py --host 127.0.0.1 --port 0 --storage-path :memory: >"$log" 2>&1 &
+    MONGO_PID=$!
+    CLEANUP_PIDS+=("$MONGO_PID")
+    local port=""
+    for _ in $(seq 1 300); do
+        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2 || true)
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { cat "$log"; exit 1; }
+    MONGO_URL="mongodb://127.0.0.1:$port/bench?directConnection=true"
 }

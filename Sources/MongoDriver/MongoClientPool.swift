@@ -72,6 +72,14 @@ public final class MongoClientPool: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` with a pooled client on the calling thread, blocking it: for benchmarks and tools that measure
+    /// the driver without the thread hop. Servers use ``run(_:)``.
+    public func runBlocking<T>(_ body: (MongoConnection) throws -> T) throws -> T {
+        guard let client = mongoc_client_pool_pop(pool) else { throw MongoError(message: "no MongoDB client available") }
+        defer { mongoc_client_pool_push(pool, client) }
+        return try body(MongoConnection(client: client, database: databaseName))
+    }
+
     /// Pings the server until it answers, `attempts` times at most with a growing pause; the error names the server.
     public func connect(attempts: Int = 5, pause: Duration = .milliseconds(500)) async throws {
         var last: (any Error)?
