@@ -1,4 +1,4 @@
-public import ChatCore
+import ChatCore
 import Synchronization
 
 /// What the host side of the bridge needs to know about each loaded app: the permissions it was granted and its
