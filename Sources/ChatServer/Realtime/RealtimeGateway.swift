@@ -48,14 +48,24 @@ public struct RealtimeGateway: Sendable {
                 try? await outbound.close(.normalClosure, reason: connection.closeReason)
             }
             group.addTask { [limits] in
+                // A client is dropped only after a ping it left unanswered for a whole interval, so a late timer
+                // (a busy machine) never disconnects a client that was not pinged first.
+                let interval = Self.seconds(limits.pingInterval)
+                var unanswered = false
                 while !connection.isClosed {
                     try? await Task.sleep(for: limits.pingInterval)
                     if Task.isCancelled { return }
-                    if connection.idleSeconds > Self.seconds(limits.pingInterval) * 2 {
+                    let idle = connection.idleSeconds
+                    if idle < interval {
+                        unanswered = false
+                        continue
+                    }
+                    if unanswered, idle > interval * 2 {
                         connection.close(reason: "ping timeout")
                         return
                     }
                     connection.send(#"{"msg":"ping"}"#)
+                    unanswered = true
                 }
             }
             do {
