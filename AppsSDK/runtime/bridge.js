@@ -61,6 +61,100 @@ function environmentRead() {
 
 const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'head', 'options', 'patch'];
 
+/// IMessageBuilder: a message being written (by `modify.getCreator().startMessage()` or a pre-message modify handler).
+class MessageBuilder {
+  constructor(message) { this.msg = message ? { ...message } : {}; }
+  setData(data) { this.msg = { ...data }; return this; }
+  setThreadId(threadId) { this.msg.threadId = threadId; return this; }
+  getThreadId() { return this.msg.threadId; }
+  setRoom(room) { this.msg.room = room; return this; }
+  getRoom() { return this.msg.room; }
+  setSender(sender) { this.msg.sender = sender; return this; }
+  getSender() { return this.msg.sender; }
+  setText(text) { this.msg.text = text; return this; }
+  getText() { return this.msg.text; }
+  setEmojiAvatar(emoji) { this.msg.emoji = emoji; return this; }
+  getEmojiAvatar() { return this.msg.emoji; }
+  setAvatarUrl(url) { this.msg.avatarUrl = url; return this; }
+  getAvatarUrl() { return this.msg.avatarUrl; }
+  setUsernameAlias(alias) { this.msg.alias = alias; return this; }
+  getUsernameAlias() { return this.msg.alias; }
+  addAttachment(attachment) { (this.msg.attachments = this.msg.attachments || []).push(attachment); return this; }
+  setAttachments(attachments) { this.msg.attachments = attachments; return this; }
+  getAttachments() { return this.msg.attachments; }
+  replaceAttachment(position, attachment) { this.msg.attachments[position] = attachment; return this; }
+  removeAttachment(position) { this.msg.attachments.splice(position, 1); return this; }
+  setEditor(user) { this.msg.editor = user; return this; }
+  getEditor() { return this.msg.editor; }
+  setGroupable(groupable) { this.msg.groupable = groupable; return this; }
+  getGroupable() { return this.msg.groupable; }
+  setParseUrls(parseUrls) { this.msg.parseUrls = parseUrls; return this; }
+  getParseUrls() { return this.msg.parseUrls; }
+  addCustomField(key, value) { (this.msg.customFields = this.msg.customFields || {})[key] = value; return this; }
+  setBlocks(blocks) { this.msg.blocks = blocks && blocks.getBlocks ? blocks.getBlocks() : blocks; return this; }
+  addBlocks(blocks) { const list = blocks && blocks.getBlocks ? blocks.getBlocks() : blocks; this.msg.blocks = (this.msg.blocks || []).concat(list); return this; }
+  getBlocks() { return this.msg.blocks; }
+  getMessage() {
+    if (!this.msg.room) throw new Error('The "room" property is required.');
+    return this.msg;
+  }
+  getKind() { return 'message'; }
+}
+
+/// IMessageExtender: what a pre-message extend handler may add (never change).
+class MessageExtender {
+  constructor(message) { this.msg = message; }
+  addCustomField(key, value) {
+    this.msg.customFields = this.msg.customFields || {};
+    if (Object.prototype.hasOwnProperty.call(this.msg.customFields, key)) throw new Error(`The message already contains a custom field by the key: ${key}`);
+    this.msg.customFields[key] = value;
+    return this;
+  }
+  addAttachment(attachment) { (this.msg.attachments = this.msg.attachments || []).push(attachment); return this; }
+  addAttachments(attachments) { this.msg.attachments = (this.msg.attachments || []).concat(attachments); return this; }
+  getMessage() { return this.msg; }
+}
+
+/// Accessors whose host side arrives with the next issue's work answer with a clear error rather than `undefined`.
+function notYet(name) {
+  return new Proxy({}, { get: (_, key) => (typeof key === 'string' ? () => { throw new Error(`${name}.${key} is not available in Airlock yet`); } : undefined) });
+}
+
+function modify() {
+  return {
+    getCreator: () => ({
+      startMessage: (data) => new MessageBuilder(data),
+      finish: async (builder) => {
+        if (builder.getKind() !== 'message') throw new Error('Only messages can be created yet');
+        return accessor('modify.creator.finish', builder.getMessage());
+      },
+    }),
+    getUpdater: () => notYet('IModifyUpdater'),
+    getExtender: () => notYet('IModifyExtender'),
+    getDeleter: () => notYet('IModifyDeleter'),
+    getNotifier: () => notYet('INotifier'),
+    getUiController: () => notYet('IUIController'),
+    getScheduler: () => notYet('IModifyScheduler'),
+  };
+}
+
+/// The arguments of an event handler: the event's own, an extender or builder where the Apps-Engine passes one,
+/// then the accessors its signature takes (check: read, http; pre: + persistence; post: + modify).
+function hookArguments(method, args) {
+  const environment = environmentRead();
+  const read = { getEnvironmentReader: () => environment };
+  const http = notYet('IHttp');
+  const persistence = notYet('IPersistence');
+  let helper = null;
+  const list = [...args];
+  if (/^executePre\w+Extend$/.test(method)) list.splice(1, 0, (helper = new MessageExtender(list[0])));
+  else if (/^executePre\w+Modify$/.test(method)) list.splice(1, 0, (helper = new MessageBuilder(list[0])));
+  if (method.startsWith('check')) list.push(read, http);
+  else if (method.startsWith('executePre')) list.push(read, http, persistence);
+  else list.push(read, http, persistence, modify());
+  return { list, helper };
+}
+
 /// What `extendConfiguration` registers, described as data for the engine (functions stay in the VM).
 function configurationExtend() {
   const describe = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => typeof v !== 'function'));
@@ -130,6 +224,16 @@ async function handle(message) {
       await app.initialize(configurationExtend(), environmentRead());
       const { objects, ...described } = registrations;
       return described;
+    }
+    case 'hook': {
+      if (!app) throw new Error('app not constructed');
+      const handler = app[message.method];
+      if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
+      app.logger = new AppLogger(message.method);
+      const { list, helper } = hookArguments(message.method, message.args || []);
+      let value = await handler.apply(app, list);
+      if ((value === undefined || value === null) && helper) value = helper.msg;
+      return { value: value === undefined ? null : value };
     }
     case 'lifecycle': {
       if (!app) throw new Error('app not constructed');

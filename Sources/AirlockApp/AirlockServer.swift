@@ -47,7 +47,13 @@ public struct AirlockServer {
         }
         var settings = ServerSettings(siteURL: configuration.siteURL ?? "http://\(configuration.host):\(configuration.port)")
         settings.siteName = "Airlock"
-        let context = ChatContext(store: store, settings: settings, logger: logger)
+        // Apps: the manager, and the hook dispatcher the chat services call; the host side of the bridge reaches the
+        // services once they exist.
+        let registry = settings.registry
+        let chat = ChatAccess()
+        let apps = AppManager.standard(store: store, serverSettings: { registry }, logger: logger, chat: chat)
+        let dispatcher = AppHookDispatcher(manager: apps)
+        let context = ChatContext(store: store, hooks: dispatcher, settings: settings, logger: logger)
         let hasher = PasswordHasher(iterations: configuration.passwordIterations, runner: ThreadPoolRunner(pool: .singleton))
         let services = ChatServices(context: context, hasher: hasher)
 
@@ -71,8 +77,7 @@ public struct AirlockServer {
         let realtime = RealtimeGateway(services: services, hub: RealtimeHub(), limits: configuration.realtime)
 
         // Apps that were enabled come back before the server listens.
-        let registry = settings.registry
-        let apps = AppManager.standard(store: store, serverSettings: { registry }, logger: logger)
+        chat.bind(services: services, dispatcher: dispatcher)
         try await apps.start()
         AppsController(manager: apps, services: services).register(on: router)
         return AirlockServer(

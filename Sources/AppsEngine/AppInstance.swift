@@ -70,6 +70,12 @@ public final class AppInstance: Sendable {
         return result.value
     }
 
+    /// An event handler; answers what it returned.
+    public func hook(_ method: String, args: [JSONValue], budget: CallBudget = .standard) async throws -> JSONValue {
+        let result: BridgeProtocol.HookResult = try await Self.dispatch(vm, .hook(method: method, args: args), budget: budget)
+        return result.value
+    }
+
     /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
     /// interfaces whose handler methods (`execute<Event>`/`check<Event>`) the main class defines.
     public var implemented: [String] {

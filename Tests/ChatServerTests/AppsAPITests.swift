@@ -109,7 +109,7 @@ import Testing
             #expect(log.contains("onSettingUpdated: call:onSettingUpdated limit 42"))
             #expect(log.contains("onSettingUpdated: call:onSettingUpdated token ******"))
             #expect(!log.contains { $0.contains("s3cret-token-value") })
-            #expect(log.contains { $0.hasPrefix("onPreSettingUpdate: onPreSettingUpdate failed") && $0.contains("at most 100") })
+            #expect(log.contains("onPreSettingUpdate: onPreSettingUpdate refused: InvalidSettingValueException: limit must be at most 100"))
 
             // The app reads the stored value (its next enable logs it).
             _ = try await api.post("/api/apps/\(id)/status", ["status": "manually_disabled"], auth: admin)

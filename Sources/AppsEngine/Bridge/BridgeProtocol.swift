@@ -14,6 +14,10 @@ import Foundation
 public enum BridgeProtocol {
     /// Engine → app.
     public enum Request: Sendable, Encodable {
+        /// An event handler (`checkPreMessageSentPrevent`, `executePostMessageSent`, ...) with its event arguments;
+        /// the app side adds the accessors (read, http, persistence, modify; an extender or builder where the
+        /// Apps-Engine passes one). Answers ``HookResult``.
+        case hook(method: String, args: [JSONValue])
         /// Load `mainFile` and construct its first exported class with the manifest.
         case construct(info: AppManifest, mainFile: String)
         /// `initialize` → `extendConfiguration`; answers ``Registrations``.
@@ -21,7 +25,7 @@ public enum BridgeProtocol {
         /// A lifecycle method with the Apps-Engine arguments built app-side.
         case lifecycle(method: LifecycleMethod, context: JSONValue?, setting: JSONValue?)
 
-        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting }
+        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -32,6 +36,10 @@ public enum BridgeProtocol {
                 try c.encode(mainFile, forKey: .mainFile)
             case .initialize:
                 try c.encode("initialize", forKey: .type)
+            case .hook(let method, let args):
+                try c.encode("hook", forKey: .type)
+                try c.encode(method, forKey: .method)
+                try c.encode(args, forKey: .args)
             case .lifecycle(let method, let context, let setting):
                 try c.encode("lifecycle", forKey: .type)
                 try c.encode(method.rawValue, forKey: .method)
@@ -71,6 +79,11 @@ public enum BridgeProtocol {
         public var className: String
         /// Methods the main class defines (listener registration falls back to these when `implements` is empty).
         public var methods: [String]
+    }
+
+    /// The answer to `hook`: what the handler returned (a boolean for prevent/check, the message for extend/modify).
+    public struct HookResult: Sendable, Decodable {
+        public var value: JSONValue
     }
 
     /// The answer to `lifecycle`.

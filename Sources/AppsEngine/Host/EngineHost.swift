@@ -1,5 +1,6 @@
 public import ChatCore
 import Foundation
+import AirlockCrypto
 import JavaScriptRuntime
 
 /// The host side of the bridge: every accessor an app calls is looked up here by name, its permission checked in
@@ -20,11 +21,12 @@ public final class EngineHost: AppHost {
     /// (filtered by Rocket.Chat's readability rule).
     public init(
         grants: AppGrants, logs: AppLogSink, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, chat: ChatAccess = ChatAccess()
     ) {
         self.grants = grants
         self.logs = logs
         self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
+            .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -41,6 +43,44 @@ public final class EngineHost: AppHost {
             throw denied
         }
         return try await accessor.run(appId, arguments)
+    }
+
+    /// `IModify`: `getCreator().finish(messageBuilder)` posts as the message's sender, or as the app's bot user (which
+    /// may post in any room, like Rocket.Chat's app users). Messages written from an event handler carry the
+    /// handler's depth (see ``AppHookDispatcher``).
+    static func modifyAccessors(chat: ChatAccess) -> [String: Accessor] {
+        [
+            "modify.creator.finish": Accessor(permission: "message.write") { appId, arguments in
+                guard let services = chat.services, let dispatcher = chat.dispatcher else {
+                    throw HostError(name: "Error", message: "The chat core is not available")
+                }
+                let message = arguments.first ?? .null
+                guard let roomId = message["room"]?["id"]?.stringValue else {
+                    throw HostError(name: "Error", message: "The message needs a room")
+                }
+                let store = services.context.store
+                let sender: User?
+                if let senderId = message["sender"]?["id"]?.stringValue {
+                    sender = try await store.user(id: senderId)
+                } else if let botId = try await store.app(id: appId)?.botUserId {
+                    sender = try await store.user(id: botId)
+                } else {
+                    sender = nil
+                }
+                guard let sender else { throw HostError(name: "Error", message: "The message's sender does not exist") }
+                let draft = MessageService.Draft(
+                    id: RandomID.make(), text: message["text"]?.stringValue ?? "", threadId: message["threadId"]?.stringValue,
+                    alias: message["alias"]?.stringValue, emoji: message["emoji"]?.stringValue, avatar: message["avatarUrl"]?.stringValue,
+                    attachments: message["attachments"]?.arrayValue, blocks: message["blocks"]?.arrayValue,
+                    customFields: message["customFields"]?.objectValue)
+                dispatcher.recordAppMessage(draft.id ?? "", by: appId)
+                do {
+                    return .string(try await services.messages.send(draft, roomId: roomId, by: sender).id)
+                } catch let error as ChatError {
+                    throw HostError(name: "Error", message: error.message)
+                }
+            }
+        ]
     }
 
     /// `IEnvironmentRead`: app settings (no permission), server settings (`server-setting.read`, never secret ones),

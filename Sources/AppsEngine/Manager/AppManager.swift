@@ -31,8 +31,9 @@ public actor AppManager {
     public nonisolated let grants: AppGrants
     public nonisolated let logs: AppLogSink
     public nonisolated let stats: AppCallStats
-    /// Calls slower than this are logged as warnings.
-    let slowCall: Duration
+    let calls: AppCalls
+    /// The enabled apps in enable order, for the hook dispatcher.
+    public nonisolated let enabled = EnabledApps()
     private var loaded: [String: Loaded] = [:]
 
     public init(
@@ -48,17 +49,17 @@ public actor AppManager {
         self.reader = reader
         self.logger = logger
         self.clock = clock
-        self.slowCall = slowCall
+        self.calls = AppCalls(host: host, stats: stats, slowCall: slowCall)
     }
 
     /// The manager with Airlock's own host: permission-checked accessors over the given server settings.
     public static func standard(
         store: any ChatStore, serverSettings: @escaping @Sendable () -> [ServerSettingEntry], logger: Logger,
-        reader: AppPackageReader = AppPackageReader(), clock: ChatClock = ChatClock()
+        chat: ChatAccess = ChatAccess(), reader: AppPackageReader = AppPackageReader(), clock: ChatClock = ChatClock()
     ) -> AppManager {
         let grants = AppGrants()
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
-        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings)
+        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat)
         return AppManager(store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock)
     }
 
@@ -267,7 +268,7 @@ public actor AppManager {
                     try await app.instance.lifecycle(.onPreSettingUpdate, context: ["oldSetting": old, "newSetting": setting])
                 }
             } catch {
-                throw AppEngineError(.invalid, "The app refused the value of \"\(settingId)\": \(Self.reason(error))")
+                throw AppEngineError(.invalid, "The app refused the value of \"\(settingId)\": \(AppCalls.reason(error))")
             }
             if decorated["id"]?.stringValue == settingId, var returned = decorated.objectValue {
                 returned["value"] = try AppSettings.validate(returned["value"] ?? .null, for: old)
@@ -306,6 +307,7 @@ public actor AppManager {
 
     /// Stops the app's VM (after `onDisable` when `disabling`).
     private func unload(_ id: String, disabling: Bool) async {
+        enabled.remove(appId: id)
         guard let app = loaded.removeValue(forKey: id) else { return }
         if disabling {
             _ = try? await call(id, "onDisable") { try await app.instance.lifecycle(.onDisable) }
@@ -330,6 +332,7 @@ public actor AppManager {
             } else {
                 record.status = "manually_enabled"
                 record.statusReason = nil
+                self.enabled.add(app.instance)
             }
         } catch {
             return try await fail(&record, reason: "enabling failed: \(error)")
@@ -349,31 +352,9 @@ public actor AppManager {
         return record
     }
 
-    /// Runs one call into an app, timing it for the stats and logging failures, timeouts and slow calls.
+    /// Runs one call into an app (see ``AppCalls``).
     func call<T: Sendable>(_ appId: String, _ method: String, _ body: () async throws -> T) async throws -> T {
-        let clock = ContinuousClock()
-        let start = clock.now
-        func seconds() -> Double {
-            let elapsed = (clock.now - start).components
-            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        }
-        do {
-            let result = try await body()
-            let elapsed = seconds()
-            stats.record(appId: appId, method: method, seconds: elapsed, outcome: .success)
-            let took = String(format: "%.2f ms", elapsed * 1000)
-            if clock.now - start > slowCall {
-                host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(took)")
-            } else {
-                host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(took)")
-            }
-            return result
-        } catch {
-            let timedOut = (error as? JavaScriptError).map { [.timedOut, .terminated].contains($0.kind) } ?? false
-            stats.record(appId: appId, method: method, seconds: seconds(), outcome: timedOut ? .timeout : .failure)
-            host.log(appId: appId, level: "error", method: method, message: "\(method) failed: \(Self.reason(error))")
-            throw error
-        }
+        try await calls.run(appId, method, body)
     }
 
     // MARK: Helpers
@@ -410,17 +391,10 @@ public actor AppManager {
     }
 
     static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        WireDate.string(date)
     }
 
     static func text(_ value: JSONValue) -> String {
         (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "?"
-    }
-
-    /// The app-facing reason of a failure: a JavaScript error's own message.
-    static func reason(_ error: any Error) -> String {
-        (error as? JavaScriptError)?.description ?? "\(error)"
     }
 }

@@ -43,10 +43,11 @@ public struct MessageService: Sendable {
         guard !roomId.isEmpty, let (room, subscription) = try await context.store.room(id: roomId, member: sender.id) else {
             throw ChatError.roomNotFound()
         }
-        guard let subscription else {
+        // App bot users post in any room, like Rocket.Chat's app users; people must be members.
+        guard subscription != nil || sender.type == .app else {
             throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed")
         }
-        if room.readOnly, !context.policy.allows(sender, .postReadOnly, roomRoles: subscription.roles) {
+        if room.readOnly, !context.policy.allows(sender, .postReadOnly, roomRoles: subscription?.roles ?? []) {
             throw ChatError(.refused, code: "error-not-allowed", message: "You can't send messages because the room is readonly.")
         }
         let id: String

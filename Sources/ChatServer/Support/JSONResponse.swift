@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 public import Hummingbird
 import NIOCore

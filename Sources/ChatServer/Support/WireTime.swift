@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 
 /// How dates are written on the wire: ISO-8601 strings in REST, EJSON `{"$date": ms}` in DDP.

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Rocket.Chat's REST date format: ISO-8601 with milliseconds and `Z` (`2026-11-24T08:52:11.123Z`).
+/// Rocket.Chat's REST date format (also the dates apps see): ISO-8601 with milliseconds and `Z` (`2026-11-24T08:52:11.123Z`).
 ///
 /// Formatted by hand with `gmtime_r` because this runs for every date of every message on the hot path, where
 /// Foundation's formatters cost several microseconds each.
-enum WireDate {
-    static func string(_ date: Date) -> String {
+public enum WireDate {
+    public static func string(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
         let ms = Int(millis - Int64(seconds) * 1000)
@@ -33,7 +33,7 @@ enum WireDate {
     }
 
     /// Parses ISO-8601 with or without fractional seconds; nil when malformed.
-    static func parse(_ string: String) -> Date? {
+    public static func parse(_ string: String) -> Date? {
         if let date = try? Date(string, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         return try? Date(string, strategy: Date.ISO8601FormatStyle())
     }

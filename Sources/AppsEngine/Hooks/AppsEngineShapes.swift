@@ -1,0 +1,75 @@
+public import ChatCore
+import Foundation
+
+/// Chat records in the Apps-Engine's shapes (`IMessage`, `IRoom`, `IUser`), and app-written messages back.
+/// Dates travel as ISO-8601 strings.
+public enum AppsEngineShapes {
+    public static func user(_ user: User) -> JSONValue {
+        [
+            "id": .string(user.id), "username": .string(user.username), "name": .string(user.name),
+            "emails": .array(user.emails.map { ["address": .string($0.address), "verified": .bool($0.verified)] }),
+            "type": .string(user.type.rawValue), "isEnabled": .bool(user.active), "roles": .array(user.roles.map(JSONValue.string)),
+            "status": "online", "statusConnection": "online", "utcOffset": 0,
+            "createdAt": .string(iso(user.createdAt)), "updatedAt": .string(iso(user.updatedAt)),
+        ]
+    }
+
+    /// A user known only by reference (a message's sender when the record is not at hand).
+    static func user(_ ref: UserRef) -> JSONValue {
+        ["id": .string(ref.id), "username": .string(ref.username), "name": ref.name.map(JSONValue.string) ?? .string(ref.username)]
+    }
+
+    public static func room(_ room: Room) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(room.id), "type": .string(room.type.rawValue), "usernames": .array(room.usernames.map(JSONValue.string)),
+            "userIds": .array(room.userIds.map(JSONValue.string)), "isDefault": .bool(room.isDefault),
+            "isReadOnly": .bool(room.readOnly), "displaySystemMessages": true, "messageCount": .number(Double(room.messageCount)),
+            "createdAt": .string(iso(room.createdAt)), "updatedAt": .string(iso(room.updatedAt)),
+        ]
+        if let name = room.name {
+            object["slugifiedName"] = .string(name)
+            object["displayName"] = .string(name)
+        }
+        if let creator = room.creator { object["creator"] = user(creator) }
+        if let description = room.description { object["description"] = .string(description) }
+        return .object(object)
+    }
+
+    public static func message(_ message: Message, room: Room, sender: User?) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(message.id), "room": self.room(room), "sender": sender.map(user) ?? user(message.sender),
+            "text": .string(message.text), "createdAt": .string(iso(message.createdAt)), "updatedAt": .string(iso(message.updatedAt)),
+        ]
+        if let threadId = message.threadId { object["threadId"] = .string(threadId) }
+        if let attachments = message.attachments { object["attachments"] = .array(attachments) }
+        if let blocks = message.blocks { object["blocks"] = .array(blocks) }
+        if let alias = message.alias { object["alias"] = .string(alias) }
+        if let emoji = message.emoji { object["emoji"] = .string(emoji) }
+        if let avatar = message.avatar { object["avatarUrl"] = .string(avatar) }
+        if let customFields = message.customFields { object["customFields"] = .object(customFields) }
+        if let editedAt = message.editedAt { object["editedAt"] = .string(iso(editedAt)) }
+        if !message.reactions.isEmpty {
+            object["reactions"] = .object(message.reactions.mapValues { ["usernames": .array($0.map(JSONValue.string))] })
+        }
+        return .object(object)
+    }
+
+    /// The content an app may change in a message (text, attachments, blocks, alias, emoji, avatar, custom
+    /// fields); identity, room, sender and times stay the host's.
+    public static func applyContent(of app: JSONValue, to message: Message) -> Message {
+        guard let object = app.objectValue else { return message }
+        var result = message
+        if let text = object["text"]?.stringValue { result.text = text }
+        if let attachments = object["attachments"] { result.attachments = attachments.arrayValue }
+        if let blocks = object["blocks"] { result.blocks = blocks.arrayValue }
+        if let alias = object["alias"] { result.alias = alias.stringValue }
+        if let emoji = object["emoji"] { result.emoji = emoji.stringValue }
+        if let avatar = object["avatarUrl"] { result.avatar = avatar.stringValue }
+        if let customFields = object["customFields"] { result.customFields = customFields.objectValue }
+        return result
+    }
+
+    static func iso(_ date: Date) -> String {
+        WireDate.string(date)
+    }
+}

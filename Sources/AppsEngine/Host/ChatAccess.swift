@@ -1,0 +1,17 @@
+public import ChatCore
+import Synchronization
+
+/// The chat core as the host side of the bridge reaches it. Bound after construction because the chat services take
+/// the hook dispatcher, which takes the manager, which takes the host.
+public final class ChatAccess: Sendable {
+    private let state = Mutex<(services: ChatServices?, dispatcher: AppHookDispatcher?)>((nil, nil))
+
+    public init() {}
+
+    public func bind(services: ChatServices, dispatcher: AppHookDispatcher) {
+        state.withLock { $0 = (services, dispatcher) }
+    }
+
+    var services: ChatServices? { state.withLock { $0.services } }
+    var dispatcher: AppHookDispatcher? { state.withLock { $0.dispatcher } }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import JavaScriptRuntime
+
+/// Runs calls into apps: times each for the per-method stats and writes failures, timeouts and slow calls to the
+/// app's log. Shared by the manager (lifecycle) and the hook dispatcher (events), outside any actor, so calls into
+/// different apps never queue behind each other.
+struct AppCalls: Sendable {
+    let host: any AppHost
+    let stats: AppCallStats
+    /// Calls slower than this are logged as warnings.
+    let slowCall: Duration
+
+    /// `logSuccess` writes a debug line for a call that went well (lifecycle calls; events would flood the log).
+    nonisolated(nonsending) func run<T: Sendable>(
+        _ appId: String, _ method: String, logSuccess: Bool = true, _ body: () async throws -> T
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds() -> Double {
+            let elapsed = (clock.now - start).components
+            return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        }
+        do {
+            let result = try await body()
+            let elapsed = seconds()
+            stats.record(appId: appId, method: method, seconds: elapsed, outcome: .success)
+            let took = String(format: "%.2f ms", elapsed * 1000)
+            if clock.now - start > slowCall {
+                host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(took)")
+            } else if logSuccess {
+                host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(took)")
+            }
+            return result
+        } catch let error as JavaScriptError where error.kind == .thrown && Self.refusals.contains(error.name) {
+            // An app refusing an action is an answer, not a failure.
+            stats.record(appId: appId, method: method, seconds: seconds(), outcome: .success)
+            host.log(appId: appId, level: "info", method: method, message: "\(method) refused: \(error.name): \(error.message)")
+            throw error
+        } catch {
+            let timedOut = (error as? JavaScriptError).map { [.timedOut, .terminated].contains($0.kind) } ?? false
+            stats.record(appId: appId, method: method, seconds: seconds(), outcome: timedOut ? .timeout : .failure)
+            host.log(appId: appId, level: "error", method: method, message: "\(method) failed: \(Self.reason(error))")
+            throw error
+        }
+    }
+
+    /// Names of the exceptions with which an app refuses an action (`AppsEngineException` and its subclasses).
+    static let refusals: Set<String> = [
+        "AppsEngineException", "UserNotAllowedException", "FileUploadNotAllowedException", "EssentialAppDisabledException",
+        "InvalidSettingValueException",
+    ]
+
+    /// The app-facing reason of a failure: a JavaScript error's own message.
+    static func reason(_ error: any Error) -> String {
+        (error as? JavaScriptError)?.description ?? "\(error)"
+    }
+}
