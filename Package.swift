@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "airlock-js-bench", targets: ["airlock-js-bench"]),
         .executable(name: "airlock-apps-bench", targets: ["airlock-apps-bench"]),
         .executable(name: "airlock-mongo-bench", targets: ["airlock-mongo-bench"]),
+        .executable(name: "airlock-hooks-bench", targets: ["airlock-hooks-bench"]),
         .library(name: "AirlockApp", targets: ["AirlockApp"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
         .library(name: "JavaScriptRuntime", targets: ["JavaScriptRuntime"]),
@@ -127,6 +128,13 @@ let package = Package(
                 "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", logging, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "airlock-hooks-bench",
+            dependencies: [
+                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", logging, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Benchmarks/Hooks", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-mongo-bench", dependencies: ["ChatCore", "MongoDriver"], path: "Benchmarks/MongoDriver",

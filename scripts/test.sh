@@ -33,5 +33,6 @@ Benchmarks/post-message.sh --smoke
 Benchmarks/js-runtime.sh --smoke
 Benchmarks/realtime-fanout.sh --smoke
 Benchmarks/apps-install.sh --smoke
+Benchmarks/hooks.sh --smoke
 Benchmarks/mongo-driver.sh --smoke
 Benchmarks/post-message.sh --smoke --store mongo

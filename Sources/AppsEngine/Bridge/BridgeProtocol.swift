@@ -56,6 +56,12 @@ public enum BridgeProtocol {
 
         private enum Keys: String, CodingKey { case id }
 
+        /// The worker transport (and benchmarks) build envelopes outside the engine.
+        public init(id: UInt64, request: Request) {
+            self.id = id
+            self.request = request
+        }
+
         public func encode(to encoder: any Encoder) throws {
             try request.encode(to: encoder)
             var container = encoder.container(keyedBy: Keys.self)

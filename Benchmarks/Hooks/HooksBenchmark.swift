@@ -1,0 +1,116 @@
+import AppsEngine
+import AppsPackage
+import ChatCore
+import Dispatch
+import EmbeddedStore
+import Foundation
+import Logging
+@preconcurrency import ZIPFoundation
+
+/// Hook overhead: `preMessageSent` on the dispatcher with one enabled app whose `executePreMessageSentModify`
+/// rewrites the text of a 1 KB message, serial, measured from the dispatcher call to the modified message back;
+/// then the parts: Swift-side serialization, the hop into the VM and back with a trivial handler, and the rest (JS).
+///
+///     airlock-hooks-bench [iterations]
+@main
+enum HooksBenchmark {
+    static let main = """
+        'use strict';
+        const { App } = require('@rocket.chat/apps-engine/definition/App');
+        class ModifyApp extends App {
+          async executePreMessageSentModify(message, builder) { return builder.setText(message.text.replace('hello', 'HELLO')).getMessage(); }
+          async checkNoop() { return true; }
+        }
+        exports.ModifyApp = ModifyApp;
+        """
+    static let manifest = """
+        {"id":"5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e","name":"Modify","nameSlug":"modify","version":"1.0.0",
+         "description":"hook benchmark","requiredApiVersion":"^1.40.0","author":{"name":"Airlock","support":"x"},
+         "classFile":"ModifyApp.js","iconFile":"icon.png","implements":["IPreMessageSentModify"],"permissions":[]}
+        """
+
+    static func main() async throws {
+        let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 20_000
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-hooks-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let store = try EmbeddedStore(configuration: .init(path: directory.appendingPathComponent("bench.sqlite").path))
+        let manager = AppManager.standard(store: store, serverSettings: { [] }, logger: logger)
+        let zip = try package()
+        _ = try await manager.install(zip)
+        let dispatcher = AppHookDispatcher(manager: manager)
+
+        let sender = User(id: "u1", username: "alice", name: "Alice", createdAt: Date())
+        let room = Room(id: "r1", type: .channel, name: "general", creator: sender.ref, createdAt: Date())
+        let text = "hello " + String(repeating: "x", count: 1018)
+        let message = Message(id: "m1", roomId: room.id, text: text, sender: sender.ref, createdAt: Date())
+        print("iterations=\(iterations) message_text_bytes=\(text.utf8.count) apps=1 (IPreMessageSentModify)")
+
+        // Warm up the JIT and caches.
+        for _ in 0..<min(iterations, 2_000) { _ = await dispatcher.preMessageSent(message, room: room, sender: sender) }
+        var total: [UInt64] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let decision = await dispatcher.preMessageSent(message, room: room, sender: sender)
+            total.append(DispatchTime.now().uptimeNanoseconds - start)
+            guard case .proceed(let modified) = decision, modified.text.hasPrefix("HELLO") else { fatalError("the app did not modify") }
+        }
+        report("dispatcher.preMessageSent → modified message (total)", total)
+
+        // Serialization on the Swift side: the IMessage shape, the request JSON, the reply parsed back.
+        var serialization: [UInt64] = []
+        let reply = Data(#"{"id":1,"result":{"value":"# .utf8) + (try JSONEncoder().encode(AppsEngineShapes.message(message, room: room, sender: sender))) + Data("}}".utf8)
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let shape = AppsEngineShapes.message(message, room: room, sender: sender)
+            _ = try JSONEncoder().encode(BridgeProtocol.Envelope(id: 1, request: .hook(method: "executePreMessageSentModify", args: [shape])))
+            let decoded = try JSONDecoder().decode(BridgeProtocol.Reply<BridgeProtocol.HookResult>.self, from: reply)
+            _ = AppsEngineShapes.applyContent(of: decoded.result.value, to: message)
+            serialization.append(DispatchTime.now().uptimeNanoseconds - start)
+        }
+        report("  serialization (Swift: shape + request JSON + reply JSON)", serialization)
+
+        // The hop into the VM thread and back, with a handler that does nothing.
+        let instance = try await AppInstance.load(try AppPackageReader().read(zip), host: RecordingHost())
+        _ = try await instance.initialize()
+        for _ in 0..<min(iterations, 2_000) { _ = try await instance.hook("checkNoop", args: []) }
+        var hops: [UInt64] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try await instance.hook("checkNoop", args: [])
+            hops.append(DispatchTime.now().uptimeNanoseconds - start)
+        }
+        report("  hop into the VM and back (trivial handler, empty args)", hops)
+        let median = { (samples: [UInt64]) in Double(samples.sorted()[samples.count / 2]) / 1e3 }
+        print(String(format: "  rest (JS: parse, builder, handler, stringify; dispatcher): p50 ≈ %.2f µs", median(total) - median(serialization) - median(hops)))
+        await instance.close()
+        await manager.shutdown()
+    }
+
+    /// A host for the bare instance: no accessors, logs dropped.
+    final class RecordingHost: AppHost {
+        func log(appId: String, level: String, method: String, message: String) {}
+        func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? { nil }
+    }
+
+    static func package() throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        for (path, text) in [("app.json", manifest), ("ModifyApp.js", main)] {
+            let data = Data(text.utf8)
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+        }
+        return archive.data!
+    }
+
+    static func report(_ name: String, _ samples: [UInt64]) {
+        let sorted = samples.sorted()
+        func p(_ q: Double) -> String {
+            String(format: "%.2f µs", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e3)
+        }
+        print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
+    }
+}
