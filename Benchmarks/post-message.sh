@@ -4,13 +4,15 @@
 #   Benchmarks/post-message.sh              # 10 s against .build/release/airlock (built if missing)
 #   Benchmarks/post-message.sh --smoke      # 2 s against the debug binary (CI)
 #   ... --store mongo                       # the MongoDB store, on SecantusDB (a Python server: see its CPU line)
+#   ... --apps                              # with three apps installed: prevent + modify + post (Benchmarks/Apps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0
+DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0 APPS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
         --store) STORE=$2; shift ;;
+        --apps) APPS=1 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -29,7 +31,16 @@ else
 fi
 eval "$(python3 Benchmarks/bench_setup.py "$URL" admin bench-pass 20)"
 export BENCH_USER_ID BENCH_TOKEN BENCH_ROOM_ID
-echo "binary=$BIN store=$STORE connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
+if [ "$APPS" = 1 ]; then
+    for app in prevent modify post; do
+        ZIP=$(mktemp --suffix=.zip)
+        CLEANUP_PATHS+=("$ZIP")
+        python3 -c "import sys, zipfile, os; d=sys.argv[1]; z=zipfile.ZipFile(sys.argv[2], 'w'); [z.write(os.path.join(d, f), f) for f in os.listdir(d)]; z.close()" "Benchmarks/Apps/$app" "$ZIP"
+        curl -sf -H "X-User-Id: $BENCH_USER_ID" -H "X-Auth-Token: $BENCH_TOKEN" -F "app=@$ZIP" "$URL/api/apps" \
+            | python3 -c 'import json,sys; a=json.load(sys.stdin)["app"]; print("installed", a["nameSlug"], a["status"]); sys.exit(a["status"] != "manually_enabled")'
+    done
+fi
+echo "binary=$BIN store=$STORE apps=$APPS connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 CPU_BEFORE=$(cpu_ticks "$PID")
 [ "$STORE" = mongo ] && MONGO_CPU_BEFORE=$(cpu_ticks "$MONGO_PID")

@@ -36,3 +36,4 @@ Benchmarks/apps-install.sh --smoke
 Benchmarks/hooks.sh --smoke
 Benchmarks/mongo-driver.sh --smoke
 Benchmarks/post-message.sh --smoke --store mongo
+Benchmarks/post-message.sh --smoke --apps
