@@ -233,6 +233,11 @@ async function handle(message) {
       const { list, helper } = hookArguments(message.method, message.args || []);
       let value = await handler.apply(app, list);
       if ((value === undefined || value === null) && helper) value = helper.msg;
+      // The host takes only a message's content back: leave the room and users out of the reply.
+      if (value && typeof value === 'object' && value.room) {
+        const { room, sender, editor, ...content } = value;
+        value = content;
+      }
       return { value: value === undefined ? null : value };
     }
     case 'lifecycle': {

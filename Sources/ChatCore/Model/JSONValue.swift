@@ -11,21 +11,36 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Tries the shapes in the order they are common in chat payloads (strings, objects, arrays, then scalars):
+    /// every failed guess costs a thrown `DecodingError`, which dominated decoding time in the apps bridge.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
-        } else if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
-        } else if let n = try? container.decode(Double.self) {
-            self = .number(n)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
-        } else if let a = try? container.decode([JSONValue].self) {
-            self = .array(a)
+        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            var result: [String: JSONValue] = [:]
+            result.reserveCapacity(object.allKeys.count)
+            for key in object.allKeys { result[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(result)
+        } else if var array = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            self = .array(items)
+        } else if let b = try? container.decode(Bool.self) {
+            self = .bool(b)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .number(try container.decode(Double.self))
         }
+    }
+
+    /// Any object key.
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     public func encode(to encoder: any Encoder) throws {
