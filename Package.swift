@@ -118,26 +118,29 @@ let package = Package(
         ),
 
         // MARK: Benchmarks (built with the package, run by Benchmarks/*.sh; CI runs them only as a smoke test)
+        .target(
+            name: "BenchmarkSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Benchmarks/Support", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "airlock-js-bench", dependencies: ["JavaScriptRuntime"], path: "Benchmarks/JSRuntime",
+            name: "airlock-js-bench", dependencies: ["JavaScriptRuntime", "BenchmarkSupport"], path: "Benchmarks/JSRuntime",
             swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-apps-bench",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", logging, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
             ],
             path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-hooks-bench",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", logging, .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
             ],
             path: "Benchmarks/Hooks", swiftSettings: swiftSettings),
 
         .executableTarget(
-            name: "airlock-mongo-bench", dependencies: ["ChatCore", "MongoDriver"], path: "Benchmarks/MongoDriver",
+            name: "airlock-mongo-bench", dependencies: ["ChatCore", "MongoDriver", "BenchmarkSupport"], path: "Benchmarks/MongoDriver",
             swiftSettings: swiftSettings),
 
         .executableTarget(

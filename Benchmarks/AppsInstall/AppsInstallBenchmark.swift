@@ -1,11 +1,11 @@
 import AppsEngine
 import AppsPackage
+import BenchmarkSupport
 import ChatCore
 import Dispatch
 import EmbeddedStore
 import Foundation
 import Logging
-@preconcurrency import ZIPFoundation
 
 /// Install + enable of a 50 KB app, in-process, excluding the upload: package read and validated, VM created, SDK
 /// and bundle loaded, app constructed, record + package + bot user stored, `onInstall`, `initialize`, `onEnable`.
@@ -55,13 +55,13 @@ enum AppsInstallBenchmark {
             try await manager.uninstall(id: id)
             uninstalls.append(DispatchTime.now().uptimeNanoseconds - start)
         }
-        report("install + enable (total, excluding upload)", installs)
-        report("  of which: read + validate the zip", reads)
-        report("  of which: read + VM + SDK + 50 KB bundle + construct (AppInstance.load)", loads)
+        Bench.report("install + enable (total, excluding upload)", installs)
+        Bench.report("  of which: read + validate the zip", reads)
+        Bench.report("  of which: read + VM + SDK + 50 KB bundle + construct (AppInstance.load)", loads)
         for (method, samples) in callTimes.sorted(by: { $0.key < $1.key }) {
-            report("  of which: \(method) (call into the app)", samples)
+            Bench.report("  of which: \(method) (call into the app)", samples)
         }
-        report("uninstall (onUninstall, stop VM, delete rows)", uninstalls)
+        Bench.report("uninstall (onUninstall, stop VM, delete rows)", uninstalls)
         await manager.shutdown()
     }
 
@@ -86,35 +86,7 @@ enum AppsInstallBenchmark {
             }
             exports.BenchApp = BenchApp;
             """
-        var bundle = "'use strict';\n"
-        var i = 0
-        while bundle.utf8.count < 50_000 {
-            bundle += """
-                class Handler\(i) {
-                  constructor(options) { this.options = Object.assign({ name: 'h\(i)', retries: \(i % 5), tags: ['a', 'b', 'c'] }, options); }
-                  async execute(context) { const text = String(context.text || '').trim(); if (!text) return undefined; return { text: text + ' \(i)', meta: { id: \(i) } }; }
-                  describe() { return `Handler\(i)(${this.options.name}, ${this.options.retries})`; }
-                }
-                exports.Handler\(i) = Handler\(i);
-
-                """
-            i += 1
-        }
-        let archive = try Archive(accessMode: .create)
-        for (path, text) in [("app.json", manifest), ("BenchApp.js", main), ("lib/handlers.js", bundle)] {
-            let data = Data(text.utf8)
-            try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
-        }
-        return archive.data!
+        return try Bench.zip([("app.json", manifest), ("BenchApp.js", main), ("lib/handlers.js", Bench.bundle())])
     }
 
-    static func report(_ name: String, _ samples: [UInt64]) {
-        let sorted = samples.sorted()
-        func p(_ q: Double) -> String {
-            String(format: "%.2f ms", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
-        }
-        print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
-    }
 }

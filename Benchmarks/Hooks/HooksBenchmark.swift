@@ -1,11 +1,11 @@
 import AppsEngine
 import AppsPackage
+import BenchmarkSupport
 import ChatCore
 import Dispatch
 import EmbeddedStore
 import Foundation
 import Logging
-@preconcurrency import ZIPFoundation
 
 /// Hook overhead: `preMessageSent` on the dispatcher with one enabled app whose `executePreMessageSentModify`
 /// rewrites the text of a 1 KB message, serial, measured from the dispatcher call to the modified message back;
@@ -38,7 +38,7 @@ enum HooksBenchmark {
         logger.logLevel = .critical
         let store = try EmbeddedStore(configuration: .init(path: directory.appendingPathComponent("bench.sqlite").path))
         let manager = AppManager.standard(store: store, serverSettings: { [] }, logger: logger)
-        let zip = try package()
+        let zip = try Bench.zip([("app.json", manifest), ("ModifyApp.js", main)])
         _ = try await manager.install(zip)
         let dispatcher = AppHookDispatcher(manager: manager)
 
@@ -57,7 +57,7 @@ enum HooksBenchmark {
             total.append(DispatchTime.now().uptimeNanoseconds - start)
             guard case .proceed(let modified) = decision, modified.text.hasPrefix("HELLO") else { fatalError("the app did not modify") }
         }
-        report("dispatcher.preMessageSent → modified message (total)", total)
+        Bench.report("dispatcher.preMessageSent → modified message (total)", total)
 
         // Serialization on the Swift side: the IMessage shape, the request JSON, the reply parsed back.
         var serialization: [UInt64] = []
@@ -74,7 +74,7 @@ enum HooksBenchmark {
             _ = AppsEngineShapes.applyContent(of: decoded.result.value, to: message)
             serialization.append(DispatchTime.now().uptimeNanoseconds - start)
         }
-        report("  serialization (Swift: shape + request JSON + reply JSON)", serialization)
+        Bench.report("  serialization (Swift: shape + request JSON + reply JSON)", serialization)
 
         // The hop into the VM thread and back, with a handler that does nothing.
         let instance = try await AppInstance.load(try AppPackageReader().read(zip), host: RecordingHost())
@@ -86,7 +86,7 @@ enum HooksBenchmark {
             _ = try await instance.hook("checkNoop", args: [])
             hops.append(DispatchTime.now().uptimeNanoseconds - start)
         }
-        report("  hop into the VM and back (trivial handler, empty args)", hops)
+        Bench.report("  hop into the VM and back (trivial handler, empty args)", hops)
         let median = { (samples: [UInt64]) in Double(samples.sorted()[samples.count / 2]) / 1e3 }
         print(String(format: "  rest (JS: parse, builder, handler, stringify; dispatcher): p50 ≈ %.2f µs", median(total) - median(serialization) - median(hops)))
         await instance.close()
@@ -99,22 +99,5 @@ enum HooksBenchmark {
         func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? { nil }
     }
 
-    static func package() throws -> Data {
-        let archive = try Archive(accessMode: .create)
-        for (path, text) in [("app.json", manifest), ("ModifyApp.js", main)] {
-            let data = Data(text.utf8)
-            try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
-        }
-        return archive.data!
-    }
 
-    static func report(_ name: String, _ samples: [UInt64]) {
-        let sorted = samples.sorted()
-        func p(_ q: Double) -> String {
-            String(format: "%.2f µs", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e3)
-        }
-        print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
-    }
 }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import JavaScriptRuntime
 
@@ -42,11 +43,11 @@ struct JSRuntimeBenchmark {
         print("message JSON: \(message.utf8.count) bytes; \(iterations) iterations; CPU limit armed")
 
         _ = try await vm.measure(.callJSON(function: "onMessage", argument: message), iterations: min(iterations, 10_000))
-        report("(a) Swift->JS call, 400 B JSON in+out, on VM thread",
+        Bench.report("(a) Swift->JS call, 400 B JSON in+out, on VM thread",
                try await vm.measure(.callJSON(function: "onMessage", argument: message), iterations: iterations))
-        report("(a) JS->Swift host call (number in/out), on VM thread",
+        Bench.report("(a) JS->Swift host call (number in/out), on VM thread",
                try await vm.measure(.hostCalls(function: "hostLoop", batch: 100), iterations: max(1, iterations / 10)))
-        report("(a) async host round trip, on VM thread",
+        Bench.report("(a) async host round trip, on VM thread",
                try await vm.measure(.asyncRoundTrip(function: "asyncHook"), iterations: iterations))
 
         var samples: [UInt64] = []
@@ -56,30 +57,12 @@ struct JSRuntimeBenchmark {
             _ = try await vm.call("onMessage", arguments: [message], budget: .preHook)
             samples.append(DispatchTime.now().uptimeNanoseconds - start)
         }
-        report("(b) same call through the public async API from a Swift task", samples)
+        Bench.report("(b) same call through the public async API from a Swift task", samples)
     }
 
-    /// A synthetic 50 KB CommonJS bundle: classes, methods and object literals, like an esbuild app bundle.
-    static func bundle() -> String {
-        var source = "'use strict';\n"
-        var i = 0
-        while source.utf8.count < 50_000 {
-            source += """
-                class Handler\(i) {
-                  constructor(options) { this.options = Object.assign({ name: 'h\(i)', retries: \(i % 5), tags: ['a', 'b', 'c'] }, options); }
-                  async execute(context, read, modify) { const text = String(context.text || '').trim(); if (!text) return undefined; return { text: text + ' \(i)', at: Date.now(), meta: { id: \(i), name: this.options.name } }; }
-                  describe() { return `Handler\(i)(${this.options.name}, ${this.options.retries})`; }
-                }
-                exports.Handler\(i) = Handler\(i);
-
-                """
-            i += 1
-        }
-        return source
-    }
 
     static func startup(count: Int) async throws {
-        let bundle = bundle()
+        let bundle = Bench.bundle()
         print("bundle: \(bundle.utf8.count) bytes; \(count) VMs")
         var totals: [UInt64] = [], contexts: [UInt64] = [], runtimes: [UInt64] = [], loads: [UInt64] = []
         for _ in 0..<count {
@@ -95,14 +78,14 @@ struct JSRuntimeBenchmark {
             loads.append(end - created)
             await vm.close()
         }
-        report("new VM + hardening + globals + 50 KB bundle (total)", totals)
-        report("  context group + global context", contexts)
-        report("  hardening + host functions + runtime script", runtimes)
-        report("  setFiles + require(50 KB bundle)", loads)
+        Bench.report("new VM + hardening + globals + 50 KB bundle (total)", totals)
+        Bench.report("  context group + global context", contexts)
+        Bench.report("  hardening + host functions + runtime script", runtimes)
+        Bench.report("  setFiles + require(50 KB bundle)", loads)
     }
 
     static func memory(count: Int) async throws {
-        let bundle = bundle()
+        let bundle = Bench.bundle()
         let before = residentBytes()
         var vms: [JavaScriptVM] = []
         for _ in 0..<count {
@@ -129,12 +112,4 @@ struct JSRuntimeBenchmark {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    static func report(_ name: String, _ samples: [UInt64]) {
-        let sorted = samples.sorted()
-        func p(_ q: Double) -> String {
-            let value = Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))])
-            return value >= 1_000_000 ? String(format: "%.2f ms", value / 1e6) : String(format: "%.2f µs", value / 1e3)
-        }
-        print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
-    }
 }

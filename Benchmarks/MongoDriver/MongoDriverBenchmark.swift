@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import ChatCore
 import Dispatch
 import Foundation
@@ -24,9 +25,9 @@ enum MongoDriverBenchmark {
         print("iterations=\(iterations) record=Message(text 1000 B)")
 
         let encoded = try BSONDocument(encoding: message)
-        report("encode record → BSON (JSONEncoder + bson_new_from_json)", try measure(iterations) { _ = try BSONDocument(encoding: message) })
-        report("decode BSON → record (bson_as_relaxed_extended_json + JSONDecoder)", try measure(iterations) { _ = try encoded.decode(Message.self) })
-        report("build filter {rid, ts: {$gt: date}}", try measure(iterations) {
+        Bench.report("encode record → BSON (JSONEncoder + bson_new_from_json)", try measure(iterations) { _ = try BSONDocument(encoding: message) })
+        Bench.report("decode BSON → record (bson_as_relaxed_extended_json + JSONDecoder)", try measure(iterations) { _ = try encoded.decode(Message.self) })
+        Bench.report("build filter {rid, ts: {$gt: date}}", try measure(iterations) {
             let filter: BSONDocument = ["rid": "GENERAL", "ts": ["$gt": .date(message.createdAt)]]
             _ = filter
         })
@@ -34,14 +35,14 @@ enum MongoDriverBenchmark {
         var configuration = MongoClientPool.Configuration(uri: uri ?? "mongodb://127.0.0.1:1/bench")
         configuration.threads = 2
         let pool = try MongoClientPool(configuration)
-        report("pool pop + push (no server contact)", try measure(iterations) { try pool.runBlocking { _ in } })
+        Bench.report("pool pop + push (no server contact)", try measure(iterations) { try pool.runBlocking { _ in } })
         var hops: [UInt64] = []
         for _ in 0..<min(iterations, 5_000) {
             let start = DispatchTime.now().uptimeNanoseconds
             try await pool.run { _ in }
             hops.append(DispatchTime.now().uptimeNanoseconds - start)
         }
-        report("job onto the driver threads and back (pool.run, empty body)", hops)
+        Bench.report("job onto the driver threads and back (pool.run, empty body)", hops)
 
         guard uri != nil else { return }
         try await pool.connect(attempts: 1)
@@ -52,11 +53,11 @@ enum MongoDriverBenchmark {
                 try connection.insertOne("bench", document)
             }
         }
-        report("insertOne round trip (server in the loop)", inserts)
+        Bench.report("insertOne round trip (server in the loop)", inserts)
         let finds = try pool.runBlocking { connection in
             try measure(count) { _ = try connection.findOne("bench", ["roomId": "GENERAL"]) }
         }
-        report("findOne round trip (server in the loop)", finds)
+        Bench.report("findOne round trip (server in the loop)", finds)
         try pool.runBlocking { try $0.dropDatabase() }
     }
 
@@ -71,12 +72,4 @@ enum MongoDriverBenchmark {
         return samples
     }
 
-    static func report(_ name: String, _ samples: [UInt64]) {
-        let sorted = samples.sorted()
-        func p(_ q: Double) -> String {
-            let value = Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))])
-            return value >= 1_000_000 ? String(format: "%.2f ms", value / 1e6) : String(format: "%.2f µs", value / 1e3)
-        }
-        print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
-    }
 }

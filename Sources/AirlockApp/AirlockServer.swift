@@ -80,6 +80,8 @@ public struct AirlockServer {
         chat.bind(services: services, dispatcher: dispatcher)
         try await apps.start()
         AppsController(manager: apps, services: services).register(on: router)
+        CommandsController(commands: AppCommands(manager: apps, services: services), services: services, maxBodySize: configuration.maxBodySize)
+            .register(on: router)
         return AirlockServer(
             configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, logger: logger,
             metricsRegistry: metricsRegistry)

@@ -76,6 +76,15 @@ public final class AppInstance: Sendable {
         return result.value
     }
 
+    /// A slash command handler (`executor`, `previewer`, `executePreviewItem`); answers what it returned.
+    public func command(
+        _ name: String, method: String, context: JSONValue, item: JSONValue? = nil, budget: CallBudget = .standard
+    ) async throws -> JSONValue {
+        let result: BridgeProtocol.HookResult = try await Self.dispatch(
+            vm, .command(name: name, method: method, context: context, item: item), budget: budget)
+        return result.value
+    }
+
     /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
     /// interfaces whose handler methods (`execute<Event>`/`check<Event>`) the main class defines.
     public var implemented: [String] {

@@ -7,6 +7,7 @@ import Testing
 /// Message hooks end to end: a fixture app installed over REST on a live server, messages sent over REST.
 @Suite(.timeLimit(.minutes(2))) struct AppHooksTests {
     static let hooksId = "7a4e2c1b-9d8f-4e6a-b3c5-1f2e3d4c5b6a"
+    static let helloId = "6f1c6a55-2b3f-4a0e-9c49-1f0f6f3b9a10"
 
     /// Sends `text` to the room; answers the reply.
     static func send(_ api: TestAPI, _ text: String, room: String, auth: Auth) async throws -> Reply {
@@ -99,6 +100,46 @@ import Testing
             #expect(try await Self.send(api, "hi bot", room: dm, auth: alice).status == 200)
             let texts = try await Self.history(api, room: dm, auth: alice, prefix: "im") { $0.contains("bot got: hi bot") }
             #expect(texts == ["hi bot", "bot got: hi bot"])
+        }
+    }
+}
+
+/// Slash commands provided by apps: listed, run with a context, permission-checked, gone with the app.
+@Suite(.timeLimit(.minutes(2))) struct AppCommandsTests {
+    @Test func commandsAreListedRunAndRemovedWithTheApp() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let (_, bob) = try await api.makeUser("bob", admin: admin)
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "cmds", "members": ["bob"]], auth: admin)["channel"]?["_id"]?.stringValue)
+
+            let listed = try await api.get("/api/v1/commands.list", auth: bob)
+            let names = listed["commands"]?.array?.compactMap { $0["command"]?.stringValue }
+            #expect(names == ["audit", "greet"])
+            #expect(listed["commands"]?.array?.last?["appId"] == .string(AppHooksTests.hooksId))
+
+            let run = try await api.post("/api/v1/commands.run", ["command": "greet", "params": "nice  to meet you", "roomId": .string(room)], auth: bob)
+            #expect(run.status == 200)
+            let texts = try await AppHooksTests.history(api, room: room, auth: bob) { $0.contains("Hello, bob: nice to meet you") }
+            #expect(texts.contains("Hello, bob: nice to meet you"))
+
+            // The command's own permission, an unknown command, a room the caller is not in, a failing executor.
+            #expect(try await api.post("/api/v1/commands.run", ["command": "audit", "roomId": .string(room)], auth: bob).status == 403)
+            let failed = try await api.post("/api/v1/commands.run", ["command": "audit", "roomId": .string(room)], auth: admin)
+            #expect(failed.status == 400 && failed["error"]?.stringValue?.contains("audit is not implemented") == true)
+            #expect(try await api.post("/api/v1/commands.run", ["command": "nope", "roomId": .string(room)], auth: bob).status == 400)
+            let other = try #require(try await api.post("/api/v1/channels.create", ["name": "closed"], auth: admin)["channel"]?["_id"]?.stringValue)
+            #expect(try await api.post("/api/v1/commands.run", ["command": "greet", "roomId": .string(other)], auth: bob).status == 400)
+
+            // A second app cannot take a name already provided; a disabled app's commands disappear.
+            let hello = try await api.upload(
+                zip: try AppFixtures.zip("hello", patch: ["HelloApp.js": try #require(AppFixtures.files("hello")["HelloApp.js"]).string
+                    .replacingOccurrences(of: "command: \"hello\"", with: "command: \"greet\"")]), auth: admin)
+            #expect(hello["app"]?["status"] == "manually_enabled")
+            let log = try await api.appLog(AppHooksTests.helloId, auth: admin, query: "&logLevel=0")
+            #expect(log.contains { $0.contains("The command /greet is already provided") })
+            _ = try await api.post("/api/apps/\(AppHooksTests.hooksId)/status", ["status": "manually_disabled"], auth: admin)
+            #expect(try await api.get("/api/v1/commands.list", auth: bob)["commands"] == [])
+            #expect(try await api.post("/api/v1/commands.run", ["command": "greet", "roomId": .string(room)], auth: bob).status == 400)
         }
     }
 }

@@ -18,6 +18,9 @@ public enum BridgeProtocol {
         /// the app side adds the accessors (read, http, persistence, modify; an extender or builder where the
         /// Apps-Engine passes one). Answers ``HookResult``.
         case hook(method: String, args: [JSONValue])
+        /// A slash command's `executor`, `previewer` or `executePreviewItem` with the `SlashCommandContext` fields
+        /// (`sender`, `room`, `params`, `threadId`, `triggerId`) and, for a preview item, the item. Answers ``HookResult``.
+        case command(name: String, method: String, context: JSONValue, item: JSONValue?)
         /// Load `mainFile` and construct its first exported class with the manifest.
         case construct(info: AppManifest, mainFile: String)
         /// `initialize` → `extendConfiguration`; answers ``Registrations``.
@@ -25,7 +28,7 @@ public enum BridgeProtocol {
         /// A lifecycle method with the Apps-Engine arguments built app-side.
         case lifecycle(method: LifecycleMethod, context: JSONValue?, setting: JSONValue?)
 
-        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args }
+        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args, name, item }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -36,6 +39,12 @@ public enum BridgeProtocol {
                 try c.encode(mainFile, forKey: .mainFile)
             case .initialize:
                 try c.encode("initialize", forKey: .type)
+            case .command(let name, let method, let context, let item):
+                try c.encode("command", forKey: .type)
+                try c.encode(name, forKey: .name)
+                try c.encode(method, forKey: .method)
+                try c.encode(context, forKey: .context)
+                try c.encodeIfPresent(item, forKey: .item)
             case .hook(let method, let args):
                 try c.encode("hook", forKey: .type)
                 try c.encode(method, forKey: .method)

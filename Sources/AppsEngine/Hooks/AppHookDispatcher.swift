@@ -15,8 +15,8 @@ import Synchronization
 /// handler carry a depth (how many app-written messages led to them); at ``maxDepth`` their events are not delivered
 /// to apps (the loop of an app answering its own replies ends there, with an error in its log).
 ///
-/// Events other than messages are not delivered to apps yet (the remaining entry points answer like
-/// ``NoopHookPipeline``).
+/// Events other than message sending are not delivered to apps yet (those entry points keep the port's do-nothing
+/// defaults).
 public final class AppHookDispatcher: HookPipeline {
     public static let maxDepth = 3
     public static let queueLimit = 1_000
@@ -35,6 +35,8 @@ public final class AppHookDispatcher: HookPipeline {
         self.apps = manager.enabled
         self.calls = manager.calls
         self.host = manager.host
+        // A disabled app's queue ends after the events already queued (their calls fail: the VM is stopped).
+        apps.onRemove { [weak self] appId in self?.endQueue(appId) }
     }
 
     // MARK: Messages
@@ -80,30 +82,6 @@ public final class AppHookDispatcher: HookPipeline {
             [AppsEngineShapes.message(message, room: room, sender: sender)]
         }
     }
-
-    public func preMessageUpdated(_ message: Message, previous: Message, room: Room, editor: User) async -> HookDecision<Message> {
-        .proceed(message)
-    }
-    public func postMessageUpdated(_ message: Message, room: Room, editor: User) {}
-    public func preMessageDeleted(_ message: Message, room: Room, deleter: User) async -> HookDecision<Message> { .proceed(message) }
-    public func postMessageDeleted(_ message: Message, room: Room, deleter: User) {}
-    public func postMessageReacted(_ message: Message, reaction: String, added: Bool, user: User) {}
-
-    // MARK: Not delivered to apps yet
-
-    public func preRoomCreated(_ room: Room, creator: User, members: [User]) async -> HookDecision<Room> { .proceed(room) }
-    public func postRoomCreated(_ room: Room, creator: User) {}
-    public func preRoomDeleted(_ room: Room, deleter: User) async -> HookDecision<Room> { .proceed(room) }
-    public func postRoomDeleted(_ room: Room, deleter: User) {}
-    public func preUserJoiningRoom(_ room: Room, user: User, inviter: User?) async -> HookDecision<Room> { .proceed(room) }
-    public func postUserJoinedRoom(_ room: Room, user: User, inviter: User?) {}
-    public func preUserLeavingRoom(_ room: Room, user: User, remover: User?) async -> HookDecision<Room> { .proceed(room) }
-    public func postUserLeftRoom(_ room: Room, user: User, remover: User?) {}
-    public func postUserCreated(_ user: User, by creator: User?) {}
-    public func postUserUpdated(_ user: User, by editor: User?) {}
-    public func postUserDeleted(_ user: User, by deleter: User?) {}
-    public func postUserLoggedIn(_ user: User) {}
-    public func postUserLoggedOut(_ user: User) {}
 
     // MARK: Depth of app-written messages
 
@@ -176,6 +154,10 @@ public final class AppHookDispatcher: HookPipeline {
                 _ = await handle(target, event, args(target), budget: .standard)
             }
         }
+    }
+
+    private func endQueue(_ appId: String) {
+        queues.withLock { $0.removeValue(forKey: appId) }?.finish()
     }
 
     private func enqueue(_ appId: String, _ method: String, _ job: @escaping @Sendable () async -> Void) {

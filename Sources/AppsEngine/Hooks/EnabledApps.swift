@@ -1,4 +1,5 @@
 import AppsPackage
+import ChatCore
 import Synchronization
 
 /// The enabled apps in enable order, as the hook dispatcher needs them: read on every event without touching the
@@ -13,16 +14,19 @@ public final class EnabledApps: Sendable {
         /// Methods the main class defines (for the optional `check*` handlers).
         let methods: Set<String>
         let botUsername: String
+        /// Slash commands the app provides (lower-cased name → what `provideSlashCommand` described).
+        let commands: [String: JSONValue]
     }
 
     private let targets = Mutex<[Target]>([])
+    private let removalObservers = Mutex<[@Sendable (String) -> Void]>([])
 
     public init() {}
 
-    func add(_ instance: AppInstance) {
+    func add(_ instance: AppInstance, commands: [String: JSONValue] = [:]) {
         let target = Target(
             appId: instance.manifest.id, instance: instance, implemented: Set(instance.implemented),
-            methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername)
+            methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername, commands: commands)
         targets.withLock { targets in
             targets.removeAll { $0.appId == target.appId }
             targets.append(target)
@@ -31,10 +35,21 @@ public final class EnabledApps: Sendable {
 
     func remove(appId: String) {
         targets.withLock { $0.removeAll { $0.appId == appId } }
+        for observer in removalObservers.withLock({ $0 }) { observer(appId) }
+    }
+
+    /// Called with the app's id whenever an app stops being enabled (the dispatcher ends its event queue).
+    func onRemove(_ observer: @escaping @Sendable (String) -> Void) {
+        removalObservers.withLock { $0.append(observer) }
     }
 
     func snapshot() -> [Target] {
         targets.withLock { $0 }
+    }
+
+    /// The enabled app providing slash command `name` (lower-cased).
+    func commandOwner(_ name: String) -> Target? {
+        targets.withLock { $0.first { $0.commands[name] != nil } }
     }
 
     /// Whether any enabled app implements `interface` (events nobody listens to cost nothing).

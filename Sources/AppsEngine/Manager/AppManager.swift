@@ -305,6 +305,27 @@ public actor AppManager {
         loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
     }
 
+    /// The slash commands an app may provide: it needs the `slashcommand` permission, and a name another enabled app
+    /// already provides is refused (logged for the app).
+    private func commands(of appId: String, _ provided: [JSONValue]) -> [String: JSONValue] {
+        guard !provided.isEmpty else { return [:] }
+        guard grants.has("slashcommand", appId: appId) else {
+            let denied = PermissionDenied(appId: appId, permission: "slashcommand", call: "slashCommands.provideSlashCommand")
+            host.log(appId: appId, level: "error", method: "initialize", message: "PermissionDeniedError: \(denied.message)")
+            return [:]
+        }
+        var commands: [String: JSONValue] = [:]
+        for command in provided {
+            guard let name = command["command"]?.stringValue else { continue }
+            if let owner = enabled.commandOwner(name), owner.appId != appId {
+                host.log(appId: appId, level: "error", method: "initialize", message: "The command /\(name) is already provided by app \(owner.appId); not registered")
+                continue
+            }
+            commands[name] = command
+        }
+        return commands
+    }
+
     /// Stops the app's VM (after `onDisable` when `disabling`).
     private func unload(_ id: String, disabling: Bool) async {
         enabled.remove(appId: id)
@@ -332,7 +353,7 @@ public actor AppManager {
             } else {
                 record.status = "manually_enabled"
                 record.statusReason = nil
-                self.enabled.add(app.instance)
+                self.enabled.add(app.instance, commands: commands(of: record.id, registrations.slashCommands))
             }
         } catch {
             return try await fail(&record, reason: "enabling failed: \(error)")

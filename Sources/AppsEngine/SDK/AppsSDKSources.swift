@@ -17,6 +17,7 @@ const hostAccessor = host.accessor;
 const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
+const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
 
 let app = null;
 let registrations = null;
@@ -178,8 +179,11 @@ function configurationExtend() {
     settings: { provideSetting: async (setting) => { r.settings.push(describe(setting)); } },
     slashCommands: {
       provideSlashCommand: async (command) => {
-        r.slashCommands.push({ ...describe(command), methods: methodsOf(command) });
-        r.objects.slashCommands.set(command.command, command);
+        const name = String(command.command || '').trim().toLowerCase();
+        if (!name) throw new Error('A slash command needs a name');
+        if (r.objects.slashCommands.has(name)) throw new Error(`The command "${name}" is already provided by this app`);
+        r.slashCommands.push({ ...describe(command), command: name, methods: methodsOf(command) });
+        r.objects.slashCommands.set(name, command);
       },
     },
     api: {
@@ -244,6 +248,23 @@ async function handle(message) {
         const { room, sender, editor, ...content } = value;
         value = content;
       }
+      return { value: value === undefined ? null : value };
+    }
+    case 'command': {
+      if (!app || !registrations) throw new Error('app not initialized');
+      const command = registrations.objects.slashCommands.get(message.name);
+      if (!command) throw new TypeError(`the app provides no command ${message.name}`);
+      const handler = command[message.method];
+      if (typeof handler !== 'function') throw new TypeError(`the command ${message.name} has no ${message.method}`);
+      app.logger = new AppLogger(`slashcommand:${message.name}:${message.method}`);
+      const c = message.context;
+      const context = new SlashCommandContext(c.sender, c.room, c.params || [], c.threadId, c.triggerId);
+      const { list } = hookArguments('executePost', []);
+      const [read, http, persistence, modifier] = list;
+      const args = message.method === 'executePreviewItem'
+        ? [message.item, context, read, modifier, http, persistence]
+        : [context, read, modifier, http, persistence];
+      const value = await handler.apply(command, args);
       return { value: value === undefined ? null : value };
     }
     case 'lifecycle': {

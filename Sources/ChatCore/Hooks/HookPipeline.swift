@@ -3,8 +3,8 @@
 /// The core calls exactly these entry points; the apps engine implements them. Each `pre…` call covers every pre
 /// stage of its event in order (prevent → extend → modify for messages and rooms) and returns the value to continue
 /// with or a refusal. `post…` calls are fire-and-forget: they are synchronous, must return at once (the implementation
-/// queues the work) and never affect the action. The default implementation does nothing, so a server without apps
-/// pays nothing.
+/// queues the work) and never affect the action. Every entry point has a do-nothing default (below), so a server
+/// without apps pays nothing.
 public protocol HookPipeline: Sendable {
     // Messages
     func preMessageSent(_ message: Message, room: Room, sender: User) async -> HookDecision<Message>
@@ -37,10 +37,9 @@ public protocol HookPipeline: Sendable {
     func postUserLoggedOut(_ user: User)
 }
 
-/// No apps: every pre-hook proceeds unchanged and post-hooks do nothing.
-public struct NoopHookPipeline: HookPipeline {
-    public init() {}
-
+/// Every entry point defaults to "no apps": pre-hooks proceed unchanged, post-hooks do nothing. An implementation
+/// overrides the events it delivers.
+extension HookPipeline {
     public func preMessageSent(_ message: Message, room: Room, sender: User) async -> HookDecision<Message> { .proceed(message) }
     public func postMessageSent(_ message: Message, room: Room, sender: User) {}
     public func postMessageSentToBot(_ message: Message, room: Room, sender: User, bot: User) {}
@@ -64,4 +63,9 @@ public struct NoopHookPipeline: HookPipeline {
     public func postUserDeleted(_ user: User, by deleter: User?) {}
     public func postUserLoggedIn(_ user: User) {}
     public func postUserLoggedOut(_ user: User) {}
+}
+
+/// No apps: every entry point keeps its default (a server without apps pays nothing).
+public struct NoopHookPipeline: HookPipeline {
+    public init() {}
 }

@@ -2,8 +2,31 @@
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { UserNotAllowedException } = require('@rocket.chat/apps-engine/definition/exceptions');
 
+/// `/greet <words>`: answers in the room as the app bot.
+class GreetCommand {
+  constructor() {
+    this.command = 'Greet';
+    this.i18nParamsExample = 'your words';
+    this.i18nDescription = 'Greets the sender';
+    this.providesPreview = false;
+  }
+  async executor(context, read, modify) {
+    const creator = modify.getCreator();
+    const text = `Hello, ${context.getSender().username}: ${context.getArguments().join(' ')}`;
+    await creator.finish(creator.startMessage().setRoom(context.getRoom()).setText(text));
+  }
+}
+
 // No `implements` in app.json: the engine derives the interfaces from these handler methods.
 class HooksApp extends App {
+  async extendConfiguration(configuration) {
+    await configuration.slashCommands.provideSlashCommand(new GreetCommand());
+    await configuration.slashCommands.provideSlashCommand({
+      command: 'audit', i18nParamsExample: '', i18nDescription: 'Admins only', providesPreview: false, permission: 'manage-apps',
+      executor: async () => { throw new Error('audit is not implemented'); },
+    });
+  }
+
   async checkPreMessageSentPrevent(message) {
     return typeof message.text === 'string' && !message.text.startsWith('skip-checks');
   }

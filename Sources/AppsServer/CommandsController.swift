@@ -1,0 +1,44 @@
+public import AppsEngine
+public import ChatCore
+public import ChatServer
+import Foundation
+public import Hummingbird
+
+/// Rocket.Chat's slash command routes over the apps' commands: `GET /api/v1/commands.list`,
+/// `POST /api/v1/commands.run`.
+public struct CommandsController: Sendable {
+    let commands: AppCommands
+    let services: ChatServices
+    let maxBodySize: Int
+
+    public init(commands: AppCommands, services: ChatServices, maxBodySize: Int = 1 << 20) {
+        self.commands = commands
+        self.services = services
+        self.maxBodySize = maxBodySize
+    }
+
+    public func register(on router: Router<AirlockRequestContext>) {
+        let api = router.group("api/v1").add(middleware: AuthMiddleware(auth: services.auth))
+        api.get("commands.list") { request, _ in
+            let all = commands.list()
+            let page = try request.page(settings: services.context.settings, defaultAscending: true)
+            let items = Array(all.dropFirst(page.offset).prefix(page.count))
+            return try JSONResponse.success(PagedList(key: "commands", items: items, offset: page.offset, total: all.count))
+        }
+        api.post("commands.run") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(RunRequest.self, limit: maxBodySize)
+            try await commands.run(
+                body.command, params: body.params ?? "", roomId: body.roomId, threadId: body.tmid, triggerId: body.triggerId, by: caller)
+            return JSONResponse.success()
+        }
+    }
+
+    struct RunRequest: Decodable {
+        let command: String
+        let params: String?
+        let roomId: String
+        let tmid: String?
+        let triggerId: String?
+    }
+}
