@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "ChatCore", "ChatServer", "AppFixtures", hummingbird, nioCore, logging,
+                "AirlockApp", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", hummingbird, nioCore, logging,
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

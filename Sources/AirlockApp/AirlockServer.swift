@@ -79,6 +79,8 @@ public struct AirlockServer {
         // Apps that were enabled come back before the server listens.
         chat.bind(services: services, dispatcher: dispatcher)
         try await apps.start()
+        AppEndpointsController(endpoints: AppEndpoints(manager: apps), auth: services.auth, maxBodySize: configuration.maxBodySize)
+            .register(on: router)
         AppsController(manager: apps, services: services).register(on: router)
         CommandsController(commands: AppCommands(manager: apps, services: services), services: services, maxBodySize: configuration.maxBodySize)
             .register(on: router)

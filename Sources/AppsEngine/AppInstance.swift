@@ -85,6 +85,13 @@ public final class AppInstance: Sendable {
         return result.value
     }
 
+    /// An app endpoint's handler; answers the `IApiResponse` it returned.
+    public func api(path: String, method: String, request: JSONValue, endpoint: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
+        let result: BridgeProtocol.HookResult = try await Self.dispatch(
+            vm, .api(path: path, method: method, request: request, endpoint: endpoint), budget: budget)
+        return result.value
+    }
+
     /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
     /// interfaces whose handler methods (`execute<Event>`/`check<Event>`) the main class defines.
     public var implemented: [String] {

@@ -89,8 +89,8 @@ public struct AppsController: Sendable {
         }
         api.get(":id/apis") { _, context in
             let id = try context.parameters.require("id")
-            _ = try await mapped { try await manager.app(id: id) }
-            return try JSONResponse.success(Named(key: "apis", value: await manager.registrations(id: id)?.apis ?? []))
+            let record = try await mapped { try await manager.app(id: id) }
+            return try JSONResponse.success(Named(key: "apis", value: Self.endpointMetadata(await manager.registrations(id: id)?.apis ?? [], record)))
         }
         api.get(":id/settings") { _, context in
             let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
@@ -186,6 +186,18 @@ public struct AppsController: Sendable {
             switch error.kind {
             case .notFound: throw ChatError(.notFound, code: "error-not-found", message: error.message)
             case .invalid: throw ChatError(.refused, code: "error-app-invalid", message: error.message)
+            }
+        }
+    }
+
+    /// `IApiEndpointMetadata` with the URL each endpoint answers on (`computedPath`; private ones include the hash).
+    static func endpointMetadata(_ apis: [JSONValue], _ record: AppRecord) -> [JSONValue] {
+        apis.flatMap { api -> [JSONValue] in
+            let base = api["visibility"] == 1 ? "/api/apps/private/\(record.id)/\(record.privateHash)" : "/api/apps/public/\(record.id)"
+            return (api["endpoints"]?.arrayValue ?? []).map { endpoint in
+                var object = endpoint.objectValue ?? [:]
+                object["computedPath"] = .string("\(base)/\(endpoint["path"]?.stringValue ?? "")")
+                return .object(object)
             }
         }
     }

@@ -1,7 +1,10 @@
+import AirlockCrypto
 import AppFixtures
 import ChatCore
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Message hooks end to end: a fixture app installed over REST on a live server, messages sent over REST.
@@ -140,6 +143,58 @@ import Testing
             _ = try await api.post("/api/apps/\(AppHooksTests.hooksId)/status", ["status": "manually_disabled"], auth: admin)
             #expect(try await api.get("/api/v1/commands.list", auth: bob)["commands"] == [])
             #expect(try await api.post("/api/v1/commands.run", ["command": "greet", "roomId": .string(room)], auth: bob).status == 400)
+        }
+    }
+}
+
+/// App HTTP endpoints: public and private URLs, raw body, params, query, headers, failures.
+@Suite(.timeLimit(.minutes(2))) struct AppEndpointsTests {
+    @Test func webhooksReachTheAppWithTheRawBody() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let id = AppHooksTests.hooksId
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "inbox"], auth: admin)["channel"]?["_id"]?.stringValue)
+
+            // Byte-exact raw body: odd spacing and non-ASCII survive; the handler posts into the room.
+            let raw = "{\"text\":  \"héllo from outside\" ,\n \"roomId\": \"\(room)\"}"
+            var body = ByteBuffer(string: raw)
+            let reply = try await api.send(.post, "/api/apps/public/\(id)/webhook/alerts?source=ci", body: body, contentType: "application/json", auth: nil)
+            #expect(reply.status == 201)
+            #expect(reply["rawContent"] == .string(raw))
+            #expect(reply["rawSha256"] == .string(Encoding.hex(Crypto.sha256(raw))))
+            #expect(reply["query"]?["source"] == "ci")
+            #expect(reply["basePath"] == .string("/api/apps/public/\(id)"))
+            let texts = try await AppHooksTests.history(api, room: room, auth: admin) { $0.contains("[alerts] héllo from outside") }
+            #expect(texts.contains("[alerts] héllo from outside"))
+
+            // Headers reach the app; a throwing handler is a 500 with its message, no stack.
+            body = ByteBuffer(string: "{\"text\":\"signed\",\"roomId\":\"\(room)\"}")
+            let signed = try await api.sendWithHeaders(
+                .post, "/api/apps/public/\(id)/webhook/alerts", body: body, headers: ["Content-Type": "application/json", "X-Signature": "sha256=abc"])
+            #expect(signed["signature"] == "sha256=abc")
+            let broken = try await api.send(.get, "/api/apps/public/\(id)/webhook/alerts", body: nil, contentType: "text/plain", auth: nil)
+            #expect(broken.status == 500)
+            #expect(broken["error"]?.stringValue?.contains("GET is broken on purpose") == true)
+            #expect(broken["error"]?.stringValue?.contains("at ") != true)
+
+            // Unknown path, method not served, private endpoint on the public URL.
+            #expect(try await api.send(.post, "/api/apps/public/\(id)/nothing", body: nil, contentType: "text/plain", auth: nil).status == 404)
+            #expect(try await api.send(.put, "/api/apps/public/\(id)/webhook/x", body: nil, contentType: "text/plain", auth: nil).status == 405)
+            #expect(try await api.send(.get, "/api/apps/public/\(id)/status", body: nil, contentType: "text/plain", auth: nil).status == 404)
+
+            // Private: the hash from /apis works, a wrong one is 404; credentials, when sent, reach the app.
+            let apis = try await api.get("/api/apps/\(id)/apis", auth: admin)["apis"]?.array ?? []
+            let statusPath = try #require(apis.first { $0["path"] == "status" }?["computedPath"]?.stringValue)
+            #expect(statusPath.hasPrefix("/api/apps/private/\(id)/"))
+            let status = try await api.send(.get, statusPath, body: nil, contentType: "text/plain", auth: admin)
+            #expect(status.status == 200 && status.json == "ok for admin")
+            #expect(try await api.send(.get, statusPath, body: nil, contentType: "text/plain", auth: nil).json == "ok for anonymous")
+            let wrong = statusPath.replacingOccurrences(of: "/status", with: "").dropLast(4) + "abcd/status"
+            #expect(try await api.send(.get, String(wrong), body: nil, contentType: "text/plain", auth: nil).status == 404)
+
+            // A disabled app's endpoints are gone.
+            _ = try await api.post("/api/apps/\(id)/status", ["status": "manually_disabled"], auth: admin)
+            #expect(try await api.send(.get, statusPath, body: nil, contentType: "text/plain", auth: nil).status == 404)
         }
     }
 }

@@ -21,6 +21,9 @@ public enum BridgeProtocol {
         /// A slash command's `executor`, `previewer` or `executePreviewItem` with the `SlashCommandContext` fields
         /// (`sender`, `room`, `params`, `threadId`, `triggerId`) and, for a preview item, the item. Answers ``HookResult``.
         case command(name: String, method: String, context: JSONValue, item: JSONValue?)
+        /// An app HTTP endpoint's handler (`get`, `post`, ...) for the registered `path`, with `IApiRequest` (the raw
+        /// body base64 in `rawBody`) and `IApiEndpointInfo`. Answers ``HookResult`` holding `IApiResponse`.
+        case api(path: String, method: String, request: JSONValue, endpoint: JSONValue)
         /// Load `mainFile` and construct its first exported class with the manifest.
         case construct(info: AppManifest, mainFile: String)
         /// `initialize` → `extendConfiguration`; answers ``Registrations``.
@@ -28,7 +31,7 @@ public enum BridgeProtocol {
         /// A lifecycle method with the Apps-Engine arguments built app-side.
         case lifecycle(method: LifecycleMethod, context: JSONValue?, setting: JSONValue?)
 
-        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args, name, item }
+        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args, name, item, path, request, endpoint }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -45,6 +48,12 @@ public enum BridgeProtocol {
                 try c.encode(method, forKey: .method)
                 try c.encode(context, forKey: .context)
                 try c.encodeIfPresent(item, forKey: .item)
+            case .api(let path, let method, let request, let endpoint):
+                try c.encode("api", forKey: .type)
+                try c.encode(path, forKey: .path)
+                try c.encode(method, forKey: .method)
+                try c.encode(request, forKey: .request)
+                try c.encode(endpoint, forKey: .endpoint)
             case .hook(let method, let args):
                 try c.encode("hook", forKey: .type)
                 try c.encode(method, forKey: .method)

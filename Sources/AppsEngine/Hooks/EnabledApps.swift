@@ -16,6 +16,9 @@ public final class EnabledApps: Sendable {
         let botUsername: String
         /// Slash commands the app provides (lower-cased name → what `provideSlashCommand` described).
         let commands: [String: JSONValue]
+        /// HTTP endpoints (`IApi` registrations) and the secret of the app's private endpoint URLs.
+        let apis: [JSONValue]
+        let privateHash: String
     }
 
     private let targets = Mutex<[Target]>([])
@@ -23,10 +26,11 @@ public final class EnabledApps: Sendable {
 
     public init() {}
 
-    func add(_ instance: AppInstance, commands: [String: JSONValue] = [:]) {
+    func add(_ instance: AppInstance, commands: [String: JSONValue] = [:], apis: [JSONValue] = [], privateHash: String = "") {
         let target = Target(
             appId: instance.manifest.id, instance: instance, implemented: Set(instance.implemented),
-            methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername, commands: commands)
+            methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername, commands: commands,
+            apis: apis, privateHash: privateHash)
         targets.withLock { targets in
             targets.removeAll { $0.appId == target.appId }
             targets.append(target)
@@ -45,6 +49,11 @@ public final class EnabledApps: Sendable {
 
     func snapshot() -> [Target] {
         targets.withLock { $0 }
+    }
+
+    /// The enabled app with this id.
+    func target(appId: String) -> Target? {
+        targets.withLock { $0.first { $0.appId == appId } }
     }
 
     /// The enabled app providing slash command `name` (lower-cased).

@@ -326,6 +326,14 @@ public actor AppManager {
         return commands
     }
 
+    /// The HTTP endpoints an app may provide: it needs the `api` permission.
+    private func endpoints(of appId: String, _ provided: [JSONValue]) -> [JSONValue] {
+        guard !provided.isEmpty, !grants.has("api", appId: appId) else { return provided }
+        let denied = PermissionDenied(appId: appId, permission: "api", call: "api.provideApi")
+        host.log(appId: appId, level: "error", method: "initialize", message: "PermissionDeniedError: \(denied.message)")
+        return []
+    }
+
     /// Stops the app's VM (after `onDisable` when `disabling`).
     private func unload(_ id: String, disabling: Bool) async {
         enabled.remove(appId: id)
@@ -353,7 +361,9 @@ public actor AppManager {
             } else {
                 record.status = "manually_enabled"
                 record.statusReason = nil
-                self.enabled.add(app.instance, commands: commands(of: record.id, registrations.slashCommands))
+                self.enabled.add(
+                    app.instance, commands: commands(of: record.id, registrations.slashCommands),
+                    apis: endpoints(of: record.id, registrations.apis), privateHash: record.privateHash)
             }
         } catch {
             return try await fail(&record, reason: "enabling failed: \(error)")

@@ -174,7 +174,7 @@ function configurationExtend() {
   };
   registrations = { settings: [], slashCommands: [], apis: [], processors: [], buttons: [] };
   const r = registrations;
-  r.objects = { slashCommands: new Map(), apis: [], processors: new Map() };
+  r.objects = { slashCommands: new Map(), endpoints: new Map(), processors: new Map() };
   return {
     settings: { provideSetting: async (setting) => { r.settings.push(describe(setting)); } },
     slashCommands: {
@@ -188,8 +188,13 @@ function configurationExtend() {
     },
     api: {
       provideApi: async (api) => {
-        r.apis.push({ visibility: api.visibility, security: api.security, endpoints: (api.endpoints || []).map((e) => ({ path: e.path, methods: methodsOf(e).filter((m) => HTTP_METHODS.includes(m)), authRequired: !!e.authRequired })) });
-        r.objects.apis.push(api);
+        const endpoints = (api.endpoints || []).map((e) => {
+          const path = String(e.path || '').replace(/^\/+|\/+$/g, '');
+          if (r.objects.endpoints.has(path)) throw new Error(`The endpoint "${path}" is already provided by this app`);
+          r.objects.endpoints.set(path, e);
+          return { path, methods: methodsOf(e).filter((m) => HTTP_METHODS.includes(m)), authRequired: !!e.authRequired, examples: e.examples };
+        });
+        r.apis.push({ visibility: api.visibility, security: api.security, endpoints });
       },
     },
     scheduler: {
@@ -266,6 +271,20 @@ async function handle(message) {
         : [context, read, modifier, http, persistence];
       const value = await handler.apply(command, args);
       return { value: value === undefined ? null : value };
+    }
+    case 'api': {
+      if (!app || !registrations) throw new Error('app not initialized');
+      const endpoint = registrations.objects.endpoints.get(message.path);
+      const handler = endpoint && endpoint[message.method];
+      if (typeof handler !== 'function') throw new TypeError(`no ${message.method} handler for ${message.path}`);
+      app.logger = new AppLogger(`api:${message.path}:${message.method}`);
+      const request = { ...message.request };
+      // The body exactly as it arrived, for signature checks (Airlock's addition to IApiRequest).
+      request.rawBody = Buffer.from(request.rawBody || '', 'base64');
+      const { list } = hookArguments('executePost', []);
+      const [read, http, persistence, modifier] = list;
+      const response = await handler.call(endpoint, request, message.endpoint, read, modifier, http, persistence);
+      return { value: response === undefined ? null : response };
     }
     case 'lifecycle': {
       if (!app) throw new Error('app not constructed');

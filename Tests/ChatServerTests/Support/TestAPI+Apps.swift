@@ -34,6 +34,16 @@ extension TestAPI {
         return Reply(status: Int(response.status.code), json: parsed)
     }
 
+    /// A request with exactly these headers.
+    func sendWithHeaders(_ method: HTTPRequest.Method, _ path: String, body: ByteBuffer?, headers: [String: String]) async throws -> Reply {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+        let response = try await client.executeRequest(uri: path, method: method, headers: fields, body: body)
+        let data = Data(response.body.readableBytesView)
+        let parsed = (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .string(String(decoding: data, as: UTF8.self))
+        return Reply(status: Int(response.status.code), json: parsed)
+    }
+
     /// A GET answering the raw body and content type (icons).
     func fetch(_ path: String) async throws -> (status: Int, contentType: String?, body: Data) {
         let response = try await client.executeRequest(uri: path, method: .get, headers: [:], body: nil)

@@ -1,6 +1,35 @@
 'use strict';
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { UserNotAllowedException } = require('@rocket.chat/apps-engine/definition/exceptions');
+const { ApiEndpoint, ApiSecurity, ApiVisibility } = require('@rocket.chat/apps-engine/definition/api');
+const crypto = require('crypto');
+
+/// `POST webhook/:channel`: posts the JSON body's text into the room it names, answers what it received.
+class WebhookEndpoint extends ApiEndpoint {
+  constructor(app) { super(app); this.path = 'webhook/:channel'; }
+  async post(request, endpoint, read, modify) {
+    const creator = modify.getCreator();
+    await creator.finish(creator.startMessage().setRoom({ id: request.content.roomId }).setText(`[${request.params.channel}] ${request.content.text}`));
+    return this.json({
+      status: 201,
+      headers: { 'x-handled-by': 'hooks' },
+      content: {
+        rawContent: request.rawContent,
+        rawSha256: crypto.createHash('sha256').update(request.rawBody).digest('hex'),
+        signature: request.headers['x-signature'] || null,
+        query: request.query,
+        basePath: endpoint.basePath,
+      },
+    });
+  }
+  async get() { throw new Error('GET is broken on purpose'); }
+}
+
+/// `GET status` behind the private hash: plain text.
+class StatusEndpoint extends ApiEndpoint {
+  constructor(app) { super(app); this.path = 'status'; }
+  async get(request) { return { status: 200, content: `ok for ${request.user ? request.user.username : 'anonymous'}` }; }
+}
 
 /// `/greet <words>`: answers in the room as the app bot.
 class GreetCommand {
@@ -20,6 +49,8 @@ class GreetCommand {
 // No `implements` in app.json: the engine derives the interfaces from these handler methods.
 class HooksApp extends App {
   async extendConfiguration(configuration) {
+    await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new WebhookEndpoint(this)] });
+    await configuration.api.provideApi({ visibility: ApiVisibility.PRIVATE, security: ApiSecurity.UNSECURE, endpoints: [new StatusEndpoint(this)] });
     await configuration.slashCommands.provideSlashCommand(new GreetCommand());
     await configuration.slashCommands.provideSlashCommand({
       command: 'audit', i18nParamsExample: '', i18nDescription: 'Admins only', providesPreview: false, permission: 'manage-apps',
