@@ -121,6 +121,31 @@ function notYet(name) {
   return new Proxy({}, { get: (_, key) => (typeof key === 'string' ? () => { throw new Error(`${name}.${key} is not available in Airlock yet`); } : undefined) });
 }
 
+/// `model:id` keys for the host.
+function associationKeys(associations) {
+  return associations.map((a) => `${typeof a.getModel === 'function' ? a.getModel() : a.model}:${typeof a.getID === 'function' ? a.getID() : a.id}`);
+}
+
+/// IPersistence: app records by id and associations (every check on the host side).
+const persistence = Object.freeze({
+  create: (data) => accessor('persistence.create', data, []),
+  createWithAssociation: (data, association) => accessor('persistence.create', data, associationKeys([association])),
+  createWithAssociations: (data, associations) => accessor('persistence.create', data, associationKeys(associations)),
+  update: (id, data, upsert = false) => accessor('persistence.update', id, data, upsert),
+  updateByAssociation: (association, data, upsert = false) => accessor('persistence.updateByAssociations', associationKeys([association]), data, upsert),
+  updateByAssociations: (associations, data, upsert = false) => accessor('persistence.updateByAssociations', associationKeys(associations), data, upsert),
+  remove: (id) => accessor('persistence.remove', id),
+  removeByAssociation: (association) => accessor('persistence.removeByAssociations', associationKeys([association])),
+  removeByAssociations: (associations) => accessor('persistence.removeByAssociations', associationKeys(associations)),
+});
+
+/// IPersistenceRead.
+const persistenceRead = Object.freeze({
+  read: (id) => accessor('persistence.read', id),
+  readByAssociation: (association) => accessor('persistence.readByAssociations', associationKeys([association])),
+  readByAssociations: (associations) => accessor('persistence.readByAssociations', associationKeys(associations)),
+});
+
 function modify() {
   return {
     getCreator: () => ({
@@ -143,9 +168,8 @@ function modify() {
 /// then the accessors its signature takes (check: read, http; pre: + persistence; post: + modify).
 function hookArguments(method, args) {
   const environment = environmentRead();
-  const read = { getEnvironmentReader: () => environment };
+  const read = { getEnvironmentReader: () => environment, getPersistenceReader: () => persistenceRead };
   const http = notYet('IHttp');
-  const persistence = notYet('IPersistence');
   let helper = null;
   const list = [...args];
   if (/^executePre\w+Extend$/.test(method)) list.splice(1, 0, (helper = new MessageExtender(list[0])));
@@ -284,16 +308,18 @@ async function handle(message) {
       if (!app) throw new Error('app not constructed');
       app.logger = new AppLogger(message.method);
       const environment = environmentRead();
-      const read = { getEnvironmentReader: () => environment };
-      const configurationModify = { scheduler: {}, slashCommands: {}, serverSettings: {} };
+      const { list } = hookArguments('executePost', []);
+      const [read, http, persist, modifier] = list;
+      const configurationModify = { scheduler: notYet('ISchedulerModify'), slashCommands: notYet('ISlashCommandsModify'), serverSettings: notYet('IServerSettingsModify') };
+      const context = message.context || {};
       const args = {
         onEnable: [environment, configurationModify],
         onDisable: [configurationModify],
-        onInstall: [message.context || {}, read, {}, {}, {}],
-        onUninstall: [message.context || {}, read, {}, {}, {}],
-        onUpdate: [message.context || {}, read, {}, {}, {}],
-        onSettingUpdated: [message.setting, configurationModify, read, {}],
-        onPreSettingUpdate: [message.context || {}, configurationModify, read, {}],
+        onInstall: [context, read, http, persist, modifier],
+        onUninstall: [context, read, http, persist, modifier],
+        onUpdate: [context, read, http, persist, modifier],
+        onSettingUpdated: [message.setting, configurationModify, read, http],
+        onPreSettingUpdate: [context, configurationModify, read, http],
       }[message.method];
       if (!args) throw new TypeError(`unknown lifecycle method ${message.method}`);
       const value = await app[message.method](...args);

@@ -60,6 +60,17 @@ extension EmbeddedStore {
                     CREATE INDEX app_logs_app_ts ON app_logs(app_id, ts);
                     """)
         }
+        migrator.registerMigration("v4-app-persistence") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE app_persistence (id TEXT PRIMARY KEY, app_id TEXT NOT NULL, doc BLOB NOT NULL);
+                    CREATE INDEX app_persistence_app ON app_persistence(app_id);
+                    CREATE TABLE app_persistence_associations (
+                        record_id TEXT NOT NULL REFERENCES app_persistence(id) ON DELETE CASCADE, app_id TEXT NOT NULL,
+                        key TEXT NOT NULL, PRIMARY KEY (record_id, key));
+                    CREATE INDEX app_persistence_key ON app_persistence_associations(app_id, key);
+                    """)
+        }
         return migrator
     }
 }

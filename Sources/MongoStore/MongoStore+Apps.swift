@@ -39,6 +39,7 @@ extension MongoStore {
                 _ = try Self.deleteUserDocuments(connection, session, id: bot)
             }
             try connection.deleteMany(Collection.appLogs, ["appId": .string(id)], session: session)
+            try connection.deleteMany(Collection.persistence, ["appId": .string(id)], session: session)
             try connection.deleteOne(Collection.apps, ["_id": .string(id)], session: session)
         }
     }

@@ -198,3 +198,33 @@ import Testing
         }
     }
 }
+
+/// IPersistence through an app endpoint: create with associations, read, update (and upsert), remove.
+@Suite(.timeLimit(.minutes(2))) struct AppPersistenceTests {
+    @Test func appsKeepRecordsByIdAndAssociations() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            func notes(_ body: JSONValue) async throws -> Reply {
+                try await api.call(.post, "/api/apps/public/\(AppHooksTests.hooksId)/notes", json: body, auth: nil)
+            }
+            let first = try #require(try await notes(["op": "create", "data": ["text": "first"]])["id"]?.stringValue)
+            _ = try await notes(["op": "create", "room": "r2", "data": ["text": "elsewhere"]])
+            #expect(try await notes(["op": "read", "id": .string(first)])["data"] == ["text": "first"])
+            #expect(try await notes(["op": "byRoom"])["data"] == [["text": "first"]])
+            #expect(try await notes(["op": "byRoomAndNotes", "room": "r2"])["data"] == [["text": "elsewhere"]])
+
+            #expect(try await notes(["op": "update", "id": .string(first), "data": ["text": "edited"]])["id"] == .string(first))
+            #expect(try await notes(["op": "read", "id": .string(first)])["data"] == ["text": "edited"])
+            #expect(try await notes(["op": "update", "id": "missing", "data": ["text": "x"]]).status == 500)
+            #expect(try await notes(["op": "update", "id": "made-by-upsert", "data": ["n": 1], "upsert": true])["id"] == "made-by-upsert")
+            #expect(try await notes(["op": "read", "id": "made-by-upsert"])["data"] == ["n": 1])
+            _ = try await notes(["op": "updateByRoom", "room": "r3", "data": ["text": "upserted by room"], "upsert": true])
+            #expect(try await notes(["op": "byRoom", "room": "r3"])["data"] == [["text": "upserted by room"]])
+
+            #expect(try await notes(["op": "remove", "id": .string(first)])["data"] == ["text": "edited"])
+            #expect(try await notes(["op": "read", "id": .string(first)])["data"] == .null)
+            #expect(try await notes(["op": "removeByRoom", "room": "r2"])["data"] == [["text": "elsewhere"]])
+            #expect(try await notes(["op": "bad"])["error"] == "TypeError: Persisted data must be an object")
+        }
+    }
+}

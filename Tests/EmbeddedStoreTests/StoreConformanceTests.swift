@@ -368,6 +368,41 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases) func appPersistenceByIdAndAssociations(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            func record(_ id: String, app: String = "a", _ associations: [String], _ value: Int) -> AppPersistenceRecord {
+                AppPersistenceRecord(id: id, appId: app, data: ["value": .number(Double(value)), "nested": ["ok": true]], associations: associations)
+            }
+            try await store.insertPersistence(record("p1", ["room:r1", "misc:config"], 1))
+            try await store.insertPersistence(record("p2", ["room:r1"], 2))
+            try await store.insertPersistence(record("p3", ["room:r2"], 3))
+            try await store.insertPersistence(record("p4", app: "b", ["room:r1"], 4))
+            await #expect(throws: StoreError(.duplicate(key: "persistence.id"), "")) { try await store.insertPersistence(record("p1", [], 0)) }
+
+            #expect(try await store.persistence(appId: "a", id: "p1")?.data["nested"]?["ok"] == true)
+            #expect(try await store.persistence(appId: "b", id: "p1") == nil)  // scoped by app
+            #expect(Set(try await store.persistence(appId: "a", associations: ["room:r1"]).map(\.id)) == ["p1", "p2"])
+            #expect(try await store.persistence(appId: "a", associations: ["room:r1", "misc:config"]).map(\.id) == ["p1"])
+            #expect(try await store.persistence(appId: "a", associations: ["room:r9"]).isEmpty)
+            #expect(Set(try await store.persistence(appId: "a", id: "p1")?.associations ?? []) == ["room:r1", "misc:config"])
+
+            #expect(try await store.updatePersistence(appId: "a", id: "p2", data: ["value": 20]))
+            #expect(try await store.persistence(appId: "a", id: "p2")?.data == ["value": 20])
+            #expect(try await store.updatePersistence(appId: "b", id: "p2", data: [:]) == false)
+
+            #expect(try await store.removePersistence(appId: "a", id: "p3")?.data["value"] == 3)
+            #expect(try await store.removePersistence(appId: "a", id: "p3") == nil)
+            #expect(Set(try await store.removePersistence(appId: "a", associations: ["room:r1"]).map(\.id)) == ["p1", "p2"])
+            #expect(try await store.persistence(appId: "a", associations: ["room:r1"]).isEmpty)
+            #expect(try await store.persistence(appId: "b", id: "p4") != nil)
+
+            // Uninstalling an app removes its persistence.
+            try await store.installApp(Self.appRecord("b", bot: nil), package: Data([1]), botUser: nil)
+            try await store.uninstallApp(id: "b")
+            #expect(try await store.persistence(appId: "b", id: "p4") == nil)
+        }
+    }
+
     @Test(arguments: Backend.allCases) func concurrentWritersLoseNothing(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             let users = (0..<8).map { Self.user("u\($0)") }

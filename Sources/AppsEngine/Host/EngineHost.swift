@@ -27,6 +27,7 @@ public final class EngineHost: AppHost {
         self.logs = logs
         self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.persistenceAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -80,6 +81,67 @@ public final class EngineHost: AppHost {
                     throw HostError(name: "Error", message: error.message)
                 }
             }
+        ]
+    }
+
+    /// `IPersistence` / `IPersistenceRead` (`persistence`): JSON objects scoped to the app, found by id or by all of a
+    /// set of associations (`model:id` keys).
+    static func persistenceAccessors(chat: ChatAccess) -> [String: Accessor] {
+        @Sendable func store() throws -> any ChatStore {
+            guard let services = chat.services else { throw HostError(name: "Error", message: "The store is not available") }
+            return services.context.store
+        }
+        @Sendable func object(_ value: JSONValue?) throws -> JSONValue {
+            guard let value, value.objectValue != nil else { throw HostError(name: "TypeError", message: "Persisted data must be an object") }
+            return value
+        }
+        @Sendable func keys(_ value: JSONValue?) -> [String] {
+            (value?.arrayValue ?? []).compactMap(\.stringValue)
+        }
+        return [
+            "persistence.create": Accessor(permission: "persistence") { appId, arguments in
+                let record = AppPersistenceRecord(id: RandomID.make(), appId: appId, data: try object(arguments.first), associations: keys(arguments[safe: 1]))
+                try await store().insertPersistence(record)
+                return .string(record.id)
+            },
+            "persistence.update": Accessor(permission: "persistence") { appId, arguments in
+                let id = arguments.first?.stringValue ?? ""
+                let data = try object(arguments[safe: 1])
+                if try await store().updatePersistence(appId: appId, id: id, data: data) { return .string(id) }
+                guard arguments[safe: 2] == .bool(true), !id.isEmpty else {
+                    throw HostError(name: "Error", message: "No persisted record with id \(id)")
+                }
+                try await store().insertPersistence(AppPersistenceRecord(id: id, appId: appId, data: data, associations: []))
+                return .string(id)
+            },
+            "persistence.updateByAssociations": Accessor(permission: "persistence") { appId, arguments in
+                let associations = keys(arguments.first)
+                let data = try object(arguments[safe: 1])
+                let found = try await store().persistence(appId: appId, associations: associations)
+                if found.isEmpty {
+                    guard arguments[safe: 2] == .bool(true) else {
+                        throw HostError(name: "Error", message: "No persisted record with these associations")
+                    }
+                    let record = AppPersistenceRecord(id: RandomID.make(), appId: appId, data: data, associations: associations)
+                    try await store().insertPersistence(record)
+                    return .string(record.id)
+                }
+                for record in found { _ = try await store().updatePersistence(appId: appId, id: record.id, data: data) }
+                return .string(found[0].id)
+            },
+            "persistence.remove": Accessor(permission: "persistence") { appId, arguments in
+                try await store().removePersistence(appId: appId, id: arguments.first?.stringValue ?? "")?.data
+            },
+            "persistence.removeByAssociations": Accessor(permission: "persistence") { appId, arguments in
+                let removed = try await store().removePersistence(appId: appId, associations: keys(arguments.first))
+                return removed.isEmpty ? nil : .array(removed.map(\.data))
+            },
+            "persistence.read": Accessor(permission: "persistence") { appId, arguments in
+                try await store().persistence(appId: appId, id: arguments.first?.stringValue ?? "")?.data
+            },
+            "persistence.readByAssociations": Accessor(permission: "persistence") { appId, arguments in
+                .array(try await store().persistence(appId: appId, associations: keys(arguments.first)).map(\.data))
+            },
         ]
     }
 
@@ -140,4 +202,9 @@ public final class EngineHost: AppHost {
             },
         ]
     }
+}
+
+extension Array {
+    /// The element at `index`, or nil past the end (accessor arguments are optional from the right).
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

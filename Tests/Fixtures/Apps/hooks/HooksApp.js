@@ -2,7 +2,33 @@
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { UserNotAllowedException } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { ApiEndpoint, ApiSecurity, ApiVisibility } = require('@rocket.chat/apps-engine/definition/api');
+const { RocketChatAssociationModel, RocketChatAssociationRecord } = require('@rocket.chat/apps-engine/definition/metadata');
 const crypto = require('crypto');
+
+/// `POST notes` with `{op, ...}`: drives IPersistence / IPersistenceRead for the tests.
+class NotesEndpoint extends ApiEndpoint {
+  constructor(app) { super(app); this.path = 'notes'; }
+  async post(request, endpoint, read, modify, http, persistence) {
+    const { op, id, room, data, upsert } = request.content;
+    const inRoom = new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, room || 'r1');
+    const notes = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'notes');
+    const reader = read.getPersistenceReader();
+    switch (op) {
+      case 'create': return this.success({ id: await persistence.createWithAssociations(data, [inRoom, notes]) });
+      case 'createPlain': return this.success({ id: await persistence.create(data) });
+      case 'read': return this.success({ data: (await reader.read(id)) || null });
+      case 'byRoom': return this.success({ data: await reader.readByAssociation(inRoom) });
+      case 'byRoomAndNotes': return this.success({ data: await reader.readByAssociations([inRoom, notes]) });
+      case 'update': return this.success({ id: await persistence.update(id, data, !!upsert) });
+      case 'updateByRoom': return this.success({ id: await persistence.updateByAssociation(inRoom, data, !!upsert) });
+      case 'remove': return this.success({ data: (await persistence.remove(id)) || null });
+      case 'removeByRoom': return this.success({ data: (await persistence.removeByAssociation(inRoom)) || null });
+      default:
+        try { await persistence.create('not an object'); } catch (e) { return this.success({ error: `${e.name}: ${e.message}` }); }
+        return this.success({ error: null });
+    }
+  }
+}
 
 /// `POST webhook/:channel`: posts the JSON body's text into the room it names, answers what it received.
 class WebhookEndpoint extends ApiEndpoint {
@@ -49,7 +75,7 @@ class GreetCommand {
 // No `implements` in app.json: the engine derives the interfaces from these handler methods.
 class HooksApp extends App {
   async extendConfiguration(configuration) {
-    await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new WebhookEndpoint(this)] });
+    await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new WebhookEndpoint(this), new NotesEndpoint(this)] });
     await configuration.api.provideApi({ visibility: ApiVisibility.PRIVATE, security: ApiSecurity.UNSECURE, endpoints: [new StatusEndpoint(this)] });
     await configuration.slashCommands.provideSlashCommand(new GreetCommand());
     await configuration.slashCommands.provideSlashCommand({
