@@ -139,6 +139,30 @@ const persistence = Object.freeze({
   removeByAssociations: (associations) => accessor('persistence.removeByAssociations', associationKeys(associations)),
 });
 
+/// IRead's readers (rooms, users, messages, threads); each needs its permission on the host side.
+const readers = Object.freeze({
+  room: Object.freeze({
+    getById: (id) => accessor('reader.room.getById', id),
+    getByName: (name) => accessor('reader.room.getByName', name),
+    getCreatorUserById: (id) => accessor('reader.room.getCreatorUserById', id),
+    getCreatorUserByName: (name) => accessor('reader.room.getCreatorUserByName', name),
+    getMembers: (roomId) => accessor('reader.room.getMembers', roomId),
+    getMessages: (roomId, options = {}) => accessor('reader.room.getMessages', roomId, options),
+    getDirectByUsernames: (usernames) => accessor('reader.room.getDirectByUsernames', usernames),
+  }),
+  user: Object.freeze({
+    getById: (id) => accessor('reader.user.getById', id),
+    getByUsername: (username) => accessor('reader.user.getByUsername', username),
+    getAppUser: (appId) => accessor('reader.user.getAppUser', appId || null),
+  }),
+  message: Object.freeze({
+    getById: (id) => accessor('reader.message.getById', id),
+    getSenderUser: (id) => accessor('reader.message.getSenderUser', id),
+    getRoom: (id) => accessor('reader.message.getRoom', id),
+  }),
+  thread: Object.freeze({ getThreadById: (id) => accessor('reader.thread.getThreadById', id) }),
+});
+
 /// IPersistenceRead.
 const persistenceRead = Object.freeze({
   read: (id) => accessor('persistence.read', id),
@@ -168,7 +192,11 @@ function modify() {
 /// then the accessors its signature takes (check: read, http; pre: + persistence; post: + modify).
 function hookArguments(method, args) {
   const environment = environmentRead();
-  const read = { getEnvironmentReader: () => environment, getPersistenceReader: () => persistenceRead };
+  const read = {
+    getEnvironmentReader: () => environment, getPersistenceReader: () => persistenceRead, getRoomReader: () => readers.room,
+    getUserReader: () => readers.user, getMessageReader: () => readers.message, getThreadReader: () => readers.thread,
+    getNotifier: () => notYet('INotifier'), getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
+  };
   const http = notYet('IHttp');
   let helper = null;
   const list = [...args];

@@ -117,13 +117,18 @@ import Testing
 
             let listed = try await api.get("/api/v1/commands.list", auth: bob)
             let names = listed["commands"]?.array?.compactMap { $0["command"]?.stringValue }
-            #expect(names == ["audit", "greet"])
+            #expect(names == ["audit", "greet", "inspect"])
             #expect(listed["commands"]?.array?.last?["appId"] == .string(AppHooksTests.hooksId))
 
             let run = try await api.post("/api/v1/commands.run", ["command": "greet", "params": "nice  to meet you", "roomId": .string(room)], auth: bob)
             #expect(run.status == 200)
             let texts = try await AppHooksTests.history(api, room: room, auth: bob) { $0.contains("Hello, bob: nice to meet you") }
             #expect(texts.contains("Hello, bob: nice to meet you"))
+
+            // IRead's readers, and a reader the app was not granted (threads.read).
+            #expect(try await api.post("/api/v1/commands.run", ["command": "inspect", "roomId": .string(room)], auth: bob).status == 200)
+            let inspected = try await AppHooksTests.history(api, room: room, auth: bob) { $0.contains { $0.hasPrefix("room=") } }
+            #expect(inspected.contains("room=cmds/true me=bob bot=hooks.bot members=admin,bob last=Hello, bob: nice to meet you thread=PermissionDeniedError"))
 
             // The command's own permission, an unknown command, a room the caller is not in, a failing executor.
             #expect(try await api.post("/api/v1/commands.run", ["command": "audit", "roomId": .string(room)], auth: bob).status == 403)

@@ -28,6 +28,7 @@ public final class EngineHost: AppHost {
         self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
             .merging(Self.persistenceAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.readerAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {

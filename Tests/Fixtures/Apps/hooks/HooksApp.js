@@ -82,6 +82,24 @@ class HooksApp extends App {
       command: 'audit', i18nParamsExample: '', i18nDescription: 'Admins only', providesPreview: false, permission: 'manage-apps',
       executor: async () => { throw new Error('audit is not implemented'); },
     });
+    // `/inspect`: reads through IRead's readers (threads.read is not granted: that one is refused).
+    await configuration.slashCommands.provideSlashCommand({
+      command: 'inspect', i18nParamsExample: '', i18nDescription: 'Reads rooms, users and messages', providesPreview: false,
+      executor: async (context, read, modify) => {
+        const rooms = read.getRoomReader();
+        const room = await rooms.getById(context.getRoom().id);
+        const me = await read.getUserReader().getByUsername(context.getSender().username);
+        const bot = await read.getUserReader().getAppUser();
+        const members = (await rooms.getMembers(room.id)).map((m) => m.username).sort().join(',');
+        const last = await rooms.getMessages(room.id, { limit: 1 });
+        const byName = await rooms.getByName(room.slugifiedName);
+        let thread = 'allowed';
+        try { await read.getThreadReader().getThreadById('x'); } catch (e) { thread = e.name; }
+        const text = `room=${room.slugifiedName}/${byName.id === room.id} me=${me.username} bot=${bot.username} members=${members} last=${last.length ? last[0].text : '-'} thread=${thread}`;
+        const creator = modify.getCreator();
+        await creator.finish(creator.startMessage().setRoom(room).setText(text));
+      },
+    });
   }
 
   async checkPreMessageSentPrevent(message) {

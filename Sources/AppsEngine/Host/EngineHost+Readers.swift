@@ -1,0 +1,91 @@
+import ChatCore
+import Foundation
+import JavaScriptRuntime
+
+extension EngineHost {
+    /// `IRead`'s room, user, message and thread readers, answering the Apps-Engine's shapes; each needs its
+    /// `*.read` permission.
+    static func readerAccessors(chat: ChatAccess) -> [String: Accessor] {
+        @Sendable func store() throws -> any ChatStore {
+            guard let services = chat.services else { throw HostError(name: "Error", message: "The store is not available") }
+            return services.context.store
+        }
+        @Sendable func string(_ arguments: [JSONValue], _ index: Int = 0) -> String {
+            arguments[safe: index]?.stringValue ?? ""
+        }
+        @Sendable func user(_ id: String?) async throws -> JSONValue? {
+            guard let id, let user = try await store().user(id: id) else { return nil }
+            return AppsEngineShapes.user(user)
+        }
+        @Sendable func message(_ id: String) async throws -> JSONValue? {
+            let store = try store()
+            guard let message = try await store.message(id: id), let room = try await store.room(id: message.roomId) else { return nil }
+            return AppsEngineShapes.message(message, room: room, sender: try await store.user(id: message.sender.id))
+        }
+        return [
+            "reader.room.getById": Accessor(permission: "room.read") { _, arguments in
+                try await store().room(id: string(arguments)).map(AppsEngineShapes.room)
+            },
+            "reader.room.getByName": Accessor(permission: "room.read") { _, arguments in
+                try await store().room(name: string(arguments)).map(AppsEngineShapes.room)
+            },
+            "reader.room.getCreatorUserById": Accessor(permission: "room.read") { _, arguments in
+                try await user(try await store().room(id: string(arguments))?.creator?.id)
+            },
+            "reader.room.getCreatorUserByName": Accessor(permission: "room.read") { _, arguments in
+                try await user(try await store().room(name: string(arguments))?.creator?.id)
+            },
+            "reader.room.getMembers": Accessor(permission: "room.read") { _, arguments in
+                let store = try store()
+                let members = try await store.subscriptions(roomId: string(arguments), page: PageRequest(offset: 0, count: 1_000))
+                return .array(try await store.users(ids: members.items.map(\.user.id)).map(AppsEngineShapes.user))
+            },
+            "reader.room.getMessages": Accessor(permission: "room.read") { _, arguments in
+                let store = try store()
+                guard let room = try await store.room(id: string(arguments)) else { return .array([]) }
+                let options = arguments[safe: 1]
+                let limit = options?["limit"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 100
+                let skip = options?["skip"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 0
+                let ascending = options?["sort"]?["createdAt"] == "asc"
+                let page = try await store.messages(
+                    roomId: room.id, page: PageRequest(offset: skip, count: min(max(limit, 0), 100), ascending: ascending), oldest: nil,
+                    latest: nil, inclusive: false)
+                return .array(page.items.map { AppsEngineShapes.message($0, room: room, sender: nil) })
+            },
+            "reader.room.getDirectByUsernames": Accessor(permission: "room.read") { _, arguments in
+                let store = try store()
+                var ids: [String] = []
+                for name in arguments.first?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                    guard let found = try await store.user(username: name) else { return nil }
+                    ids.append(found.id)
+                }
+                return try await store.directRoom(userIds: ids).map(AppsEngineShapes.room)
+            },
+            "reader.user.getById": Accessor(permission: "user.read") { _, arguments in try await user(string(arguments)) },
+            "reader.user.getByUsername": Accessor(permission: "user.read") { _, arguments in
+                try await store().user(username: string(arguments)).map(AppsEngineShapes.user)
+            },
+            "reader.user.getAppUser": Accessor(permission: "user.read") { appId, arguments in
+                let target = arguments.first?.stringValue ?? appId
+                return try await user(try await store().app(id: target)?.botUserId)
+            },
+            "reader.message.getById": Accessor(permission: "message.read") { _, arguments in try await message(string(arguments)) },
+            "reader.message.getSenderUser": Accessor(permission: "message.read") { _, arguments in
+                try await user(try await store().message(id: string(arguments))?.sender.id)
+            },
+            "reader.message.getRoom": Accessor(permission: "message.read") { _, arguments in
+                let store = try store()
+                guard let found = try await store.message(id: string(arguments)) else { return nil }
+                return try await store.room(id: found.roomId).map(AppsEngineShapes.room)
+            },
+            "reader.thread.getThreadById": Accessor(permission: "threads.read") { _, arguments in
+                let store = try store()
+                guard let parent = try await store.message(id: string(arguments)), let room = try await store.room(id: parent.roomId) else {
+                    return .array([])
+                }
+                let replies = try await store.threadMessages(threadId: parent.id, page: PageRequest(offset: 0, count: 100))
+                return .array(([parent] + replies.items).map { AppsEngineShapes.message($0, room: room, sender: nil) })
+            },
+        ]
+    }
+}
