@@ -233,3 +233,30 @@ import Testing
         }
     }
 }
+
+/// The other event families: edits, deletes, rooms and membership.
+@Suite(.timeLimit(.minutes(2))) struct AppEventFamiliesTests {
+    @Test func editsDeletesRoomsAndMembershipReachApps() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let (malloryId, _) = try await api.makeUser("mallory", admin: admin)
+
+            let blocked = try await api.post("/api/v1/channels.create", ["name": "blocked-room"], auth: admin)
+            #expect(blocked.status == 400 && blocked["errorType"] == "error-app-prevented")
+
+            let lobby = try #require(try await api.post("/api/v1/channels.create", ["name": "welcome-lobby"], auth: admin)["channel"]?["_id"]?.stringValue)
+            let texts = try await AppHooksTests.history(api, room: lobby, auth: admin) { $0.contains("welcome to #welcome-lobby") }
+            #expect(texts.contains("welcome to #welcome-lobby"))
+
+            let kept = try #require(try await AppHooksTests.send(api, "keep this one", room: lobby, auth: admin)["message"]?["_id"]?.stringValue)
+            let deleting = try await api.post("/api/v1/chat.delete", ["roomId": .string(lobby), "msgId": .string(kept)], auth: admin)
+            #expect(deleting.status == 400 && deleting["errorType"] == "error-app-prevented-deleting")
+
+            let edited = try await api.post("/api/v1/chat.update", ["roomId": .string(lobby), "msgId": .string(kept), "text": "darn edit"], auth: admin)
+            #expect(edited["message"]?["msg"] == "d**n edit")
+
+            let invite = try await api.post("/api/v1/channels.invite", ["roomId": .string(lobby), "userId": .string(malloryId)], auth: admin)
+            #expect(invite.status == 400 && invite["error"]?.stringValue?.contains("mallory is not welcome here") == true)
+        }
+    }
+}

@@ -3,9 +3,11 @@ import Foundation
 import JavaScriptRuntime
 import Synchronization
 
-/// The apps engine's side of the chat core's hook port, for message events: `IPreMessageSentPrevent` →
-/// `IPreMessageSentExtend` → `IPreMessageSentModify` before a message is stored, `IPostMessageSent` and
-/// `IPostMessageSentToBot` after.
+/// The apps engine's side of the chat core's hook port. Messages: `IPreMessageSentPrevent` → `Extend` → `Modify`
+/// before a message is stored (the same for updates; deletes have a prevent), `IPostMessageSent`,
+/// `IPostMessageSentToBot`, `IPostMessageUpdated`, `IPostMessageDeleted`, `IPostMessageReacted` after. Rooms,
+/// membership and users: their prevent handlers (`IPreRoomCreatePrevent`, `IPreRoomDeletePrevent`,
+/// `IPreRoomUserJoined`, `IPreRoomUserLeave`) and post handlers.
 ///
 /// Apps run in enable order; an optional `check…` handler answering false skips the app. The first prevent answering
 /// true refuses the message; extend and modify results thread through the apps and the core validates the outcome
@@ -15,8 +17,7 @@ import Synchronization
 /// handler carry a depth (how many app-written messages led to them); at ``maxDepth`` their events are not delivered
 /// to apps (the loop of an app answering its own replies ends there, with an error in its log).
 ///
-/// Events other than message sending are not delivered to apps yet (those entry points keep the port's do-nothing
-/// defaults).
+/// Not delivered yet: room extend/modify handlers (`IPreRoomCreateExtend`/`Modify`).
 public final class AppHookDispatcher: HookPipeline {
     public static let maxDepth = 3
     public static let queueLimit = 1_000
@@ -42,21 +43,36 @@ public final class AppHookDispatcher: HookPipeline {
     // MARK: Messages
 
     public func preMessageSent(_ message: Message, room: Room, sender: User) async -> HookDecision<Message> {
+        await preMessage(message, room: room, sender: sender, event: "PreMessageSent", preventedCode: "error-app-prevented-sending",
+                         preventedMessage: "A Rocket.Chat App prevented the message sending.")
+    }
+
+    public func preMessageUpdated(_ message: Message, previous: Message, room: Room, editor: User) async -> HookDecision<Message> {
+        await preMessage(message, room: room, sender: editor, event: "PreMessageUpdated", preventedCode: "error-app-prevented-updating",
+                         preventedMessage: "A Rocket.Chat App prevented the message updating.")
+    }
+
+    public func preMessageDeleted(_ message: Message, room: Room, deleter: User) async -> HookDecision<Message> {
+        let shape = AppsEngineShapes.message(message, room: room, sender: nil)
+        let refusal: HookDecision<Message>? = await prevent(
+            "IPreMessageDeletePrevent", "PreMessageDeletePrevent", [shape], code: "error-app-prevented-deleting",
+            message: "A Rocket.Chat App prevented the message deleting.")
+        return refusal ?? .proceed(message)
+    }
+
+    /// Prevent → extend → modify for a message event (`PreMessageSent`, `PreMessageUpdated`).
+    private func preMessage(
+        _ message: Message, room: Room, sender: User, event: String, preventedCode: String, preventedMessage: String
+    ) async -> HookDecision<Message> {
+        let interfaces = ["I\(event)Prevent", "I\(event)Extend", "I\(event)Modify"]
         let targets = apps.snapshot()
-        guard targets.contains(where: { !$0.implemented.isDisjoint(with: Self.preMessageInterfaces) }) else { return .proceed(message) }
+        guard targets.contains(where: { target in interfaces.contains(where: target.implemented.contains) }) else { return .proceed(message) }
         if depth(of: message.id) >= Self.maxDepth { return .proceed(message) }
         var current = message
-        for target in targets where target.implemented.contains("IPreMessageSentPrevent") {
-            let shape = AppsEngineShapes.message(current, room: room, sender: sender)
-            switch await handle(target, "PreMessageSentPrevent", [shape]) {
-            case .answered(let value) where value == .bool(true):
-                return .refuse(code: "error-app-prevented-sending", message: "A Rocket.Chat App prevented the message sending.")
-            case .refused(let reason):
-                return .refuse(code: "error-app-prevented", message: reason)
-            default: continue
-            }
-        }
-        for (interface, name) in [("IPreMessageSentExtend", "PreMessageSentExtend"), ("IPreMessageSentModify", "PreMessageSentModify")] {
+        let shape = AppsEngineShapes.message(current, room: room, sender: sender)
+        let refusal: HookDecision<Message>? = await prevent(interfaces[0], "\(event)Prevent", [shape], code: preventedCode, message: preventedMessage)
+        if let refusal { return refusal }
+        for (interface, name) in [(interfaces[1], "\(event)Extend"), (interfaces[2], "\(event)Modify")] {
             for target in targets where target.implemented.contains(interface) {
                 let shape = AppsEngineShapes.message(current, room: room, sender: sender)
                 switch await handle(target, name, [shape]) {
@@ -67,6 +83,19 @@ public final class AppHookDispatcher: HookPipeline {
             }
         }
         return .proceed(current)
+    }
+
+    /// Runs `interface`'s prevent handlers in enable order: the first answering true refuses with `code`; an
+    /// `AppsEngineException` refuses with the app's message; failures fail open. Nil: go on.
+    private func prevent<Value>(_ interface: String, _ event: String, _ args: [JSONValue], code: String, message: String) async -> HookDecision<Value>? {
+        for target in apps.snapshot() where target.implemented.contains(interface) {
+            switch await handle(target, event, args) {
+            case .answered(let value) where value == .bool(true): return .refuse(code: code, message: message)
+            case .refused(let reason): return .refuse(code: "error-app-prevented", message: reason)
+            default: continue
+            }
+        }
+        return nil
     }
 
     public func postMessageSent(_ message: Message, room: Room, sender: User) {
@@ -81,6 +110,99 @@ public final class AppHookDispatcher: HookPipeline {
         post("IPostMessageSentToBot", "executePostMessageSentToBot", depth: depth, only: { $0.botUsername == bot.username }) { _ in
             [AppsEngineShapes.message(message, room: room, sender: sender)]
         }
+    }
+
+    public func postMessageUpdated(_ message: Message, room: Room, editor: User) {
+        post("IPostMessageUpdated", "executePostMessageUpdated", depth: depth(of: message.id)) { _ in
+            [AppsEngineShapes.message(message, room: room, sender: nil)]
+        }
+    }
+
+    public func postMessageDeleted(_ message: Message, room: Room, deleter: User) {
+        post("IPostMessageDeleted", "executePostMessageDeleted", depth: 0) { _ in
+            [AppsEngineShapes.message(message, room: room, sender: nil)]
+        }
+    }
+
+    public func postMessageReacted(_ message: Message, reaction: String, added: Bool, user: User) {
+        post("IPostMessageReacted", "executePostMessageReacted", depth: 0) { _ in
+            [["user": AppsEngineShapes.user(user), "message": AppsEngineShapes.message(message, room: Self.roomStub(message.roomId), sender: nil),
+              "reaction": .string(reaction), "isReacted": .bool(added)]]
+        }
+    }
+
+    // MARK: Rooms, membership, users
+
+    public func preRoomCreated(_ room: Room, creator: User, members: [User]) async -> HookDecision<Room> {
+        await prevent("IPreRoomCreatePrevent", "PreRoomCreatePrevent", [AppsEngineShapes.room(room)], code: "error-app-prevented",
+                      message: "A Rocket.Chat App prevented the room creation.") ?? .proceed(room)
+    }
+
+    public func postRoomCreated(_ room: Room, creator: User) {
+        post("IPostRoomCreate", "executePostRoomCreate", depth: 0) { _ in [AppsEngineShapes.room(room)] }
+    }
+
+    public func preRoomDeleted(_ room: Room, deleter: User) async -> HookDecision<Room> {
+        await prevent("IPreRoomDeletePrevent", "PreRoomDeletePrevent", [AppsEngineShapes.room(room)], code: "error-app-prevented",
+                      message: "A Rocket.Chat App prevented the room deletion.") ?? .proceed(room)
+    }
+
+    public func postRoomDeleted(_ room: Room, deleter: User) {
+        post("IPostRoomDeleted", "executePostRoomDeleted", depth: 0) { _ in [AppsEngineShapes.room(room)] }
+    }
+
+    /// `IPreRoomUserJoined` refuses by throwing (`UserNotAllowedException`), as in Rocket.Chat.
+    public func preUserJoiningRoom(_ room: Room, user: User, inviter: User?) async -> HookDecision<Room> {
+        let context = Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")
+        return await prevent("IPreRoomUserJoined", "PreRoomUserJoined", [context], code: "error-app-prevented",
+                             message: "A Rocket.Chat App prevented the user from joining.") ?? .proceed(room)
+    }
+
+    public func postUserJoinedRoom(_ room: Room, user: User, inviter: User?) {
+        let context = Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")
+        post("IPostRoomUserJoined", "executePostRoomUserJoined", depth: 0) { _ in [context] }
+    }
+
+    public func preUserLeavingRoom(_ room: Room, user: User, remover: User?) async -> HookDecision<Room> {
+        let context = Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")
+        return await prevent("IPreRoomUserLeave", "PreRoomUserLeave", [context], code: "error-app-prevented",
+                             message: "A Rocket.Chat App prevented the user from leaving.") ?? .proceed(room)
+    }
+
+    public func postUserLeftRoom(_ room: Room, user: User, remover: User?) {
+        let context = Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")
+        post("IPostRoomUserLeave", "executePostRoomUserLeave", depth: 0) { _ in [context] }
+    }
+
+    public func postUserCreated(_ user: User, by creator: User?) { postUser("IPostUserCreated", user, by: creator) }
+    public func postUserUpdated(_ user: User, by editor: User?) { postUser("IPostUserUpdated", user, by: editor) }
+    public func postUserDeleted(_ user: User, by deleter: User?) { postUser("IPostUserDeleted", user, by: deleter) }
+
+    public func postUserLoggedIn(_ user: User) {
+        post("IPostUserLoggedIn", "executePostUserLoggedIn", depth: 0) { _ in [AppsEngineShapes.user(user)] }
+    }
+
+    public func postUserLoggedOut(_ user: User) {
+        post("IPostUserLoggedOut", "executePostUserLoggedOut", depth: 0) { _ in [AppsEngineShapes.user(user)] }
+    }
+
+    /// `IUserContext`: `{user, performedBy}`.
+    private func postUser(_ interface: String, _ user: User, by actor: User?) {
+        var context: [String: JSONValue] = ["user": AppsEngineShapes.user(user)]
+        if let actor { context["performedBy"] = AppsEngineShapes.user(actor) }
+        let event = JSONValue.object(context)
+        post(interface, "execute" + interface.dropFirst(), depth: 0) { _ in [event] }
+    }
+
+    static func membership(_ room: Room, user: User, other: User?, userKey: String, otherKey: String) -> JSONValue {
+        var context: [String: JSONValue] = ["room": AppsEngineShapes.room(room), userKey: AppsEngineShapes.user(user)]
+        if let other { context[otherKey] = AppsEngineShapes.user(other) }
+        return .object(context)
+    }
+
+    /// A room known only by id (reaction events do not carry the room record).
+    static func roomStub(_ id: String) -> Room {
+        Room(id: id, type: .channel, name: nil, creator: nil, createdAt: Date(timeIntervalSince1970: 0))
     }
 
     // MARK: Depth of app-written messages

@@ -133,6 +133,28 @@ class HooksApp extends App {
     }
   }
 
+  async executePreMessageUpdatedModify(message, builder) {
+    return builder.setText(message.text.replace(/darn/g, 'd**n')).getMessage();
+  }
+
+  async executePreMessageDeletePrevent(message) {
+    return message.text.includes('keep');
+  }
+
+  async executePreRoomCreatePrevent(room) {
+    return (room.slugifiedName || '').startsWith('blocked-');
+  }
+
+  async executePostRoomCreate(room, read, http, persistence, modify) {
+    if (!(room.slugifiedName || '').startsWith('welcome-')) return;
+    const creator = modify.getCreator();
+    await creator.finish(creator.startMessage().setRoom(room).setText(`welcome to #${room.slugifiedName}`));
+  }
+
+  async executePreRoomUserJoined(context) {
+    if (context.joiningUser.username === 'mallory') throw new UserNotAllowedException('mallory is not welcome here');
+  }
+
   async executePostMessageSentToBot(message, read, http, persistence, modify) {
     const creator = modify.getCreator();
     await creator.finish(creator.startMessage().setRoom(message.room).setText('bot got: ' + message.text));
