@@ -61,7 +61,7 @@ let package = Package(
 
         // MARK: Apps engine (bridge, app instances; talks to apps only through the bridge protocol)
         .target(
-            name: "AppsEngine", dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", logging],
+            name: "AppsEngine", dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", logging, metrics],
             swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver

@@ -260,3 +260,63 @@ import Testing
         }
     }
 }
+
+/// The failure policy: handlers that keep running out of budget get their app stopped; the chat goes on.
+@Suite(.timeLimit(.minutes(2))) struct AppFailurePolicyTests {
+    @Test func threeTimeoutsInARowDisableTheApp() async throws {
+        try await TestServer.run(.live) { api, admin in
+            let source = try #require(AppFixtures.files("hooks")["HooksApp.js"]).string.replacingOccurrences(
+                of: "if (message.text.includes('forbidden')) return true;",
+                with: "if (message.text.includes('spin')) { while (true) {} }\n    if (message.text.includes('forbidden')) return true;")
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks", patch: ["HooksApp.js": source]), auth: admin)
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "spinning"], auth: admin)["channel"]?["_id"]?.stringValue)
+            for i in 1...3 {
+                // Each send fails open after the pre-hook CPU budget (250 ms).
+                #expect(try await AppHooksTests.send(api, "spin \(i)", room: room, auth: admin).status == 200)
+            }
+            var app: JSONValue?
+            for _ in 0..<50 {
+                app = try await api.get("/api/apps/\(AppHooksTests.hooksId)", auth: admin)["app"]
+                if app?["status"] == "error_disabled" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(app?["status"] == "error_disabled")
+            #expect(app?["statusReason"]?.stringValue?.contains("3 timeouts in a row") == true)
+            #expect(app?["stats"]?["executePreMessageSentPrevent"]?["timeouts"] == 3)
+            // Stopped: its hooks no longer run.
+            #expect(try await AppHooksTests.send(api, "forbidden words now pass", room: room, auth: admin).status == 200)
+            #expect(try await AppHooksTests.send(api, "darn", room: room, auth: admin)["message"]?["msg"] == "darn")
+        }
+    }
+}
+
+/// `essentials`: an app's essential events are refused while it is not enabled, and when it fails on them.
+@Suite(.timeLimit(.minutes(2))) struct AppEssentialsTests {
+    @Test func essentialEventsStopWithTheApp() async throws {
+        try await TestServer.run(.live) { api, admin in
+            let manifest = try #require(AppFixtures.files("hooks")["app.json"]).string.replacingOccurrences(
+                of: "\"classFile\"", with: "\"essentials\": [\"IPreMessageSentModify\"],\n  \"classFile\"")
+            let source = try #require(AppFixtures.files("hooks")["HooksApp.js"]).string.replacingOccurrences(
+                of: "async executePreMessageSentModify(message, builder) {",
+                with: "async executePreMessageSentModify(message, builder) {\n    if (message.text.includes('boom')) throw new Error('modify exploded');")
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks", patch: ["app.json": manifest, "HooksApp.js": source]), auth: admin)
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "essential"], auth: admin)["channel"]?["_id"]?.stringValue)
+
+            #expect(try await AppHooksTests.send(api, "darn fine", room: room, auth: admin)["message"]?["msg"] == "d**n fine")
+            // A failure of the essential app on its event refuses the event (instead of failing open).
+            let failed = try await AppHooksTests.send(api, "boom", room: room, auth: admin)
+            #expect(failed.status == 400 && failed["errorType"] == "error-app-essential-failed")
+
+            // Disabled: nobody can send messages until it is back.
+            _ = try await api.post("/api/apps/\(AppHooksTests.hooksId)/status", ["status": "manually_disabled"], auth: admin)
+            let refused = try await AppHooksTests.send(api, "hello?", room: room, auth: admin)
+            #expect(refused.status == 400 && refused["errorType"] == "error-app-essential-disabled")
+            _ = try await api.post("/api/apps/\(AppHooksTests.hooksId)/status", ["status": "manually_enabled"], auth: admin)
+            #expect(try await AppHooksTests.send(api, "hello again", room: room, auth: admin).status == 200)
+
+            // Uninstalled: the lock goes with it.
+            _ = try await api.call(.delete, "/api/apps/\(AppHooksTests.hooksId)", auth: admin)
+            #expect(try await AppHooksTests.send(api, "free", room: room, auth: admin).status == 200)
+        }
+    }
+}

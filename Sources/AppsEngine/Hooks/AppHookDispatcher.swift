@@ -1,4 +1,5 @@
 public import ChatCore
+import AppsPackage
 import Foundation
 import JavaScriptRuntime
 import Synchronization
@@ -65,6 +66,7 @@ public final class AppHookDispatcher: HookPipeline {
         _ message: Message, room: Room, sender: User, event: String, preventedCode: String, preventedMessage: String
     ) async -> HookDecision<Message> {
         let interfaces = ["I\(event)Prevent", "I\(event)Extend", "I\(event)Modify"]
+        if let refusal: HookDecision<Message> = essentialLock(Set(interfaces)) { return refusal }
         let targets = apps.snapshot()
         guard targets.contains(where: { target in interfaces.contains(where: target.implemented.contains) }) else { return .proceed(message) }
         if depth(of: message.id) >= Self.maxDepth { return .proceed(message) }
@@ -78,6 +80,7 @@ public final class AppHookDispatcher: HookPipeline {
                 switch await handle(target, name, [shape]) {
                 case .answered(let value): current = AppsEngineShapes.applyContent(of: value, to: current)
                 case .refused(let reason): return .refuse(code: "error-app-prevented", message: reason)
+                case .failed where target.essentials.contains(interface): return Self.essentialFailure(target, interface)
                 case .skipped, .failed: continue
                 }
             }
@@ -88,14 +91,27 @@ public final class AppHookDispatcher: HookPipeline {
     /// Runs `interface`'s prevent handlers in enable order: the first answering true refuses with `code`; an
     /// `AppsEngineException` refuses with the app's message; failures fail open. Nil: go on.
     private func prevent<Value>(_ interface: String, _ event: String, _ args: [JSONValue], code: String, message: String) async -> HookDecision<Value>? {
+        if let refusal: HookDecision<Value> = essentialLock([interface]) { return refusal }
         for target in apps.snapshot() where target.implemented.contains(interface) {
             switch await handle(target, event, args) {
             case .answered(let value) where value == .bool(true): return .refuse(code: code, message: message)
             case .refused(let reason): return .refuse(code: "error-app-prevented", message: reason)
+            case .failed where target.essentials.contains(interface): return Self.essentialFailure(target, interface)
             default: continue
             }
         }
         return nil
+    }
+
+    /// `essentials`: while an installed app listing one of `interfaces` is not enabled, the event is refused.
+    private func essentialLock<Value>(_ interfaces: Set<String>) -> HookDecision<Value>? {
+        guard let name = apps.lockingApp(interfaces) else { return nil }
+        return .refuse(code: "error-app-essential-disabled", message: "The app \(name) is essential for this action and is not enabled.")
+    }
+
+    /// Airlock's addition to `essentials`: a failure or timeout of the essential app on the event refuses it too.
+    static func essentialFailure<Value>(_ target: EnabledApps.Target, _ interface: String) -> HookDecision<Value> {
+        .refuse(code: "error-app-essential-failed", message: "The app \(target.instance.manifest.name), essential for \(interface), failed; the action was refused.")
     }
 
     public func postMessageSent(_ message: Message, room: Room, sender: User) {

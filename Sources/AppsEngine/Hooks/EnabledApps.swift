@@ -19,9 +19,13 @@ public final class EnabledApps: Sendable {
         /// HTTP endpoints (`IApi` registrations) and the secret of the app's private endpoint URLs.
         let apis: [JSONValue]
         let privateHash: String
+        /// `essentials` of the manifest: events refused when this app fails on them.
+        let essentials: Set<String>
     }
 
     private let targets = Mutex<[Target]>([])
+    /// Installed apps that are not enabled, by the essential interfaces they list (their events are refused).
+    private let lockedEssentials = Mutex<[String: (name: String, interfaces: Set<String>)]>([:])
     private let removalObservers = Mutex<[@Sendable (String) -> Void]>([])
 
     public init() {}
@@ -30,7 +34,7 @@ public final class EnabledApps: Sendable {
         let target = Target(
             appId: instance.manifest.id, instance: instance, implemented: Set(instance.implemented),
             methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername, commands: commands,
-            apis: apis, privateHash: privateHash)
+            apis: apis, privateHash: privateHash, essentials: Set(instance.manifest.essentials ?? []))
         targets.withLock { targets in
             targets.removeAll { $0.appId == target.appId }
             targets.append(target)
@@ -49,6 +53,19 @@ public final class EnabledApps: Sendable {
 
     func snapshot() -> [Target] {
         targets.withLock { $0 }
+    }
+
+    /// Records whether an installed app with `essentials` is enabled (its essential events flow) or not (they are
+    /// refused for everyone).
+    func setEssentials(_ interfaces: [String], appId: String, name: String, enabled: Bool) {
+        lockedEssentials.withLock { locked in
+            locked[appId] = enabled || interfaces.isEmpty ? nil : (name, Set(interfaces))
+        }
+    }
+
+    /// The name of an installed, not enabled app that lists one of `interfaces` as essential.
+    func lockingApp(_ interfaces: Set<String>) -> String? {
+        lockedEssentials.withLock { locked in locked.values.first { !$0.interfaces.isDisjoint(with: interfaces) }?.name }
     }
 
     /// The enabled app with this id.

@@ -9,6 +9,7 @@ struct AppCalls: Sendable {
     let stats: AppCallStats
     /// Calls slower than this are logged as warnings.
     let slowCall: Duration
+    let health: AppHealth
 
     /// `logSuccess` writes a debug line for a call that went well (lifecycle calls; events would flood the log).
     nonisolated(nonsending) func run<T: Sendable>(
@@ -24,6 +25,7 @@ struct AppCalls: Sendable {
             let result = try await body()
             let elapsed = seconds()
             stats.record(appId: appId, method: method, seconds: elapsed, outcome: .success)
+            health.succeeded(appId: appId, method: method)
             let took = String(format: "%.2f ms", elapsed * 1000)
             if clock.now - start > slowCall {
                 host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(took)")
@@ -40,6 +42,7 @@ struct AppCalls: Sendable {
             let timedOut = (error as? JavaScriptError).map { [.timedOut, .terminated].contains($0.kind) } ?? false
             stats.record(appId: appId, method: method, seconds: seconds(), outcome: timedOut ? .timeout : .failure)
             host.log(appId: appId, level: "error", method: method, message: "\(method) failed: \(Self.reason(error))")
+            if timedOut { health.timedOut(appId: appId, method: method) }
             throw error
         }
     }

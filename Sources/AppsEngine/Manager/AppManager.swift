@@ -49,7 +49,11 @@ public actor AppManager {
         self.reader = reader
         self.logger = logger
         self.clock = clock
-        self.calls = AppCalls(host: host, stats: stats, slowCall: slowCall)
+        self.calls = AppCalls(host: host, stats: stats, slowCall: slowCall, health: AppHealth())
+        calls.health.onFailure { [weak self] appId, reason in
+            guard let self else { return }
+            Task { await self.stopFailing(appId, reason: reason) }
+        }
     }
 
     /// The manager with Airlock's own host: permission-checked accessors over the given server settings.
@@ -77,7 +81,7 @@ public actor AppManager {
         grants.set(appId: manifest.id, permissions: granted, settings: [:])
         let instance: AppInstance
         do {
-            instance = try await AppInstance.load(package, host: host)
+            instance = try await loadInstance(package)
         } catch {
             grants.remove(appId: manifest.id)
             logs.forget(appId: manifest.id)
@@ -123,7 +127,7 @@ public actor AppManager {
         let wasEnabled = Self.isEnabled(record.status)
         let instance: AppInstance
         do {
-            instance = try await AppInstance.load(package, host: host)
+            instance = try await loadInstance(package)
         } catch {
             throw AppPackageError(.invalidCode, "The app's code failed to load: \(error)")
         }
@@ -167,6 +171,7 @@ public actor AppManager {
         grants.remove(appId: id)
         logs.forget(appId: id)
         stats.forget(appId: id)
+        enabled.setEssentials([], appId: id, name: "", enabled: false)
         try await store.uninstallApp(id: id)
         record.status = "disabled"
         return record
@@ -191,12 +196,15 @@ public actor AppManager {
         record.statusReason = nil
         record.updatedAt = clock.now()
         try await store.updateApp(record)
+        trackEssentials(record)
         return record
     }
 
     /// Loads every installed app; those that were enabled come back enabled.
     public func start() async throws {
-        for var record in try await store.apps() where Self.isEnabled(record.status) {
+        let records = try await store.apps()
+        for record in records { trackEssentials(record) }
+        for var record in records where Self.isEnabled(record.status) {
             do {
                 try await load(record)
             } catch {
@@ -301,7 +309,7 @@ public actor AppManager {
         let package = try reader.read(zip)
         grants.set(appId: record.id, permissions: Set(record.permissionsGranted), settings: record.settings)
         logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
-        let instance = try await AppInstance.load(package, host: host)
+        let instance = try await loadInstance(package)
         loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
     }
 
@@ -332,6 +340,26 @@ public actor AppManager {
         let denied = PermissionDenied(appId: appId, permission: "api", call: "api.provideApi")
         host.log(appId: appId, level: "error", method: "initialize", message: "PermissionDeniedError: \(denied.message)")
         return []
+    }
+
+    /// A VM for the package, reporting a stuck thread to the health watch.
+    private func loadInstance(_ package: AppPackage) async throws -> AppInstance {
+        let appId = package.manifest.id
+        let health = calls.health
+        var configuration = JavaScriptVM.Configuration()
+        configuration.onStuck = { seconds in health.stuck(appId: appId, seconds: seconds) }
+        return try await AppInstance.load(package, host: host, configuration: configuration)
+    }
+
+    /// An enabled app that is stuck or keeps timing out goes to `error_disabled`. Its VM is closed without waiting:
+    /// a stuck thread never answers.
+    private func stopFailing(_ appId: String, reason: String) async {
+        guard let app = loaded.removeValue(forKey: appId) else { return }
+        enabled.remove(appId: appId)
+        Task.detached { await app.instance.close() }
+        guard var record = try? await store.app(id: appId) else { return }
+        logger.warning("app stopped", metadata: ["app.id": "\(appId)", "reason": "\(reason)"])
+        _ = try? await fail(&record, reason: "Stopped: \(reason)")
     }
 
     /// Stops the app's VM (after `onDisable` when `disabling`).
@@ -370,7 +398,15 @@ public actor AppManager {
         }
         record.updatedAt = clock.now()
         try await store.updateApp(record)
+        trackEssentials(record)
         return record
+    }
+
+    /// Keeps the essential-event locks in step with a stored status.
+    private func trackEssentials(_ record: AppRecord) {
+        let essentials = record.manifest["essentials"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        enabled.setEssentials(
+            essentials, appId: record.id, name: record.manifest["name"]?.stringValue ?? record.id, enabled: Self.isEnabled(record.status))
     }
 
     private func fail(_ record: inout AppRecord, reason: String, status: String = "error_disabled") async throws -> AppRecord {
@@ -380,6 +416,7 @@ public actor AppManager {
         record.statusReason = reason
         record.updatedAt = clock.now()
         try await store.updateApp(record)
+        trackEssentials(record)
         return record
     }
 
