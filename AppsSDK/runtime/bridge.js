@@ -170,6 +170,14 @@ const persistenceRead = Object.freeze({
   readByAssociations: (associations) => accessor('persistence.readByAssociations', associationKeys(associations)),
 });
 
+/// INotifier: ephemeral messages to a user or a room's members.
+const notifier = Object.freeze({
+  notifyUser: (user, message) => accessor('notifier.notifyUser', user, message),
+  notifyRoom: (room, message) => accessor('notifier.notifyRoom', room, message),
+  getMessageBuilder: () => new MessageBuilder(),
+  typing: () => { throw new Error('INotifier.typing is not available in Airlock yet'); },
+});
+
 function modify() {
   return {
     getCreator: () => ({
@@ -182,7 +190,7 @@ function modify() {
     getUpdater: () => notYet('IModifyUpdater'),
     getExtender: () => notYet('IModifyExtender'),
     getDeleter: () => notYet('IModifyDeleter'),
-    getNotifier: () => notYet('INotifier'),
+    getNotifier: () => notifier,
     getUiController: () => notYet('IUIController'),
     getScheduler: () => notYet('IModifyScheduler'),
   };
@@ -195,7 +203,7 @@ function hookArguments(method, args) {
   const read = {
     getEnvironmentReader: () => environment, getPersistenceReader: () => persistenceRead, getRoomReader: () => readers.room,
     getUserReader: () => readers.user, getMessageReader: () => readers.message, getThreadReader: () => readers.thread,
-    getNotifier: () => notYet('INotifier'), getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
+    getNotifier: () => notifier, getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
   };
   const http = notYet('IHttp');
   let helper = null;

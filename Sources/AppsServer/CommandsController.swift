@@ -5,7 +5,7 @@ import Foundation
 public import Hummingbird
 
 /// Rocket.Chat's slash command routes over the apps' commands: `GET /api/v1/commands.list`,
-/// `POST /api/v1/commands.run`.
+/// `POST /api/v1/commands.run`, `GET|POST /api/v1/commands.preview`.
 public struct CommandsController: Sendable {
     let commands: AppCommands
     let services: ChatServices
@@ -32,6 +32,30 @@ public struct CommandsController: Sendable {
                 body.command, params: body.params ?? "", roomId: body.roomId, threadId: body.tmid, triggerId: body.triggerId, by: caller)
             return JSONResponse.success()
         }
+        api.get("commands.preview") { request, context in
+            let caller = try context.caller()
+            let preview = try await commands.preview(
+                try request.requiredQuery("command"), params: request.query("params") ?? "", roomId: try request.requiredQuery("roomId"),
+                by: caller)
+            return try JSONResponse.success(Named(key: "preview", value: preview))
+        }
+        api.post("commands.preview") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(PreviewRequest.self, limit: maxBodySize)
+            try await commands.executePreviewItem(
+                body.command, params: body.params ?? "", roomId: body.roomId, item: body.previewItem, threadId: body.tmid,
+                triggerId: body.triggerId, by: caller)
+            return JSONResponse.success()
+        }
+    }
+
+    struct PreviewRequest: Decodable {
+        let command: String
+        let params: String?
+        let roomId: String
+        let previewItem: JSONValue
+        let tmid: String?
+        let triggerId: String?
     }
 
     struct RunRequest: Decodable {

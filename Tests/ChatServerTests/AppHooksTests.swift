@@ -117,7 +117,7 @@ import Testing
 
             let listed = try await api.get("/api/v1/commands.list", auth: bob)
             let names = listed["commands"]?.array?.compactMap { $0["command"]?.stringValue }
-            #expect(names == ["audit", "greet", "inspect"])
+            #expect(names == ["audit", "greet", "inspect", "whisper"])
             #expect(listed["commands"]?.array?.last?["appId"] == .string(AppHooksTests.hooksId))
 
             let run = try await api.post("/api/v1/commands.run", ["command": "greet", "params": "nice  to meet you", "roomId": .string(room)], auth: bob)
@@ -125,10 +125,34 @@ import Testing
             let texts = try await AppHooksTests.history(api, room: room, auth: bob) { $0.contains("Hello, bob: nice to meet you") }
             #expect(texts.contains("Hello, bob: nice to meet you"))
 
+            // notifyUser: an ephemeral message on the user's own realtime stream, never stored in the room.
+            let ddp = DDPClient(port: try #require(api.client.port))
+            defer { ddp.close() }
+            _ = try await ddp.login("bob", "pw-bob")
+            let bobId = try #require(try await api.get("/api/v1/users.info?username=bob", auth: admin)["user"]?["_id"]?.stringValue)
+            ddp.send(["msg": "sub", "id": "w", "name": "stream-notify-user", "params": [.string("\(bobId)/message"), false]])
+            _ = try await ddp.next { $0["msg"] == "ready" && $0["subs"] == ["w"] }
+            #expect(try await api.post("/api/v1/commands.run", ["command": "whisper", "roomId": .string(room)], auth: bob).status == 200)
+            let whisper = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(bobId)/message"))
+            #expect(whisper["fields"]?["args"]?.array?.first?["msg"] == "only for you")
+            #expect(whisper["fields"]?["args"]?.array?.first?["u"]?["username"] == "hooks.bot")
+
+            // Previews: the previewer's items, then the picked one executed.
+            let preview = try await api.get("/api/v1/commands.preview?command=greet&params=Hi%20There&roomId=\(room)", auth: bob)
+            #expect(preview["preview"]?["items"]?.array?.compactMap { $0["value"]?.stringValue } == ["HI THERE", "hi there"])
+            let picked = try await api.post(
+                "/api/v1/commands.preview",
+                ["command": "greet", "params": "Hi There", "roomId": .string(room), "previewItem": ["id": "loud", "type": "text", "value": "HI THERE"]],
+                auth: bob)
+            #expect(picked.status == 200)
+            _ = try await AppHooksTests.history(api, room: room, auth: bob) { $0.contains("loud: HI THERE") }
+            #expect(try await api.get("/api/v1/commands.preview?command=audit&roomId=\(room)", auth: admin).status == 400)
+
             // IRead's readers, and a reader the app was not granted (threads.read).
             #expect(try await api.post("/api/v1/commands.run", ["command": "inspect", "roomId": .string(room)], auth: bob).status == 200)
             let inspected = try await AppHooksTests.history(api, room: room, auth: bob) { $0.contains { $0.hasPrefix("room=") } }
-            #expect(inspected.contains("room=cmds/true me=bob bot=hooks.bot members=admin,bob last=Hello, bob: nice to meet you thread=PermissionDeniedError"))
+            #expect(!inspected.contains("only for you"))
+            #expect(inspected.contains("room=cmds/true me=bob bot=hooks.bot members=admin,bob last=loud: HI THERE thread=PermissionDeniedError"))
 
             // The command's own permission, an unknown command, a room the caller is not in, a failing executor.
             #expect(try await api.post("/api/v1/commands.run", ["command": "audit", "roomId": .string(room)], auth: bob).status == 403)

@@ -39,9 +39,33 @@ public struct AppCommands: Sendable {
 
     /// Runs the command's `executor` as `user` in `roomId` with the space-separated `params`.
     public func run(_ name: String, params: String, roomId: String, threadId: String?, triggerId: String?, by user: User) async throws {
+        _ = try await call(name, "executor", params: params, roomId: roomId, threadId: threadId, triggerId: triggerId, item: nil, by: user)
+    }
+
+    /// The command's `previewer`: `{i18nTitle, items: [{id, type, value}]}`.
+    public func preview(_ name: String, params: String, roomId: String, by user: User) async throws -> JSONValue {
+        try await call(name, "previewer", params: params, roomId: roomId, threadId: nil, triggerId: nil, item: nil, by: user)
+    }
+
+    /// The command's `executePreviewItem` for the item the user picked.
+    public func executePreviewItem(
+        _ name: String, params: String, roomId: String, item: JSONValue, threadId: String?, triggerId: String?, by user: User
+    ) async throws {
+        _ = try await call(name, "executePreviewItem", params: params, roomId: roomId, threadId: threadId, triggerId: triggerId, item: item, by: user)
+    }
+
+    private func call(
+        _ name: String, _ method: String, params: String, roomId: String, threadId: String?, triggerId: String?, item: JSONValue?,
+        by user: User
+    ) async throws -> JSONValue {
         let key = name.trimmingCharacters(in: CharacterSet(charactersIn: "/ ")).lowercased()
         guard let target = apps.commandOwner(key), let command = target.commands[key] else {
             throw ChatError.invalidParams("The command provided does not exist (or is disabled).")
+        }
+        if method != "executor" {
+            guard command["providesPreview"] == .bool(true), (command["methods"]?.arrayValue ?? []).contains(.string(method)) else {
+                throw ChatError.invalidParams("The command /\(key) provides no preview")
+            }
         }
         guard let (room, subscription) = try await services.context.store.room(id: roomId, member: user.id), subscription != nil else {
             throw ChatError.roomNotFound()
@@ -56,8 +80,8 @@ public struct AppCommands: Sendable {
         if let threadId { context["threadId"] = .string(threadId) }
         if let triggerId { context["triggerId"] = .string(triggerId) }
         do {
-            _ = try await calls.run(target.appId, "slashcommand:\(key):executor", logSuccess: false) {
-                try await target.instance.command(key, method: "executor", context: .object(context))
+            return try await calls.run(target.appId, "slashcommand:\(key):\(method)", logSuccess: false) {
+                try await target.instance.command(key, method: method, context: .object(context), item: item)
             }
         } catch let error as JavaScriptError {
             throw ChatError(.refused, code: "error-app-command-failed", message: "/\(key) failed: \(error.message)")

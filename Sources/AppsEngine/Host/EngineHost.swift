@@ -29,6 +29,7 @@ public final class EngineHost: AppHost {
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
             .merging(Self.persistenceAccessors(chat: chat)) { first, _ in first }
             .merging(Self.readerAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.notifierAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -45,6 +46,40 @@ public final class EngineHost: AppHost {
             throw denied
         }
         return try await accessor.run(appId, arguments)
+    }
+
+    /// `INotifier` (`message.write`): an ephemeral message for one user, or for every member of a room, pushed over the
+    /// realtime API (`stream-notify-user` `<uid>/message`) and never stored. It comes from the app's bot.
+    static func notifierAccessors(chat: ChatAccess) -> [String: Accessor] {
+        @Sendable func notify(_ appId: String, _ userIds: [String], _ content: JSONValue) async throws {
+            guard let services = chat.services else { throw HostError(name: "Error", message: "The chat core is not available") }
+            let store = services.context.store
+            guard let roomId = content["room"]?["id"]?.stringValue else { throw HostError(name: "Error", message: "The message needs a room") }
+            var sender = UserRef(id: appId, username: appId)
+            if let botId = try await store.app(id: appId)?.botUserId, let bot = try await store.user(id: botId) { sender = bot.ref }
+            let base = Message(id: RandomID.make(), roomId: roomId, text: content["text"]?.stringValue ?? "", sender: sender, createdAt: services.context.clock.now())
+            let message = AppsEngineShapes.applyContent(of: content, to: base)
+            for userId in userIds { services.context.events.publish(.userNotified(userId: userId, message: message)) }
+        }
+        return [
+            "notifier.notifyUser": Accessor(permission: "message.write") { appId, arguments in
+                guard let userId = arguments.first?["id"]?.stringValue else { throw HostError(name: "Error", message: "notifyUser needs a user") }
+                try await notify(appId, [userId], arguments[safe: 1] ?? .null)
+                return nil
+            },
+            "notifier.notifyRoom": Accessor(permission: "message.write") { appId, arguments in
+                guard let roomId = arguments.first?["id"]?.stringValue, let services = chat.services,
+                    let room = try await services.context.store.room(id: roomId)
+                else { throw HostError(name: "Error", message: "notifyRoom needs an existing room") }
+                var message = arguments[safe: 1] ?? .null
+                if case .object(var object) = message, object["room"] == nil {
+                    object["room"] = ["id": .string(roomId)]
+                    message = .object(object)
+                }
+                try await notify(appId, room.userIds.isEmpty ? [] : room.userIds, message)
+                return nil
+            },
+        ]
     }
 
     /// `IModify`: `getCreator().finish(messageBuilder)` posts as the message's sender, or as the app's bot user (which

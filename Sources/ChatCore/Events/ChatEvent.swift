@@ -7,6 +7,8 @@ public enum ChatEvent: Sendable {
     case roomDeleted(roomId: String)
     case subscriptionChanged(Subscription)
     case subscriptionRemoved(Subscription)
+    /// An ephemeral message for one user only (an app's `notifyUser`): shown, never stored.
+    case userNotified(userId: String, message: Message)
     /// All sessions that used this token digest must end (logout).
     case tokenRevoked(userId: String, tokenDigest: String)
 }

@@ -107,6 +107,8 @@ public final class RealtimeHub: Sendable {
             for userId in Set(members.compactMap { $0.user?.id }) {
                 publish("stream-notify-user", "\(userId)/rooms-changed", ChangeArgs("removed", ["_id": roomId]))
             }
+        case .userNotified(let userId, let message):
+            publish("stream-notify-user", "\(userId)/message", [MessageDTO(message, style: .ejson)])
         case .tokenRevoked(_, let digest):
             for connection in connections(where: { $0.tokenDigest == digest }) {
                 connection.close(reason: "logged out")

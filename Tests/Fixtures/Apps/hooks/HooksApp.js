@@ -57,13 +57,21 @@ class StatusEndpoint extends ApiEndpoint {
   async get(request) { return { status: 200, content: `ok for ${request.user ? request.user.username : 'anonymous'}` }; }
 }
 
-/// `/greet <words>`: answers in the room as the app bot.
+/// `/greet <words>`: answers in the room as the app bot; previews offer greeting styles.
 class GreetCommand {
   constructor() {
     this.command = 'Greet';
     this.i18nParamsExample = 'your words';
     this.i18nDescription = 'Greets the sender';
-    this.providesPreview = false;
+    this.providesPreview = true;
+  }
+  async previewer(context) {
+    const words = context.getArguments().join(' ');
+    return { i18nTitle: 'Greeting styles', items: [{ id: 'loud', type: 'text', value: words.toUpperCase() }, { id: 'soft', type: 'text', value: words.toLowerCase() }] };
+  }
+  async executePreviewItem(item, context, read, modify) {
+    const creator = modify.getCreator();
+    await creator.finish(creator.startMessage().setRoom(context.getRoom()).setText(`${item.id}: ${item.value}`));
   }
   async executor(context, read, modify) {
     const creator = modify.getCreator();
@@ -81,6 +89,14 @@ class HooksApp extends App {
     await configuration.slashCommands.provideSlashCommand({
       command: 'audit', i18nParamsExample: '', i18nDescription: 'Admins only', providesPreview: false, permission: 'manage-apps',
       executor: async () => { throw new Error('audit is not implemented'); },
+    });
+    // `/whisper`: an ephemeral message only the sender sees.
+    await configuration.slashCommands.provideSlashCommand({
+      command: 'whisper', i18nParamsExample: '', i18nDescription: 'Only you see the answer', providesPreview: false,
+      executor: async (context, read, modify) => {
+        const notifier = modify.getNotifier();
+        await notifier.notifyUser(context.getSender(), notifier.getMessageBuilder().setRoom(context.getRoom()).setText('only for you').getMessage());
+      },
     });
     // `/inspect`: reads through IRead's readers (threads.read is not granted: that one is refused).
     await configuration.slashCommands.provideSlashCommand({
