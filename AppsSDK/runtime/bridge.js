@@ -187,9 +187,22 @@ function modify() {
         return accessor('modify.creator.finish', builder.getMessage());
       },
     }),
-    getUpdater: () => notYet('IModifyUpdater'),
+    getUpdater: () => ({
+      message: async (messageId, updater) => {
+        const builder = new MessageBuilder(await accessor('modify.updater.message', messageId));
+        return builder.setEditor(updater);
+      },
+      finish: async (builder) => {
+        if (builder.getKind() !== 'message') throw new Error('Only messages can be updated yet');
+        return accessor('modify.updater.finish', builder.getMessage());
+      },
+      room: () => { throw new Error('IModifyUpdater.room is not available in Airlock yet'); },
+    }),
     getExtender: () => notYet('IModifyExtender'),
-    getDeleter: () => notYet('IModifyDeleter'),
+    getDeleter: () => ({
+      deleteMessage: (message, user) => accessor('modify.deleter.deleteMessage', message, user),
+      deleteRoom: () => { throw new Error('IModifyDeleter.deleteRoom is not available in Airlock yet'); },
+    }),
     getNotifier: () => notifier,
     getUiController: () => notYet('IUIController'),
     getScheduler: () => notYet('IModifyScheduler'),

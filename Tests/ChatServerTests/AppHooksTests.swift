@@ -83,6 +83,14 @@ import Testing
             let reply = try await api.get("/api/v1/channels.history?roomId=\(room)&count=1", auth: admin)["messages"]?.array?.first
             #expect(reply?["u"]?["username"] == "hooks.bot")
 
+            // The updater and deleter act on people's messages as the app.
+            #expect(try await Self.send(api, "!fix this text", room: room, auth: admin).status == 200)
+            let fixed = try await Self.history(api, room: room, auth: admin) { $0.contains("this text (fixed by the app)") }
+            #expect(fixed.contains("this text (fixed by the app)"))
+            #expect(try await Self.send(api, "!drop me", room: room, auth: admin).status == 200)
+            let dropped = try await Self.history(api, room: room, auth: admin) { !$0.contains("!drop me") }
+            #expect(!dropped.contains("!drop me"))
+
             // The app answers its own replies; the depth limit stops it after three levels, with an error logged.
             #expect(try await Self.send(api, "loop", room: room, auth: admin).status == 200)
             let looped = try await Self.history(api, room: room, auth: admin) { $0.filter { $0 == "loop again" }.count >= 3 }

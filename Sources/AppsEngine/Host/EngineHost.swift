@@ -30,6 +30,7 @@ public final class EngineHost: AppHost {
             .merging(Self.persistenceAccessors(chat: chat)) { first, _ in first }
             .merging(Self.readerAccessors(chat: chat)) { first, _ in first }
             .merging(Self.notifierAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.changeAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -46,6 +47,47 @@ public final class EngineHost: AppHost {
             throw denied
         }
         return try await accessor.run(appId, arguments)
+    }
+
+    /// `IModifyUpdater.message` / `finish` and `IModifyDeleter.deleteMessage` (`message.write`), as the app's bot.
+    static func changeAccessors(chat: ChatAccess) -> [String: Accessor] {
+        @Sendable func context(_ appId: String) async throws -> (ChatServices, User) {
+            guard let services = chat.services else { throw HostError(name: "Error", message: "The chat core is not available") }
+            guard let botId = try await services.context.store.app(id: appId)?.botUserId, let bot = try await services.context.store.user(id: botId)
+            else { throw HostError(name: "Error", message: "The app has no bot user") }
+            return (services, bot)
+        }
+        return [
+            "modify.updater.message": Accessor(permission: "message.write") { appId, arguments in
+                let (services, _) = try await context(appId)
+                let store = services.context.store
+                guard let message = try await store.message(id: arguments.first?.stringValue ?? ""), let room = try await store.room(id: message.roomId)
+                else { throw HostError(name: "Error", message: "The message does not exist") }
+                return AppsEngineShapes.message(message, room: room, sender: nil)
+            },
+            "modify.updater.finish": Accessor(permission: "message.write") { appId, arguments in
+                let (services, bot) = try await context(appId)
+                let edited = arguments.first ?? .null
+                guard let id = edited["id"]?.stringValue, let current = try await services.context.store.message(id: id) else {
+                    throw HostError(name: "Error", message: "The message does not exist")
+                }
+                do {
+                    _ = try await services.messages.updateAsApp(AppsEngineShapes.applyContent(of: edited, to: current), by: bot)
+                } catch let error as ChatError {
+                    throw HostError(name: "Error", message: error.message)
+                }
+                return nil
+            },
+            "modify.deleter.deleteMessage": Accessor(permission: "message.write") { appId, arguments in
+                let (services, bot) = try await context(appId)
+                do {
+                    try await services.messages.deleteAsApp(messageId: arguments.first?["id"]?.stringValue ?? "", by: bot)
+                } catch let error as ChatError {
+                    throw HostError(name: "Error", message: error.message)
+                }
+                return nil
+            },
+        ]
     }
 
     /// `INotifier` (`message.write`): an ephemeral message for one user, or for every member of a room, pushed over the

@@ -135,6 +135,34 @@ public struct MessageService: Sendable {
         return message
     }
 
+    /// An app's edit (`IModifyUpdater`): the app's own accessor permission replaces the editor's message rights, as
+    /// in Rocket.Chat; the content is validated and the edit is published and seen by post-update hooks.
+    public func updateAsApp(_ edited: Message, by bot: User) async throws -> Message {
+        guard let previous = try await context.store.message(id: edited.id), let room = try await context.store.room(id: previous.roomId) else {
+            throw ChatError.invalidParams("The message does not exist")
+        }
+        var message = try revalidated(edited, original: previous)
+        let now = context.clock.now()
+        message.editedAt = now
+        message.editedBy = bot.ref
+        message.updatedAt = now
+        message.reactions = previous.reactions
+        try await context.store.updateMessage(message)
+        context.events.publish(.messageUpdated(message, room))
+        context.hooks.postMessageUpdated(message, room: room, editor: bot)
+        return message
+    }
+
+    /// An app's delete (`IModifyDeleter.deleteMessage`), under the app's own accessor permission.
+    public func deleteAsApp(messageId: String, by bot: User) async throws {
+        guard let message = try await context.store.message(id: messageId), let room = try await context.store.room(id: message.roomId) else {
+            throw ChatError.invalidParams("The message does not exist")
+        }
+        try await context.store.deleteMessage(id: message.id)
+        context.events.publish(.messageDeleted(messageId: message.id, roomId: room.id))
+        context.hooks.postMessageDeleted(message, room: room, deleter: bot)
+    }
+
     /// `chat.getMessage`.
     public func get(messageId: String, by reader: User) async throws -> Message {
         guard let message = try await context.store.message(id: messageId),

@@ -143,6 +143,15 @@ class HooksApp extends App {
     if (message.text.startsWith('!echo ')) {
       await creator.finish(creator.startMessage().setRoom(message.room).setText('echo: ' + message.text.slice(6)));
     }
+    // Edits and deletes through the updater and deleter.
+    if (message.text.startsWith('!fix ')) {
+      const updater = modify.getUpdater();
+      const builder = await updater.message(message.id, message.sender);
+      await updater.finish(builder.setText(message.text.slice(5) + ' (fixed by the app)'));
+    }
+    if (message.text.startsWith('!drop')) {
+      await modify.getDeleter().deleteMessage(message, message.sender);
+    }
     // Answers its own replies too: only the hook depth limit ends this.
     if (message.text.startsWith('loop')) {
       await creator.finish(creator.startMessage().setRoom(message.room).setText('loop again'));
