@@ -74,7 +74,11 @@ public struct AirlockServer {
         let router = APIRouter.build(services: services, limits: limits, version: version) { router in
             router.add(middleware: MetricsMiddleware())
         }
-        let realtime = RealtimeGateway(services: services, hub: RealtimeHub(), limits: configuration.realtime)
+        let commands = AppCommands(manager: apps, services: services)
+        let realtime = RealtimeGateway(services: services, hub: RealtimeHub(), limits: configuration.realtime) {
+            command, params, roomId, threadId, triggerId, user in
+            try await commands.run(command, params: params, roomId: roomId, threadId: threadId, triggerId: triggerId, by: user)
+        }
 
         // Apps that were enabled come back before the server listens.
         chat.bind(services: services, dispatcher: dispatcher)
@@ -82,7 +86,7 @@ public struct AirlockServer {
         AppEndpointsController(endpoints: AppEndpoints(manager: apps), auth: services.auth, maxBodySize: configuration.maxBodySize)
             .register(on: router)
         AppsController(manager: apps, services: services).register(on: router)
-        CommandsController(commands: AppCommands(manager: apps, services: services), services: services, maxBodySize: configuration.maxBodySize)
+        CommandsController(commands: commands, services: services, maxBodySize: configuration.maxBodySize)
             .register(on: router)
         return AirlockServer(
             configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, logger: logger,

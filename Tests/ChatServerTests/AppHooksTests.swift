@@ -144,6 +144,12 @@ import Testing
             let whisper = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(bobId)/message"))
             #expect(whisper["fields"]?["args"]?.array?.first?["msg"] == "only for you")
             #expect(whisper["fields"]?["args"]?.array?.first?["u"]?["username"] == "hooks.bot")
+            // The same command through DDP's `slashCommand` method.
+            let viaDDP = try await ddp.call("slashCommand", [["cmd": "whisper", "params": "", "msg": ["rid": .string(room)]]])
+            #expect(viaDDP["error"] == nil)
+            _ = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(bobId)/message"))
+            let unknown = try await ddp.call("slashCommand", [["cmd": "nope", "msg": ["rid": .string(room)]]])
+            #expect(unknown["error"] != nil)
 
             // Previews: the previewer's items, then the picked one executed.
             let preview = try await api.get("/api/v1/commands.preview?command=greet&params=Hi%20There&roomId=\(room)", auth: bob)

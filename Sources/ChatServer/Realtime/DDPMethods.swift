@@ -42,6 +42,15 @@ struct DDPMethods {
 
     private func authenticated(_ method: String, _ params: [JSONValue], _ user: User) async throws -> Answer {
         switch method {
+        case "slashCommand":
+            // Rocket.Chat's shape: [{cmd, params, msg: {rid, tmid}, triggerId}].
+            guard let runCommand = gateway.runCommand else { throw DDPError(code: "404", reason: "Method 'slashCommand' not found") }
+            let c = try object(params, 0)
+            guard let command = c["cmd"]?.stringValue, let rid = c["msg"]?["rid"]?.stringValue else {
+                throw DDPError.invalidParams("slashCommand needs cmd and msg.rid")
+            }
+            try await runCommand(command, c["params"]?.stringValue ?? "", rid, c["msg"]?["tmid"]?.stringValue, c["triggerId"]?.stringValue, user)
+            return .result("null")
         case "sendMessage":
             let m = try object(params, 0)
             guard let rid = m["rid"]?.stringValue else { throw DDPError.invalidParams("The message needs a rid") }

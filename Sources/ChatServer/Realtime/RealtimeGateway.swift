@@ -21,14 +21,21 @@ public struct RealtimeGateway: Sendable {
         public init() {}
     }
 
+    /// Runs a slash command for the `slashCommand` method (the apps engine provides the commands).
+    public typealias CommandRunner = @Sendable (
+        _ command: String, _ params: String, _ roomId: String, _ threadId: String?, _ triggerId: String?, _ user: User
+    ) async throws -> Void
+
     let services: ChatServices
     public let hub: RealtimeHub
     let limits: Limits
+    let runCommand: CommandRunner?
 
-    public init(services: ChatServices, hub: RealtimeHub, limits: Limits = Limits()) {
+    public init(services: ChatServices, hub: RealtimeHub, limits: Limits = Limits(), runCommand: CommandRunner? = nil) {
         self.services = services
         self.hub = hub
         self.limits = limits
+        self.runCommand = runCommand
     }
 
     /// Serves one upgraded connection until either side closes it.
