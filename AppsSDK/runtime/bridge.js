@@ -205,7 +205,12 @@ function modify() {
     }),
     getNotifier: () => notifier,
     getUiController: () => notYet('IUIController'),
-    getScheduler: () => notYet('IModifyScheduler'),
+    getScheduler: () => ({
+      scheduleOnce: (job) => accessor('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
+      scheduleRecurring: (job) => accessor('scheduler.scheduleRecurring', job),
+      cancelJob: (jobId) => accessor('scheduler.cancelJob', jobId),
+      cancelAllJobs: () => accessor('scheduler.cancelAllJobs'),
+    }),
   };
 }
 
@@ -338,6 +343,16 @@ async function handle(message) {
         : [context, read, modifier, http, persistence];
       const value = await handler.apply(command, args);
       return { value: value === undefined ? null : value };
+    }
+    case 'job': {
+      if (!app || !registrations) throw new Error('app not initialized');
+      const processor = registrations.objects.processors.get(message.processor);
+      if (!processor || typeof processor.processor !== 'function') throw new TypeError(`no processor ${message.processor}`);
+      app.logger = new AppLogger(`scheduler:${message.processor}`);
+      const { list } = hookArguments('executePost', []);
+      const [read, http, persistence, modifier] = list;
+      await processor.processor.call(processor, message.context, read, modifier, http, persistence);
+      return { value: null };
     }
     case 'api': {
       if (!app || !registrations) throw new Error('app not initialized');

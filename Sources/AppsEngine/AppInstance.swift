@@ -85,6 +85,11 @@ public final class AppInstance: Sendable {
         return result.value
     }
 
+    /// A scheduler processor's run.
+    public func job(_ processor: String, context: JSONValue, budget: CallBudget = .standard) async throws {
+        let _: BridgeProtocol.HookResult = try await Self.dispatch(vm, .job(processor: processor, context: context), budget: budget)
+    }
+
     /// An app endpoint's handler; answers the `IApiResponse` it returned.
     public func api(path: String, method: String, request: JSONValue, endpoint: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
         let result: BridgeProtocol.HookResult = try await Self.dispatch(

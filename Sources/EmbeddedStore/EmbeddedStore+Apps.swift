@@ -43,6 +43,7 @@ extension EmbeddedStore {
             if let bot = record.botUserId { try Self.deleteUserRows(db, id: bot) }
             try Self.run(db, "DELETE FROM app_logs WHERE app_id = ?", [id])
             try Self.run(db, "DELETE FROM app_persistence WHERE app_id = ?", [id])
+            try Self.run(db, "DELETE FROM app_jobs WHERE app_id = ?", [id])
             try Self.run(db, "DELETE FROM apps WHERE id = ?", [id])
         }
     }

@@ -71,6 +71,15 @@ extension EmbeddedStore {
                     CREATE INDEX app_persistence_key ON app_persistence_associations(app_id, key);
                     """)
         }
+        migrator.registerMigration("v5-app-jobs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE app_jobs (id TEXT PRIMARY KEY, app_id TEXT NOT NULL, processor_id TEXT NOT NULL,
+                        next_run INTEGER NOT NULL, doc BLOB NOT NULL);
+                    CREATE INDEX app_jobs_next ON app_jobs(next_run);
+                    CREATE INDEX app_jobs_app ON app_jobs(app_id, processor_id);
+                    """)
+        }
         return migrator
     }
 }

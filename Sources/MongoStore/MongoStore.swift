@@ -20,6 +20,7 @@ public final class MongoStore: ChatStore {
         static let apps = "rocketchat_apps"
         static let appLogs = "rocketchat_apps_logs"
         static let persistence = "rocketchat_apps_persistence"
+        static let jobs = "rocketchat_apps_scheduler"
         static let meta = "airlock_meta"
     }
 
@@ -27,7 +28,7 @@ public final class MongoStore: ChatStore {
     static let idKeys = [
         Collection.users: "user.id", Collection.tokens: "token", Collection.rooms: "room.id",
         Collection.subscriptions: "subscription.id", Collection.messages: "message.id", Collection.apps: "app.id",
-        Collection.persistence: "persistence.id",
+        Collection.persistence: "persistence.id", Collection.jobs: "job.id",
     ]
 
     let pool: MongoClientPool
@@ -96,6 +97,9 @@ public final class MongoStore: ChatStore {
             .init(name: "messages_thread_ts", keys: ["tmid": 1, "ts": 1], partialFilter: ["tmid": ["$exists": true]]),
         ]),
         (Collection.apps, [.init(name: "apps_installed", keys: ["installedAt": 1])]),
+        (Collection.jobs, [
+            .init(name: "jobs_next", keys: ["nextRunAt": 1]), .init(name: "jobs_app", keys: ["appId": 1, "processorId": 1]),
+        ]),
         (Collection.persistence, [.init(name: "persistence_app_associations", keys: ["appId": 1, "associations": 1])]),
         (Collection.appLogs, [
             .init(name: "app_logs_app_seq", keys: ["appId": 1, "seq": 1]),

@@ -125,7 +125,7 @@ import Testing
 
             let listed = try await api.get("/api/v1/commands.list", auth: bob)
             let names = listed["commands"]?.array?.compactMap { $0["command"]?.stringValue }
-            #expect(names == ["audit", "greet", "inspect", "whisper"])
+            #expect(names == ["audit", "greet", "inspect", "remind", "ticker", "whisper"])
             #expect(listed["commands"]?.array?.last?["appId"] == .string(AppHooksTests.hooksId))
 
             let run = try await api.post("/api/v1/commands.run", ["command": "greet", "params": "nice  to meet you", "roomId": .string(room)], auth: bob)
@@ -355,6 +355,29 @@ import Testing
             // Uninstalled: the lock goes with it.
             _ = try await api.call(.delete, "/api/apps/\(AppHooksTests.hooksId)", auth: admin)
             #expect(try await AppHooksTests.send(api, "free", room: room, auth: admin).status == 200)
+        }
+    }
+}
+
+/// The scheduler: one-time and recurring jobs of an app's processors, cancelled on request.
+@Suite(.timeLimit(.minutes(2))) struct AppSchedulerTests {
+    @Test func jobsFireAndStop() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "jobs"], auth: admin)["channel"]?["_id"]?.stringValue)
+            #expect(try await api.post("/api/v1/commands.run", ["command": "remind", "params": "stretch", "roomId": .string(room)], auth: admin).status == 200)
+            #expect(try await api.post("/api/v1/commands.run", ["command": "ticker", "params": "start", "roomId": .string(room)], auth: admin).status == 200)
+            let fired = try await AppHooksTests.history(api, room: room, auth: admin) {
+                $0.contains("once: stretch") && $0.filter { $0 == "tick" }.count >= 2
+            }
+            #expect(fired.contains("once: stretch"))
+            #expect(fired.filter { $0 == "tick" }.count >= 2)
+            #expect(try await api.post("/api/v1/commands.run", ["command": "ticker", "params": "stop", "roomId": .string(room)], auth: admin).status == 200)
+            let stopped = try await AppHooksTests.history(api, room: room, auth: admin) { _ in true }.filter { $0 == "tick" }.count
+            try await Task.sleep(for: .milliseconds(2_500))
+            let later = try await AppHooksTests.history(api, room: room, auth: admin) { _ in true }
+            #expect(later.filter { $0 == "tick" }.count <= stopped + 1)  // at most one run was already under way
+            #expect(later.filter { $0 == "once: stretch" }.count == 1)
         }
     }
 }

@@ -403,6 +403,36 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases) func appJobsDueRescheduleAndCancel(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            func job(_ id: String, app: String = "a", _ processor: String, at offset: TimeInterval, every interval: String? = nil) -> AppJob {
+                AppJob(id: id, appId: app, processorId: processor, nextRunAt: Self.t0.addingTimeInterval(offset), interval: interval,
+                       data: ["room": "r1"], createdAt: Self.t0)
+            }
+            try await store.insertJob(job("j1", "once", at: 10))
+            try await store.insertJob(job("j2", "tick", at: 5, every: "1 minute"))
+            try await store.insertJob(job("j3", app: "b", "tick", at: 20))
+            #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(10), limit: 10).map(\.id) == ["j2", "j1"])
+            #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(10), limit: 1).map(\.id) == ["j2"])
+            #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(10), limit: 10).first?.data == ["room": "r1"])
+
+            #expect(try await store.rescheduleJob(id: "j2", nextRunAt: Self.t0.addingTimeInterval(65)))
+            #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(60), limit: 10).map(\.id) == ["j1", "j3"])
+            #expect(try await store.jobs(appId: "a").map(\.id) == ["j1", "j2"])
+            #expect(try await store.jobs(appId: "a").last?.nextRunAt == Self.t0.addingTimeInterval(65))
+
+            #expect(try await store.deleteJob(id: "j1"))
+            #expect(try await store.deleteJob(id: "j1") == false)
+            #expect(try await store.rescheduleJob(id: "j1", nextRunAt: Self.t0) == false)
+            #expect(try await store.deleteJobs(appId: "a", processorId: "other") == 0)
+            #expect(try await store.deleteJobs(appId: "a", processorId: "tick") == 1)
+
+            try await store.installApp(Self.appRecord("b", bot: nil), package: Data([1]), botUser: nil)
+            try await store.uninstallApp(id: "b")
+            #expect(try await store.jobs(appId: "b").isEmpty)
+        }
+    }
+
     @Test(arguments: Backend.allCases) func concurrentWritersLoseNothing(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             let users = (0..<8).map { Self.user("u\($0)") }

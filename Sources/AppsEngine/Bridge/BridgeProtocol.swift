@@ -24,6 +24,8 @@ public enum BridgeProtocol {
         /// An app HTTP endpoint's handler (`get`, `post`, ...) for the registered `path`, with `IApiRequest` (the raw
         /// body base64 in `rawBody`) and `IApiEndpointInfo`. Answers ``HookResult`` holding `IApiResponse`.
         case api(path: String, method: String, request: JSONValue, endpoint: JSONValue)
+        /// A scheduler processor with its job context (the job's data plus `jobId`). Answers ``HookResult``.
+        case job(processor: String, context: JSONValue)
         /// Load `mainFile` and construct its first exported class with the manifest.
         case construct(info: AppManifest, mainFile: String)
         /// `initialize` → `extendConfiguration`; answers ``Registrations``.
@@ -31,7 +33,9 @@ public enum BridgeProtocol {
         /// A lifecycle method with the Apps-Engine arguments built app-side.
         case lifecycle(method: LifecycleMethod, context: JSONValue?, setting: JSONValue?)
 
-        private enum Keys: String, CodingKey { case type, info, mainFile, method, context, setting, args, name, item, path, request, endpoint }
+        private enum Keys: String, CodingKey {
+            case type, info, mainFile, method, context, setting, args, name, item, path, request, endpoint, processor
+        }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -48,6 +52,10 @@ public enum BridgeProtocol {
                 try c.encode(method, forKey: .method)
                 try c.encode(context, forKey: .context)
                 try c.encodeIfPresent(item, forKey: .item)
+            case .job(let processor, let context):
+                try c.encode("job", forKey: .type)
+                try c.encode(processor, forKey: .processor)
+                try c.encode(context, forKey: .context)
             case .api(let path, let method, let request, let endpoint):
                 try c.encode("api", forKey: .type)
                 try c.encode(path, forKey: .path)

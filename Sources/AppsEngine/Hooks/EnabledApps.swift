@@ -21,6 +21,8 @@ public final class EnabledApps: Sendable {
         let privateHash: String
         /// `essentials` of the manifest: events refused when this app fails on them.
         let essentials: Set<String>
+        /// Ids of the scheduler processors the app registered.
+        let processors: Set<String>
     }
 
     private let targets = Mutex<[Target]>([])
@@ -30,11 +32,15 @@ public final class EnabledApps: Sendable {
 
     public init() {}
 
-    func add(_ instance: AppInstance, commands: [String: JSONValue] = [:], apis: [JSONValue] = [], privateHash: String = "") {
+    func add(
+        _ instance: AppInstance, commands: [String: JSONValue] = [:], apis: [JSONValue] = [], privateHash: String = "",
+        processors: [JSONValue] = []
+    ) {
         let target = Target(
             appId: instance.manifest.id, instance: instance, implemented: Set(instance.implemented),
             methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername, commands: commands,
-            apis: apis, privateHash: privateHash, essentials: Set(instance.manifest.essentials ?? []))
+            apis: apis, privateHash: privateHash, essentials: Set(instance.manifest.essentials ?? []),
+            processors: Set(processors.compactMap { $0["id"]?.stringValue }))
         targets.withLock { targets in
             targets.removeAll { $0.appId == target.appId }
             targets.append(target)

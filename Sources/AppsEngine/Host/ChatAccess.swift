@@ -5,6 +5,7 @@ import Synchronization
 /// the hook dispatcher, which takes the manager, which takes the host.
 public final class ChatAccess: Sendable {
     private let state = Mutex<(services: ChatServices?, dispatcher: AppHookDispatcher?)>((nil, nil))
+    private let jobs = Mutex<AppScheduler?>(nil)
 
     public init() {}
 
@@ -12,6 +13,11 @@ public final class ChatAccess: Sendable {
         state.withLock { $0 = (services, dispatcher) }
     }
 
+    func bind(scheduler: AppScheduler) {
+        jobs.withLock { $0 = scheduler }
+    }
+
+    var scheduler: AppScheduler? { jobs.withLock { $0 } }
     var services: ChatServices? { state.withLock { $0.services } }
     var dispatcher: AppHookDispatcher? { state.withLock { $0.dispatcher } }
 }

@@ -31,6 +31,7 @@ public final class EngineHost: AppHost {
             .merging(Self.readerAccessors(chat: chat)) { first, _ in first }
             .merging(Self.notifierAccessors(chat: chat)) { first, _ in first }
             .merging(Self.changeAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.schedulerAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -85,6 +86,30 @@ public final class EngineHost: AppHost {
                 } catch let error as ChatError {
                     throw HostError(name: "Error", message: error.message)
                 }
+                return nil
+            },
+        ]
+    }
+
+    /// `IModifyScheduler` (`scheduler`): jobs of the app's registered processors.
+    static func schedulerAccessors(chat: ChatAccess) -> [String: Accessor] {
+        @Sendable func scheduler() throws -> AppScheduler {
+            guard let scheduler = chat.scheduler else { throw HostError(name: "Error", message: "The scheduler is not available") }
+            return scheduler
+        }
+        return [
+            "scheduler.scheduleOnce": Accessor(permission: "scheduler") { appId, arguments in
+                .string(try await scheduler().scheduleOnce(appId: appId, arguments.first ?? .null))
+            },
+            "scheduler.scheduleRecurring": Accessor(permission: "scheduler") { appId, arguments in
+                .string(try await scheduler().scheduleRecurring(appId: appId, arguments.first ?? .null))
+            },
+            "scheduler.cancelJob": Accessor(permission: "scheduler") { appId, arguments in
+                try await scheduler().cancel(appId: appId, arguments.first?.stringValue ?? "")
+                return nil
+            },
+            "scheduler.cancelAllJobs": Accessor(permission: "scheduler") { appId, _ in
+                try await scheduler().cancelAll(appId: appId)
                 return nil
             },
         ]

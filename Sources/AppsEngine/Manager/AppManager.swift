@@ -34,6 +34,8 @@ public actor AppManager {
     let calls: AppCalls
     /// The enabled apps in enable order, for the hook dispatcher.
     public nonisolated let enabled = EnabledApps()
+    /// Apps' scheduled jobs.
+    public nonisolated let scheduler: AppScheduler
     private var loaded: [String: Loaded] = [:]
 
     public init(
@@ -50,6 +52,7 @@ public actor AppManager {
         self.logger = logger
         self.clock = clock
         self.calls = AppCalls(host: host, stats: stats, slowCall: slowCall, health: AppHealth())
+        self.scheduler = AppScheduler(store: store, apps: enabled, calls: calls, clock: clock)
         calls.health.onFailure { [weak self] appId, reason in
             guard let self else { return }
             Task { await self.stopFailing(appId, reason: reason) }
@@ -64,7 +67,9 @@ public actor AppManager {
         let grants = AppGrants()
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
         let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat)
-        return AppManager(store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock)
+        let manager = AppManager(store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock)
+        chat.bind(scheduler: manager.scheduler)
+        return manager
     }
 
     // MARK: Install, update, uninstall
@@ -389,9 +394,11 @@ public actor AppManager {
             } else {
                 record.status = "manually_enabled"
                 record.statusReason = nil
+                let processors = grants.has("scheduler", appId: record.id) ? registrations.processors : []
                 self.enabled.add(
                     app.instance, commands: commands(of: record.id, registrations.slashCommands),
-                    apis: endpoints(of: record.id, registrations.apis), privateHash: record.privateHash)
+                    apis: endpoints(of: record.id, registrations.apis), privateHash: record.privateHash, processors: processors)
+                await scheduler.startup(appId: record.id, processors: processors)
             }
         } catch {
             return try await fail(&record, reason: "enabling failed: \(error)")

@@ -48,7 +48,7 @@ public protocol AppStore: Sendable {
     func replaceApp(_ record: AppRecord, package: Data) async throws
     /// Saves status and settings changes.
     func updateApp(_ record: AppRecord) async throws
-    /// Removes the record, the package, the logs, the persistence and the bot user (with its tokens and memberships)
+    /// Removes the record, the package, the logs, the persistence, the jobs and the bot user (with its tokens and memberships)
     /// atomically.
     func uninstallApp(id: String) async throws
     func app(id: String) async throws -> AppRecord?

@@ -83,6 +83,28 @@ class GreetCommand {
 // No `implements` in app.json: the engine derives the interfaces from these handler methods.
 class HooksApp extends App {
   async extendConfiguration(configuration) {
+    const post = async (modify, roomId, text) => {
+      const creator = modify.getCreator();
+      await creator.finish(creator.startMessage().setRoom({ id: roomId }).setText(text));
+    };
+    await configuration.scheduler.registerProcessors([
+      { id: 'once', processor: async (job, read, modify) => post(modify, job.roomId, `once: ${job.text}`) },
+      { id: 'tick', processor: async (job, read, modify) => post(modify, job.roomId, 'tick') },
+    ]);
+    // `/remind <text>` in one second; `/ticker start|stop` every second.
+    await configuration.slashCommands.provideSlashCommand({
+      command: 'remind', i18nParamsExample: 'text', i18nDescription: 'Reminds you in a second', providesPreview: false,
+      executor: async (context, read, modify) => {
+        await modify.getScheduler().scheduleOnce({ id: 'once', when: 'in 1 second', data: { roomId: context.getRoom().id, text: context.getArguments().join(' ') } });
+      },
+    });
+    await configuration.slashCommands.provideSlashCommand({
+      command: 'ticker', i18nParamsExample: 'start|stop', i18nDescription: 'Ticks every second', providesPreview: false,
+      executor: async (context, read, modify) => {
+        if (context.getArguments()[0] === 'stop') return modify.getScheduler().cancelJob('tick');
+        await modify.getScheduler().scheduleRecurring({ id: 'tick', interval: '1 second', data: { roomId: context.getRoom().id } });
+      },
+    });
     await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new WebhookEndpoint(this), new NotesEndpoint(this)] });
     await configuration.api.provideApi({ visibility: ApiVisibility.PRIVATE, security: ApiSecurity.UNSECURE, endpoints: [new StatusEndpoint(this)] });
     await configuration.slashCommands.provideSlashCommand(new GreetCommand());

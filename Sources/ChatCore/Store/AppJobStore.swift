@@ -1,0 +1,38 @@
+import Foundation
+
+/// A scheduled run of an app's processor (`IModify.getScheduler()`, `startupSetting`).
+public struct AppJob: Sendable, Hashable, Codable {
+    public var id: String
+    public var appId: String
+    public var processorId: String
+    public var nextRunAt: Date
+    /// For recurring jobs: the interval as the app gave it (cron, human interval or milliseconds); nil for one-time.
+    public var interval: String?
+    /// The job's data, handed to the processor.
+    public var data: JSONValue?
+    public var createdAt: Date
+
+    public init(id: String, appId: String, processorId: String, nextRunAt: Date, interval: String?, data: JSONValue?, createdAt: Date) {
+        self.id = id
+        self.appId = appId
+        self.processorId = processorId
+        self.nextRunAt = nextRunAt
+        self.interval = interval
+        self.data = data
+        self.createdAt = createdAt
+    }
+}
+
+/// Apps' scheduled jobs; they survive restarts and go with the app on uninstall.
+public protocol AppJobStore: Sendable {
+    func insertJob(_ job: AppJob) async throws
+    /// Saves a new `nextRunAt`; answers false when the job was cancelled meanwhile.
+    func rescheduleJob(id: String, nextRunAt: Date) async throws -> Bool
+    /// Removes the job; answers whether it existed.
+    func deleteJob(id: String) async throws -> Bool
+    /// Removes an app's jobs, all or those of one processor; answers how many.
+    func deleteJobs(appId: String, processorId: String?) async throws -> Int
+    /// Jobs due at `date`, earliest first.
+    func dueJobs(at date: Date, limit: Int) async throws -> [AppJob]
+    func jobs(appId: String) async throws -> [AppJob]
+}
