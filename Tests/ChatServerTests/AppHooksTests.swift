@@ -1,3 +1,4 @@
+import AirlockApp
 import AirlockCrypto
 import AppFixtures
 import ChatCore
@@ -5,6 +6,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 /// Message hooks end to end: a fixture app installed over REST on a live server, messages sent over REST.
@@ -380,4 +382,30 @@ import Testing
             #expect(later.filter { $0 == "once: stretch" }.count == 1)
         }
     }
+
+    @Test func pendingJobsSurviveARestart() async throws {
+        let configuration = TestServer.configuration()
+        defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        let room = SendableBox<String>()
+        try await TestServer.run(.live, configuration: configuration, keepData: true) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let id = try #require(try await api.post("/api/v1/channels.create", ["name": "later"], auth: admin)["channel"]?["_id"]?.stringValue)
+            room.set(id)
+            #expect(try await api.post("/api/v1/commands.run", ["command": "remind", "params": "after restart", "roomId": .string(id)], auth: admin).status == 200)
+            // Due in a second: the server stops before it fires.
+            #expect(try await AppHooksTests.history(api, room: id, auth: admin) { _ in true }.contains("once: after restart") == false)
+        }
+        try await TestServer.run(.live, configuration: configuration, keepData: true) { api, admin in
+            let id = try #require(room.get())
+            let texts = try await AppHooksTests.history(api, room: id, auth: admin) { $0.contains("once: after restart") }
+            #expect(texts.filter { $0 == "once: after restart" }.count == 1)
+        }
+    }
+}
+
+/// A value handed from one test closure to the next.
+final class SendableBox<Value: Sendable>: Sendable {
+    private let value = Mutex<Value?>(nil)
+    func set(_ newValue: Value) { value.withLock { $0 = newValue } }
+    func get() -> Value? { value.withLock { $0 } }
 }
