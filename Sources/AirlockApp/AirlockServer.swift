@@ -85,6 +85,8 @@ public struct AirlockServer {
         try await apps.start()
         AppEndpointsController(endpoints: AppEndpoints(manager: apps), auth: services.auth, maxBodySize: configuration.maxBodySize)
             .register(on: router)
+        InteractionsController(interactions: AppInteractions(manager: apps, services: services), auth: services.auth, maxBodySize: configuration.maxBodySize)
+            .register(on: router)
         AppsController(manager: apps, services: services).register(on: router)
         CommandsController(commands: commands, services: services, maxBodySize: configuration.maxBodySize)
             .register(on: router)

@@ -85,6 +85,12 @@ public final class AppInstance: Sendable {
         return result.value
     }
 
+    /// A UIKit interaction handler; answers the `IUIKitResponse`.
+    public func uikit(_ method: String, data: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
+        let result: BridgeProtocol.HookResult = try await Self.dispatch(vm, .uikit(method: method, data: data), budget: budget)
+        return result.value
+    }
+
     /// A scheduler processor's run.
     public func job(_ processor: String, context: JSONValue, budget: CallBudget = .standard) async throws {
         let _: BridgeProtocol.HookResult = try await Self.dispatch(vm, .job(processor: processor, context: context), budget: budget)

@@ -409,3 +409,50 @@ final class SendableBox<Value: Sendable>: Sendable {
     func set(_ newValue: Value) { value.withLock { $0 = newValue } }
     func get() -> Value? { value.withLock { $0 } }
 }
+
+/// UIKit: block action → modal (answered and pushed over DDP), view submit with errors and with a value, buttons.
+@Suite(.timeLimit(.minutes(2))) struct AppUIKitTests {
+    @Test func blockActionsAndViewSubmitsRoundTrip() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let id = AppHooksTests.hooksId
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "forms"], auth: admin)["channel"]?["_id"]?.stringValue)
+
+            let buttons = try await api.get("/api/apps/actionButtons", auth: admin)
+            #expect(buttons.json.array?.first?["actionId"] == "open-form" && buttons.json.array?.first?["appId"] == .string(id))
+
+            let ddp = DDPClient(port: try #require(api.client.port))
+            defer { ddp.close() }
+            _ = try await ddp.login("admin", TestServer.adminPassword)
+            ddp.send(["msg": "sub", "id": "ui", "name": "stream-notify-user", "params": [.string("\(admin.userId)/uiInteraction"), false]])
+            _ = try await ddp.next { $0["msg"] == "ready" && $0["subs"] == ["ui"] }
+
+            let opened = try await api.post(
+                "/api/apps/ui.interaction/\(id)",
+                ["type": "blockAction", "actionId": "open-form", "triggerId": "t1", "rid": .string(room), "payload": ["blockId": "b", "value": "x"],
+                 "container": ["type": "message", "id": .string(room)]], auth: admin)
+            #expect(opened.status == 200 && opened["type"] == "modal.open" && opened["view"]?["id"] == "form" && opened["triggerId"] == "t1")
+            let pushed = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(admin.userId)/uiInteraction"))
+            #expect(pushed["fields"]?["args"]?.array?.first?["type"] == "modal.open")
+
+            let missing = try await api.post(
+                "/api/apps/ui.interaction/\(id)",
+                ["type": "viewSubmit", "triggerId": "t2", "payload": ["view": ["id": "form", "roomId": .string(room), "state": ["answer": ["text": ""]]]]],
+                auth: admin)
+            #expect(missing["type"] == "errors" && missing["errors"]?["answer"] == "Required")
+
+            let submitted = try await api.post(
+                "/api/apps/ui.interaction/\(id)",
+                ["type": "viewSubmit", "triggerId": "t3", "payload": ["view": ["id": "form", "roomId": .string(room), "state": ["answer": ["text": "blue"]]]]],
+                auth: admin)
+            #expect(submitted["success"] == true)
+            let texts = try await AppHooksTests.history(api, room: room, auth: admin) { $0.contains("admin answered: blue") }
+            #expect(texts.contains("admin answered: blue"))
+
+            // Unknown type, an app that is not there, no credentials.
+            #expect(try await api.post("/api/apps/ui.interaction/\(id)", ["type": "dance"], auth: admin).status == 400)
+            #expect(try await api.post("/api/apps/ui.interaction/nope", ["type": "blockAction"], auth: admin).status == 404)
+            #expect(try await api.post("/api/apps/ui.interaction/\(id)", ["type": "blockAction"], auth: nil).status == 401)
+        }
+    }
+}

@@ -24,6 +24,9 @@ public enum BridgeProtocol {
         /// An app HTTP endpoint's handler (`get`, `post`, ...) for the registered `path`, with `IApiRequest` (the raw
         /// body base64 in `rawBody`) and `IApiEndpointInfo`. Answers ``HookResult`` holding `IApiResponse`.
         case api(path: String, method: String, request: JSONValue, endpoint: JSONValue)
+        /// A UIKit interaction handler (`executeBlockActionHandler`, ...) with the interaction data. Answers
+        /// ``HookResult`` holding the `IUIKitResponse`.
+        case uikit(method: String, data: JSONValue)
         /// A scheduler processor with its job context (the job's data plus `jobId`). Answers ``HookResult``.
         case job(processor: String, context: JSONValue)
         /// Load `mainFile` and construct its first exported class with the manifest.
@@ -52,6 +55,10 @@ public enum BridgeProtocol {
                 try c.encode(method, forKey: .method)
                 try c.encode(context, forKey: .context)
                 try c.encodeIfPresent(item, forKey: .item)
+            case .uikit(let method, let data):
+                try c.encode("uikit", forKey: .type)
+                try c.encode(method, forKey: .method)
+                try c.encode(data, forKey: .context)
             case .job(let processor, let context):
                 try c.encode("job", forKey: .type)
                 try c.encode(processor, forKey: .processor)

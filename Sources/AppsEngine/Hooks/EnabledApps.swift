@@ -23,6 +23,8 @@ public final class EnabledApps: Sendable {
         let essentials: Set<String>
         /// Ids of the scheduler processors the app registered.
         let processors: Set<String>
+        /// UIKit action buttons (`ui.registerButton`).
+        let buttons: [JSONValue]
     }
 
     private let targets = Mutex<[Target]>([])
@@ -34,13 +36,13 @@ public final class EnabledApps: Sendable {
 
     func add(
         _ instance: AppInstance, commands: [String: JSONValue] = [:], apis: [JSONValue] = [], privateHash: String = "",
-        processors: [JSONValue] = []
+        processors: [JSONValue] = [], buttons: [JSONValue] = []
     ) {
         let target = Target(
             appId: instance.manifest.id, instance: instance, implemented: Set(instance.implemented),
             methods: Set(instance.constructed.methods), botUsername: instance.manifest.botUsername, commands: commands,
             apis: apis, privateHash: privateHash, essentials: Set(instance.manifest.essentials ?? []),
-            processors: Set(processors.compactMap { $0["id"]?.stringValue }))
+            processors: Set(processors.compactMap { $0["id"]?.stringValue }), buttons: buttons)
         targets.withLock { targets in
             targets.removeAll { $0.appId == target.appId }
             targets.append(target)

@@ -397,7 +397,8 @@ public actor AppManager {
                 let processors = grants.has("scheduler", appId: record.id) ? registrations.processors : []
                 self.enabled.add(
                     app.instance, commands: commands(of: record.id, registrations.slashCommands),
-                    apis: endpoints(of: record.id, registrations.apis), privateHash: record.privateHash, processors: processors)
+                    apis: endpoints(of: record.id, registrations.apis), privateHash: record.privateHash, processors: processors,
+                    buttons: grants.has("ui.registerButtons", appId: record.id) ? registrations.buttons : [])
                 await scheduler.startup(appId: record.id, processors: processors)
             }
         } catch {

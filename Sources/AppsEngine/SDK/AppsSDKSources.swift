@@ -350,6 +350,29 @@ async function handle(message) {
       const value = await handler.apply(command, args);
       return { value: value === undefined ? null : value };
     }
+    case 'uikit': {
+      if (!app) throw new Error('app not constructed');
+      const handler = app[message.method];
+      if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
+      app.logger = new AppLogger(message.method);
+      const data = message.context;
+      const base = { triggerId: data.triggerId, appId: data.appId };
+      // IUIKitInteractionResponder: the answers a handler returns.
+      const responder = Object.freeze({
+        successResponse: () => ({ success: true }),
+        errorResponse: () => ({ success: false }),
+        openModalViewResponse: (view) => ({ success: true, type: 'modal.open', ...base, view }),
+        updateModalViewResponse: (view) => ({ success: true, type: 'modal.update', ...base, view }),
+        openContextualBarViewResponse: (view) => ({ success: true, type: 'contextual_bar.open', ...base, view }),
+        updateContextualBarViewResponse: (view) => ({ success: true, type: 'contextual_bar.update', ...base, view }),
+        viewErrorResponse: (viewErrors) => ({ success: false, type: 'errors', ...base, ...viewErrors }),
+      });
+      const context = { getInteractionData: () => data, getInteractionResponder: () => responder };
+      const { list } = hookArguments('executePost', []);
+      const [read, http, persistence, modifier] = list;
+      const value = await handler.call(app, context, read, http, persistence, modifier);
+      return { value: value === undefined || value === null ? { success: true } : value };
+    }
     case 'job': {
       if (!app || !registrations) throw new Error('app not initialized');
       const processor = registrations.objects.processors.get(message.processor);

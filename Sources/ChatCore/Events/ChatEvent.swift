@@ -9,6 +9,8 @@ public enum ChatEvent: Sendable {
     case subscriptionRemoved(Subscription)
     /// An ephemeral message for one user only (an app's `notifyUser`): shown, never stored.
     case userNotified(userId: String, message: Message)
+    /// An app's UIKit answer for one user (open or update a modal, view errors).
+    case uiInteraction(userId: String, response: JSONValue)
     /// All sessions that used this token digest must end (logout).
     case tokenRevoked(userId: String, tokenDigest: String)
 }

@@ -109,6 +109,8 @@ public final class RealtimeHub: Sendable {
             }
         case .userNotified(let userId, let message):
             publish("stream-notify-user", "\(userId)/message", [MessageDTO(message, style: .ejson)])
+        case .uiInteraction(let userId, let response):
+            publish("stream-notify-user", "\(userId)/uiInteraction", [response])
         case .tokenRevoked(_, let digest):
             for connection in connections(where: { $0.tokenDigest == digest }) {
                 connection.close(reason: "logged out")

@@ -87,6 +87,7 @@ class HooksApp extends App {
       const creator = modify.getCreator();
       await creator.finish(creator.startMessage().setRoom({ id: roomId }).setText(text));
     };
+    await configuration.ui.registerButton({ actionId: 'open-form', labelI18n: 'Open the form', context: 'roomAction' });
     await configuration.scheduler.registerProcessors([
       { id: 'once', processor: async (job, read, modify) => post(modify, job.roomId, `once: ${job.text}`) },
       { id: 'tick', processor: async (job, read, modify) => post(modify, job.roomId, 'tick') },
@@ -200,6 +201,25 @@ class HooksApp extends App {
 
   async executePreRoomUserJoined(context) {
     if (context.joiningUser.username === 'mallory') throw new UserNotAllowedException('mallory is not welcome here');
+  }
+
+  // UIKit: a button opens a form; submitting it posts the answer (or reports a missing field).
+  async executeBlockActionHandler(context) {
+    const data = context.getInteractionData();
+    if (data.actionId !== 'open-form') return context.getInteractionResponder().successResponse();
+    return context.getInteractionResponder().openModalViewResponse({
+      id: 'form', title: { type: 'plain_text', text: 'Tell us' },
+      blocks: [{ type: 'input', blockId: 'answer', element: { type: 'plain_text_input', actionId: 'text' } }],
+    });
+  }
+
+  async executeViewSubmitHandler(context, read, http, persistence, modify) {
+    const data = context.getInteractionData();
+    const text = data.view && data.view.state && data.view.state.answer && data.view.state.answer.text;
+    if (!text) return context.getInteractionResponder().viewErrorResponse({ viewId: data.view.id, errors: { answer: 'Required' } });
+    const creator = modify.getCreator();
+    await creator.finish(creator.startMessage().setRoom({ id: data.view.roomId }).setText(`${data.user.username} answered: ${text}`));
+    return context.getInteractionResponder().successResponse();
   }
 
   async executePostMessageSentToBot(message, read, http, persistence, modify) {
