@@ -198,7 +198,11 @@ function modify() {
       },
       room: () => { throw new Error('IModifyUpdater.room is not available in Airlock yet'); },
     }),
-    getExtender: () => notYet('IModifyExtender'),
+    getExtender: () => ({
+      extendMessage: async (messageId) => new MessageExtender(await accessor('modify.updater.message', messageId)),
+      finish: async (extender) => accessor('modify.updater.finish', extender.getMessage()),
+      extendRoom: () => { throw new Error('IModifyExtender.extendRoom is not available in Airlock yet'); },
+    }),
     getDeleter: () => ({
       deleteMessage: (message, user) => accessor('modify.deleter.deleteMessage', message, user),
       deleteRoom: () => { throw new Error('IModifyDeleter.deleteRoom is not available in Airlock yet'); },

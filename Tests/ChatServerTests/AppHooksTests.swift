@@ -89,6 +89,15 @@ import Testing
             #expect(try await Self.send(api, "!fix this text", room: room, auth: admin).status == 200)
             let fixed = try await Self.history(api, room: room, auth: admin) { $0.contains("this text (fixed by the app)") }
             #expect(fixed.contains("this text (fixed by the app)"))
+            let tagged = try #require(try await Self.send(api, "!tag me", room: room, auth: admin)["message"]?["_id"]?.stringValue)
+            var extended: JSONValue?
+            for _ in 0..<100 {
+                extended = try await api.get("/api/v1/chat.getMessage?msgId=\(tagged)", auth: admin)["message"]
+                if extended?["attachments"] != nil { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(extended?["attachments"]?.array?.first?["text"] == "tag added later")
+            #expect(extended?["customFields"]?["taggedBy"] == "hooks")
             #expect(try await Self.send(api, "!drop me", room: room, auth: admin).status == 200)
             let dropped = try await Self.history(api, room: room, auth: admin) { !$0.contains("!drop me") }
             #expect(!dropped.contains("!drop me"))

@@ -172,6 +172,10 @@ class HooksApp extends App {
       const builder = await updater.message(message.id, message.sender);
       await updater.finish(builder.setText(message.text.slice(5) + ' (fixed by the app)'));
     }
+    if (message.text.startsWith('!tag')) {
+      const extender = await modify.getExtender().extendMessage(message.id, message.sender);
+      await modify.getExtender().finish(extender.addCustomField('taggedBy', 'hooks').addAttachment({ text: 'tag added later' }));
+    }
     if (message.text.startsWith('!drop')) {
       await modify.getDeleter().deleteMessage(message, message.sender);
     }
