@@ -132,16 +132,6 @@ public final class BSONDocument: @unchecked Sendable {
     public func document(_ key: String) -> BSONDocument? {
         withPointer { airlock_bson_get_document($0, key).map { BSONDocument(owning: $0) } }
     }
-
-    /// Relaxed extended JSON, for logs and tests.
-    public var json: String {
-        withPointer { pointer in
-            var length = 0
-            guard let json = bson_as_relaxed_extended_json(pointer, &length) else { return "" }
-            defer { bson_free(json) }
-            return String(cString: json)
-        }
-    }
 }
 
 extension BSONDocument: ExpressibleByDictionaryLiteral {

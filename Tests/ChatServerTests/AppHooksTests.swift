@@ -231,6 +231,11 @@ import Testing
             #expect(broken["error"]?.stringValue?.contains("GET is broken on purpose") == true)
             #expect(broken["error"]?.stringValue?.contains("at ") != true)
 
+            // A body over the limit is refused before the app sees it.
+            let huge = ByteBuffer(string: "{\"text\":\"" + String(repeating: "x", count: 200_000) + "\",\"roomId\":\"\(room)\"}")
+            #expect(try await api.send(.post, "/api/apps/public/\(id)/webhook/alerts", body: huge, contentType: "application/json", auth: nil).status == 413)
+            #expect(try await AppHooksTests.history(api, room: room, auth: admin) { _ in true }.contains { $0.hasPrefix("[alerts] xxx") } == false)
+
             // Unknown path, method not served, private endpoint on the public URL.
             #expect(try await api.send(.post, "/api/apps/public/\(id)/nothing", body: nil, contentType: "text/plain", auth: nil).status == 404)
             #expect(try await api.send(.put, "/api/apps/public/\(id)/webhook/x", body: nil, contentType: "text/plain", auth: nil).status == 405)
@@ -377,6 +382,8 @@ import Testing
             _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
             let room = try #require(try await api.post("/api/v1/channels.create", ["name": "jobs"], auth: admin)["channel"]?["_id"]?.stringValue)
             #expect(try await api.post("/api/v1/commands.run", ["command": "remind", "params": "stretch", "roomId": .string(room)], auth: admin).status == 200)
+            let bogus = try await api.post("/api/v1/commands.run", ["command": "ticker", "params": "bogus", "roomId": .string(room)], auth: admin)
+            #expect(bogus.status == 400 && bogus["error"]?.stringValue?.contains("Invalid \"interval\"") == true)
             #expect(try await api.post("/api/v1/commands.run", ["command": "ticker", "params": "start", "roomId": .string(room)], auth: admin).status == 200)
             let fired = try await AppHooksTests.history(api, room: room, auth: admin) {
                 $0.contains("once: stretch") && $0.filter { $0 == "tick" }.count >= 2

@@ -2,6 +2,7 @@ public import ChatCore
 import AppsPackage
 import Foundation
 import JavaScriptRuntime
+import Metrics
 import Synchronization
 
 /// The apps engine's side of the chat core's hook port. Messages: `IPreMessageSentPrevent` → `Extend` → `Modify`
@@ -28,6 +29,7 @@ public final class AppHookDispatcher: HookPipeline {
     let host: any AppHost
     private let queues = Mutex<[String: AsyncStream<@Sendable () async -> Void>.Continuation]>([:])
     private let dropped = Mutex<[String: Int]>([:])
+    private let droppedMetric = Counter(label: "airlock_apps_events_dropped_total")
     /// Depth of messages written by apps, by message id.
     private let depths = Mutex<[String: Int]>([:])
     /// Depth of the event each app's post handler is processing (its queue runs one at a time).
@@ -54,9 +56,9 @@ public final class AppHookDispatcher: HookPipeline {
     }
 
     public func preMessageDeleted(_ message: Message, room: Room, deleter: User) async -> HookDecision<Message> {
-        let shape = AppsEngineShapes.message(message, room: room, sender: nil)
         let refusal: HookDecision<Message>? = await prevent(
-            "IPreMessageDeletePrevent", "PreMessageDeletePrevent", [shape], code: "error-app-prevented-deleting",
+            "IPreMessageDeletePrevent", "PreMessageDeletePrevent", [AppsEngineShapes.message(message, room: room, sender: nil)],
+            code: "error-app-prevented-deleting",
             message: "A Rocket.Chat App prevented the message deleting.")
         return refusal ?? .proceed(message)
     }
@@ -71,8 +73,9 @@ public final class AppHookDispatcher: HookPipeline {
         guard targets.contains(where: { target in interfaces.contains(where: target.implemented.contains) }) else { return .proceed(message) }
         if depth(of: message.id) >= Self.maxDepth { return .proceed(message) }
         var current = message
-        let shape = AppsEngineShapes.message(current, room: room, sender: sender)
-        let refusal: HookDecision<Message>? = await prevent(interfaces[0], "\(event)Prevent", [shape], code: preventedCode, message: preventedMessage)
+        let refusal: HookDecision<Message>? = await prevent(
+            interfaces[0], "\(event)Prevent", [AppsEngineShapes.message(current, room: room, sender: sender)], code: preventedCode,
+            message: preventedMessage)
         if let refusal { return refusal }
         for (interface, name) in [(interfaces[1], "\(event)Extend"), (interfaces[2], "\(event)Modify")] {
             for target in targets where target.implemented.contains(interface) {
@@ -90,9 +93,15 @@ public final class AppHookDispatcher: HookPipeline {
 
     /// Runs `interface`'s prevent handlers in enable order: the first answering true refuses with `code`; an
     /// `AppsEngineException` refuses with the app's message; failures fail open. Nil: go on.
-    private func prevent<Value>(_ interface: String, _ event: String, _ args: [JSONValue], code: String, message: String) async -> HookDecision<Value>? {
+    /// `args` is built only when an app listens, so events nobody handles cost no shaping.
+    private func prevent<Value>(
+        _ interface: String, _ event: String, _ args: @autoclosure () -> [JSONValue], code: String, message: String
+    ) async -> HookDecision<Value>? {
         if let refusal: HookDecision<Value> = essentialLock([interface]) { return refusal }
-        for target in apps.snapshot() where target.implemented.contains(interface) {
+        let targets = apps.snapshot().filter { $0.implemented.contains(interface) }
+        guard !targets.isEmpty else { return nil }
+        let args = args()
+        for target in targets {
             switch await handle(target, event, args) {
             case .answered(let value) where value == .bool(true): return .refuse(code: code, message: message)
             case .refused(let reason): return .refuse(code: "error-app-prevented", message: reason)
@@ -169,25 +178,29 @@ public final class AppHookDispatcher: HookPipeline {
 
     /// `IPreRoomUserJoined` refuses by throwing (`UserNotAllowedException`), as in Rocket.Chat.
     public func preUserJoiningRoom(_ room: Room, user: User, inviter: User?) async -> HookDecision<Room> {
-        let context = Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")
-        return await prevent("IPreRoomUserJoined", "PreRoomUserJoined", [context], code: "error-app-prevented",
+        await prevent(
+            "IPreRoomUserJoined", "PreRoomUserJoined", [Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")],
+            code: "error-app-prevented",
                              message: "A Rocket.Chat App prevented the user from joining.") ?? .proceed(room)
     }
 
     public func postUserJoinedRoom(_ room: Room, user: User, inviter: User?) {
-        let context = Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")
-        post("IPostRoomUserJoined", "executePostRoomUserJoined", depth: 0) { _ in [context] }
+        post("IPostRoomUserJoined", "executePostRoomUserJoined", depth: 0) { _ in
+            [Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")]
+        }
     }
 
     public func preUserLeavingRoom(_ room: Room, user: User, remover: User?) async -> HookDecision<Room> {
-        let context = Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")
-        return await prevent("IPreRoomUserLeave", "PreRoomUserLeave", [context], code: "error-app-prevented",
+        await prevent(
+            "IPreRoomUserLeave", "PreRoomUserLeave", [Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")],
+            code: "error-app-prevented",
                              message: "A Rocket.Chat App prevented the user from leaving.") ?? .proceed(room)
     }
 
     public func postUserLeftRoom(_ room: Room, user: User, remover: User?) {
-        let context = Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")
-        post("IPostRoomUserLeave", "executePostRoomUserLeave", depth: 0) { _ in [context] }
+        post("IPostRoomUserLeave", "executePostRoomUserLeave", depth: 0) { _ in
+            [Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")]
+        }
     }
 
     public func postUserCreated(_ user: User, by creator: User?) { postUser("IPostUserCreated", user, by: creator) }
@@ -204,10 +217,11 @@ public final class AppHookDispatcher: HookPipeline {
 
     /// `IUserContext`: `{user, performedBy}`.
     private func postUser(_ interface: String, _ user: User, by actor: User?) {
-        var context: [String: JSONValue] = ["user": AppsEngineShapes.user(user)]
-        if let actor { context["performedBy"] = AppsEngineShapes.user(actor) }
-        let event = JSONValue.object(context)
-        post(interface, "execute" + interface.dropFirst(), depth: 0) { _ in [event] }
+        post(interface, "execute" + interface.dropFirst(), depth: 0) { _ in
+            var context: [String: JSONValue] = ["user": AppsEngineShapes.user(user)]
+            if let actor { context["performedBy"] = AppsEngineShapes.user(actor) }
+            return [.object(context)]
+        }
     }
 
     static func membership(_ room: Room, user: User, other: User?, userKey: String, otherKey: String) -> JSONValue {
@@ -235,11 +249,6 @@ public final class AppHookDispatcher: HookPipeline {
 
     private func depth(of messageId: String) -> Int {
         depths.withLock { $0[messageId] ?? 0 }
-    }
-
-    /// Post handlers' overflow, per app.
-    public func droppedEvents(appId: String) -> Int {
-        dropped.withLock { $0[appId] ?? 0 }
     }
 
     // MARK: Calling apps
@@ -307,6 +316,7 @@ public final class AppHookDispatcher: HookPipeline {
             return continuation
         }
         if case .dropped = continuation.yield(job) {
+            droppedMetric.increment()
             let count = dropped.withLock { dropped in
                 dropped[appId, default: 0] += 1
                 return dropped[appId] ?? 0

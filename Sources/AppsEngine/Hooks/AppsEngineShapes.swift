@@ -10,7 +10,7 @@ public enum AppsEngineShapes {
             "emails": .array(user.emails.map { ["address": .string($0.address), "verified": .bool($0.verified)] }),
             "type": .string(user.type.rawValue), "isEnabled": .bool(user.active), "roles": .array(user.roles.map(JSONValue.string)),
             "status": "online", "statusConnection": "online", "utcOffset": 0,
-            "createdAt": .string(iso(user.createdAt)), "updatedAt": .string(iso(user.updatedAt)),
+            "createdAt": .string(WireDate.string(user.createdAt)), "updatedAt": .string(WireDate.string(user.updatedAt)),
         ]
     }
 
@@ -24,7 +24,7 @@ public enum AppsEngineShapes {
             "id": .string(room.id), "type": .string(room.type.rawValue), "usernames": .array(room.usernames.map(JSONValue.string)),
             "userIds": .array(room.userIds.map(JSONValue.string)), "isDefault": .bool(room.isDefault),
             "isReadOnly": .bool(room.readOnly), "displaySystemMessages": true, "messageCount": .number(Double(room.messageCount)),
-            "createdAt": .string(iso(room.createdAt)), "updatedAt": .string(iso(room.updatedAt)),
+            "createdAt": .string(WireDate.string(room.createdAt)), "updatedAt": .string(WireDate.string(room.updatedAt)),
         ]
         if let name = room.name {
             object["slugifiedName"] = .string(name)
@@ -38,7 +38,7 @@ public enum AppsEngineShapes {
     public static func message(_ message: Message, room: Room, sender: User?) -> JSONValue {
         var object: [String: JSONValue] = [
             "id": .string(message.id), "room": self.room(room), "sender": sender.map(user) ?? user(message.sender),
-            "text": .string(message.text), "createdAt": .string(iso(message.createdAt)), "updatedAt": .string(iso(message.updatedAt)),
+            "text": .string(message.text), "createdAt": .string(WireDate.string(message.createdAt)), "updatedAt": .string(WireDate.string(message.updatedAt)),
         ]
         if let threadId = message.threadId { object["threadId"] = .string(threadId) }
         if let attachments = message.attachments { object["attachments"] = .array(attachments) }
@@ -47,7 +47,7 @@ public enum AppsEngineShapes {
         if let emoji = message.emoji { object["emoji"] = .string(emoji) }
         if let avatar = message.avatar { object["avatarUrl"] = .string(avatar) }
         if let customFields = message.customFields { object["customFields"] = .object(customFields) }
-        if let editedAt = message.editedAt { object["editedAt"] = .string(iso(editedAt)) }
+        if let editedAt = message.editedAt { object["editedAt"] = .string(WireDate.string(editedAt)) }
         if !message.reactions.isEmpty {
             object["reactions"] = .object(message.reactions.mapValues { ["usernames": .array($0.map(JSONValue.string))] })
         }
@@ -67,9 +67,5 @@ public enum AppsEngineShapes {
         if let avatar = object["avatarUrl"] { result.avatar = avatar.stringValue }
         if let customFields = object["customFields"] { result.customFields = customFields.objectValue }
         return result
-    }
-
-    static func iso(_ date: Date) -> String {
-        WireDate.string(date)
     }
 }

@@ -85,9 +85,4 @@ public final class EnabledApps: Sendable {
     func commandOwner(_ name: String) -> Target? {
         targets.withLock { $0.first { $0.commands[name] != nil } }
     }
-
-    /// Whether any enabled app implements `interface` (events nobody listens to cost nothing).
-    func anyImplements(_ interface: String) -> Bool {
-        targets.withLock { $0.contains { $0.implemented.contains(interface) } }
-    }
 }

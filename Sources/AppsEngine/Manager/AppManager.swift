@@ -272,7 +272,7 @@ public actor AppManager {
         }
         if old["type"]?.stringValue == "password", value == .string(AppLogSink.mask) { return old }
         object["value"] = try AppSettings.validate(value, for: old)
-        object["updatedAt"] = .string(Self.iso(clock.now()))
+        object["updatedAt"] = .string(WireDate.string(clock.now()))
         var setting = JSONValue.object(object)
         if let app = loaded[id] {
             let decorated: JSONValue
@@ -383,7 +383,7 @@ public actor AppManager {
         do {
             let registrations = try await call(record.id, "initialize") { try await app.instance.initialize() }
             loaded[record.id]?.registrations = registrations
-            record.settings = AppSettings.merge(definitions: registrations.settings, stored: record.settings, now: Self.iso(clock.now()))
+            record.settings = AppSettings.merge(definitions: registrations.settings, stored: record.settings, now: WireDate.string(clock.now()))
             grants.setSettings(record.settings, appId: record.id)
             logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
             let enabled = try await call(record.id, "onEnable") { try await app.instance.lifecycle(.onEnable) }
@@ -466,9 +466,6 @@ public actor AppManager {
         ]
     }
 
-    static func iso(_ date: Date) -> String {
-        WireDate.string(date)
-    }
 
     static func text(_ value: JSONValue) -> String {
         (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "?"

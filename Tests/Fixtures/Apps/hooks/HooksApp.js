@@ -103,6 +103,7 @@ class HooksApp extends App {
       command: 'ticker', i18nParamsExample: 'start|stop', i18nDescription: 'Ticks every second', providesPreview: false,
       executor: async (context, read, modify) => {
         if (context.getArguments()[0] === 'stop') return modify.getScheduler().cancelJob('tick');
+        if (context.getArguments()[0] === 'bogus') return modify.getScheduler().scheduleRecurring({ id: 'tick', interval: 'sometimes', data: {} });
         await modify.getScheduler().scheduleRecurring({ id: 'tick', interval: '1 second', data: { roomId: context.getRoom().id } });
       },
     });
