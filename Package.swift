@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // MARK: C shims (exactly one Swift module imports each)
@@ -59,9 +60,19 @@ let package = Package(
             name: "AppsPackage", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings),
 
+        // MARK: Apps' outbound HTTP (the only module importing AsyncHTTPClient): address rules, pinning, redirects
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: Apps engine (bridge, app instances; talks to apps only through the bridge protocol)
         .target(
-            name: "AppsEngine", dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", logging, metrics],
+            name: "AppsEngine",
+            dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics],
             swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
@@ -99,7 +110,8 @@ let package = Package(
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsEngine", "AppsServer", "AirlockCrypto", hummingbird, logging,
+                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsEngine", "AppsServer", "AirlockCrypto", "OutboundHTTP", hummingbird,
+                logging,
                 metrics,
                 lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -111,7 +123,7 @@ let package = Package(
         .executableTarget(
             name: "airlock",
             dependencies: [
-                "AirlockApp", logging, nioCore, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AirlockApp", "OutboundHTTP", logging, nioCore, .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: swiftSettings
@@ -153,6 +165,7 @@ let package = Package(
             name: "AppFixtures", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/AppFixtures",
             swiftSettings: swiftSettings),
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
@@ -172,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", hummingbird, nioCore, logging,
+                "AirlockApp", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 public import ChatServer
 import Foundation
 public import Logging
+public import OutboundHTTP
 
 /// Everything needed to build a server, with defaults for `airlock serve`.
 public struct AirlockConfiguration: Sendable {
@@ -35,11 +36,14 @@ public struct AirlockConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Limits of the realtime (DDP) WebSocket API.
     public var realtime = RealtimeGateway.Limits()
+    /// Apps' outbound HTTP (`IHttp`): the allow-list for restricted addresses (`--apps-http-allow`,
+    /// `AIRLOCK_APPS_HTTP_ALLOW`, comma-separated), timeouts and the response size cap.
+    public var appsHTTP = OutboundHTTPPolicy()
 
     public init() {}
 
     /// Reads `AIRLOCK_*` variables over the defaults; command-line flags are applied after this.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var configuration = Self()
         configuration.siteURL = environment["AIRLOCK_SITE_URL"]
         configuration.adminUsername = environment["AIRLOCK_ADMIN_USERNAME"]
@@ -48,6 +52,9 @@ public struct AirlockConfiguration: Sendable {
         if environment["AIRLOCK_STORE"] == "mongo" { configuration.store = .mongo }
         if let attempts = environment["AIRLOCK_MONGO_CONNECT_ATTEMPTS"].flatMap(Int.init), attempts > 0 {
             configuration.mongoConnectAttempts = attempts
+        }
+        if let allow = environment["AIRLOCK_APPS_HTTP_ALLOW"] {
+            configuration.appsHTTP.allowList = try OutboundAllowList(parsing: allow.split(separator: ",").map(String.init))
         }
         if let iterations = environment["AIRLOCK_PASSWORD_ITERATIONS"].flatMap(Int.init), iterations > 0 {
             configuration.passwordIterations = iterations

@@ -5,6 +5,7 @@ public import ChatServer
 import EmbeddedStore
 import MongoStore
 import Foundation
+import OutboundHTTP
 public import Hummingbird
 public import Logging
 import NIOPosix
@@ -51,7 +52,8 @@ public struct AirlockServer {
         // services once they exist.
         let registry = settings.registry
         let chat = ChatAccess()
-        let apps = AppManager.standard(store: store, serverSettings: { registry }, logger: logger, chat: chat)
+        let apps = AppManager.standard(
+            store: store, serverSettings: { registry }, logger: logger, chat: chat, http: OutboundHTTPClient(policy: configuration.appsHTTP))
         let dispatcher = AppHookDispatcher(manager: apps)
         let context = ChatContext(store: store, hooks: dispatcher, settings: settings, logger: logger)
         let hasher = PasswordHasher(iterations: configuration.passwordIterations, runner: ThreadPoolRunner(pool: .singleton))

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import OutboundHTTP
 import Prometheus
 
 /// `airlock serve`: runs the server until SIGINT/SIGTERM, then shuts down gracefully.
@@ -20,6 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus /metrics on 127.0.0.1:<port>.") var metricsPort: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
+    @Option(
+        name: .customLong("apps-http-allow"),
+        help: ArgumentHelp(
+            "Let apps' HTTP reach this restricted destination: host, address or CIDR, optionally :port (repeatable; env AIRLOCK_APPS_HTTP_ALLOW, comma-separated).",
+            valueName: "entry"))
+    var appsHTTPAllow: [String] = []
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -30,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        var configuration = AirlockConfiguration.fromEnvironment()
+        var configuration = try AirlockConfiguration.fromEnvironment()
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = dataDir
@@ -39,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let siteURL { configuration.siteURL = siteURL }
         configuration.metricsPort = metricsPort
         configuration.logLevel = logLevel
+        if !appsHTTPAllow.isEmpty {
+            configuration.appsHTTP.allowList = try OutboundAllowList(parsing: appsHTTPAllow.flatMap { $0.split(separator: ",").map(String.init) })
+        }
 
         let host = configuration.host
         let app = try await AirlockServer.build(configuration, metricsRegistry: registry).application { port in

@@ -2,6 +2,7 @@ public import ChatCore
 import Foundation
 import AirlockCrypto
 import JavaScriptRuntime
+public import OutboundHTTP
 
 /// The host side of the bridge: every accessor an app calls is looked up here by name, its permission checked in
 /// Swift against what the app was granted, and only then run. A denial throws ``PermissionDenied`` (the app sees a
@@ -18,10 +19,11 @@ public final class EngineHost: AppHost {
     let accessors: [String: Accessor]
 
     /// `serverSettings` answers the current registry; `environment` is the process environment apps may read from
-    /// (filtered by Rocket.Chat's readability rule).
+    /// (filtered by Rocket.Chat's readability rule); `http` carries apps' outbound requests under the admin's policy.
     public init(
         grants: AppGrants, logs: AppLogSink, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
-        environment: [String: String] = ProcessInfo.processInfo.environment, chat: ChatAccess = ChatAccess()
+        environment: [String: String] = ProcessInfo.processInfo.environment, chat: ChatAccess = ChatAccess(),
+        http: OutboundHTTPClient = OutboundHTTPClient()
     ) {
         self.grants = grants
         self.logs = logs
@@ -32,6 +34,7 @@ public final class EngineHost: AppHost {
             .merging(Self.notifierAccessors(chat: chat)) { first, _ in first }
             .merging(Self.changeAccessors(chat: chat)) { first, _ in first }
             .merging(Self.schedulerAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.httpAccessors(http: http, logs: logs)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {

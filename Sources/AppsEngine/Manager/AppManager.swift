@@ -3,6 +3,7 @@ import AirlockCrypto
 public import ChatCore
 public import Foundation
 import JavaScriptRuntime
+public import OutboundHTTP
 public import Logging
 
 /// Installs, updates, enables, disables and uninstalls apps, keeps their settings, and brings installed apps back at
@@ -62,11 +63,12 @@ public actor AppManager {
     /// The manager with Airlock's own host: permission-checked accessors over the given server settings.
     public static func standard(
         store: any ChatStore, serverSettings: @escaping @Sendable () -> [ServerSettingEntry], logger: Logger,
-        chat: ChatAccess = ChatAccess(), reader: AppPackageReader = AppPackageReader(), clock: ChatClock = ChatClock()
+        chat: ChatAccess = ChatAccess(), http: OutboundHTTPClient = OutboundHTTPClient(), reader: AppPackageReader = AppPackageReader(),
+        clock: ChatClock = ChatClock()
     ) -> AppManager {
         let grants = AppGrants()
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
-        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat)
+        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat, http: http)
         let manager = AppManager(store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock)
         chat.bind(scheduler: manager.scheduler)
         return manager

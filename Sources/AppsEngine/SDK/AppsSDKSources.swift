@@ -224,6 +224,34 @@ function modify() {
   };
 }
 
+/// IHttp: the Apps-Engine pipeline runs here, in the app (default headers and params, request wins; each pre-request
+/// handler in order; the fetch on the host, which checks `networking` and the admin's address rules; each
+/// pre-response handler). `data` is the JSON-parsed body for JSON content types.
+function httpClient(read) {
+  const extend = (registrations && registrations.http) || { headers: {}, params: {}, preRequest: [], preResponse: [] };
+  const call = async (method, url, options = {}) => {
+    let request = { ...options, headers: { ...extend.headers, ...(options.headers || {}) }, params: { ...extend.params, ...(options.params || {}) } };
+    for (const handler of extend.preRequest) request = (await handler.executePreHttpRequest(url, request, read, persistence)) || request;
+    const raw = await accessor('http.call', method, url, request);
+    let response = { ...raw };
+    if (raw.contentBase64 !== undefined) { response.content = Buffer.from(raw.contentBase64, 'base64'); delete response.contentBase64; }
+    const type = (raw.headers && raw.headers['content-type']) || '';
+    if (typeof response.content === 'string' && /json|javascript/i.test(type)) {
+      try { response.data = JSON.parse(response.content); } catch (e) { /* not JSON after all: content stays */ }
+    }
+    for (const handler of extend.preResponse) response = (await handler.executePreHttpResponse(response, read, persistence)) || response;
+    return response;
+  };
+  return Object.freeze({
+    get: (url, options) => call('get', url, options),
+    post: (url, options) => call('post', url, options),
+    put: (url, options) => call('put', url, options),
+    del: (url, options) => call('delete', url, options),
+    patch: (url, options) => call('patch', url, options),
+    head: (url, options) => call('head', url, options),
+  });
+}
+
 /// The arguments of an event handler: the event's own, an extender or builder where the Apps-Engine passes one,
 /// then the accessors its signature takes (check: read, http; pre: + persistence; post: + modify).
 function hookArguments(method, args) {
@@ -233,7 +261,7 @@ function hookArguments(method, args) {
     getUserReader: () => readers.user, getMessageReader: () => readers.message, getThreadReader: () => readers.thread,
     getNotifier: () => notifier, getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
   };
-  const http = notYet('IHttp');
+  const http = httpClient(read);
   let helper = null;
   const list = [...args];
   if (/^executePre\w+Extend$/.test(method)) list.splice(1, 0, (helper = new MessageExtender(list[0])));
@@ -256,6 +284,9 @@ function configurationExtend() {
   };
   registrations = { settings: [], slashCommands: [], apis: [], processors: [], buttons: [] };
   const r = registrations;
+  // IHttpExtend: kept in the VM (the pipeline runs here); not part of what the engine is told.
+  const httpExtend = { headers: {}, params: {}, preRequest: [], preResponse: [] };
+  Object.defineProperty(r, 'http', { value: httpExtend, enumerable: false });
   r.objects = { slashCommands: new Map(), endpoints: new Map(), processors: new Map() };
   return {
     settings: { provideSetting: async (setting) => { r.settings.push(describe(setting)); } },
@@ -285,7 +316,18 @@ function configurationExtend() {
       },
     },
     ui: { registerButton: async (button) => { r.buttons.push(describe(button)); } },
-    http: { providePreRequestHandler: async () => {}, providePreResponseHandler: async () => {} },
+    http: {
+      provideDefaultHeader: (key, value) => { httpExtend.headers[key] = value; },
+      provideDefaultHeaders: (headers) => { Object.assign(httpExtend.headers, headers); },
+      provideDefaultParam: (key, value) => { httpExtend.params[key] = value; },
+      provideDefaultParams: (params) => { Object.assign(httpExtend.params, params); },
+      providePreRequestHandler: (handler) => { httpExtend.preRequest.push(handler); },
+      providePreResponseHandler: (handler) => { httpExtend.preResponse.push(handler); },
+      getDefaultHeaders: () => new Map(Object.entries(httpExtend.headers)),
+      getDefaultParams: () => new Map(Object.entries(httpExtend.params)),
+      getPreRequestHandlers: () => [...httpExtend.preRequest],
+      getPreResponseHandlers: () => [...httpExtend.preResponse],
+    },
     externalComponents: { register: async () => {} },
     videoConfProviders: { provideVideoConfProvider: async () => {} },
   };
