@@ -12,6 +12,7 @@ const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
+const { BlockBuilder } = require('@rocket.chat/apps-engine/definition/uikit');
 
 let app = null;
 let registrations = null;
@@ -175,12 +176,36 @@ const notifier = Object.freeze({
   notifyUser: (user, message) => accessor('notifier.notifyUser', user, message),
   notifyRoom: (room, message) => accessor('notifier.notifyRoom', room, message),
   getMessageBuilder: () => new MessageBuilder(),
-  typing: () => { throw new Error('INotifier.typing is not available in Airlock yet'); },
+  /// Shows "<username> is typing" in the room (the app bot's name by default); answers the function that stops it.
+  typing: async (options) => {
+    await accessor('notifier.typing', options, true);
+    return async () => { await accessor('notifier.typing', options, false); };
+  },
 });
+
+/// IUIController: views and view errors pushed to one user's client (`<uid>/uiInteraction`). A view without an id
+/// gets one; blocks may be given as a BlockBuilder.
+function uiController() {
+  const blocksOf = (view) => (view.blocks && typeof view.blocks.getBlocks === 'function' ? view.blocks.getBlocks() : view.blocks);
+  const show = (type, surface) => (view, context, user) =>
+    accessor('ui.notify', user, { type, triggerId: context && context.triggerId, view: { ...view, type: view.type || surface, blocks: blocksOf(view) } });
+  const kind = (view) => (view.type === 'contextualBar' ? 'contextual_bar' : 'modal');
+  return Object.freeze({
+    openSurfaceView: (view, context, user) => show(`${kind(view)}.open`, 'modal')(view, context, user),
+    updateSurfaceView: (view, context, user) => show(`${kind(view)}.update`, 'modal')(view, context, user),
+    openModalView: show('modal.open', 'modal'),
+    updateModalView: show('modal.update', 'modal'),
+    openContextualBarView: show('contextual_bar.open', 'contextualBar'),
+    updateContextualBarView: show('contextual_bar.update', 'contextualBar'),
+    setViewError: (errorInteraction, context, user) =>
+      accessor('ui.notify', user, { type: 'errors', triggerId: context && context.triggerId, viewId: errorInteraction.viewId, errors: errorInteraction.errors }),
+  });
+}
 
 function modify() {
   return {
     getCreator: () => ({
+      getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
       startMessage: (data) => new MessageBuilder(data),
       finish: async (builder) => {
         if (builder.getKind() !== 'message') throw new Error('Only messages can be created yet');
@@ -208,7 +233,7 @@ function modify() {
       deleteRoom: () => { throw new Error('IModifyDeleter.deleteRoom is not available in Airlock yet'); },
     }),
     getNotifier: () => notifier,
-    getUiController: () => notYet('IUIController'),
+    getUiController: uiController,
     getScheduler: () => ({
       scheduleOnce: (job) => accessor('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
       scheduleRecurring: (job) => accessor('scheduler.scheduleRecurring', job),

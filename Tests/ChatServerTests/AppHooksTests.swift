@@ -451,6 +451,27 @@ final class SendableBox<Value: Sendable>: Sendable {
             let pushed = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(admin.userId)/uiInteraction"))
             #expect(pushed["fields"]?["args"]?.array?.first?["type"] == "modal.open")
 
+            // IUIController and INotifier.typing from a handler: typing starts and stops in the room, a contextual bar
+            // built with BlockBuilder and view errors reach the user's stream.
+            ddp.send(["msg": "sub", "id": "activity", "name": "stream-notify-room", "params": [.string("\(room)/user-activity"), false]])
+            _ = try await ddp.next { $0["msg"] == "ready" && $0["subs"] == ["activity"] }
+            let progress = try await api.post(
+                "/api/apps/ui.interaction/\(id)", ["type": "blockAction", "actionId": "show-progress", "triggerId": "t9", "rid": .string(room)], auth: admin)
+            #expect(progress["success"] == true)
+            let typing = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-room", "\(room)/user-activity"))
+            #expect(typing["fields"]?["args"] == ["hooks.bot", ["user-typing"], [:]])
+            let bar = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(admin.userId)/uiInteraction"))
+            let barArgs = try #require(bar["fields"]?["args"]?.array?.first)
+            #expect(barArgs["type"] == "contextual_bar.open" && barArgs["triggerId"] == "t9" && barArgs["appId"] == .string(id))
+            #expect(barArgs["view"]?["type"] == "contextualBar" && barArgs["view"]?["id"]?.stringValue?.isEmpty == false)
+            let section = try #require(barArgs["view"]?["blocks"]?.array?.first)
+            #expect(section["type"] == "section" && section["appId"] == .string(id) && section["text"] == ["type": "mrkdwn", "text": "*Working*"])
+            #expect(section["blockId"]?.stringValue?.isEmpty == false && section["accessory"]?["actionId"]?.stringValue?.isEmpty == false)
+            let errors = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-user", "\(admin.userId)/uiInteraction"))
+            #expect(errors["fields"]?["args"]?.array?.first?["errors"] == ["answer": "Too late"])
+            let stopped = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-room", "\(room)/user-activity"))
+            #expect(stopped["fields"]?["args"] == ["hooks.bot", [], [:]])
+
             let missing = try await api.post(
                 "/api/apps/ui.interaction/\(id)",
                 ["type": "viewSubmit", "triggerId": "t2", "payload": ["view": ["id": "form", "roomId": .string(room), "state": ["answer": ["text": ""]]]]],

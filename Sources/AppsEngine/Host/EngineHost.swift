@@ -35,6 +35,7 @@ public final class EngineHost: AppHost {
             .merging(Self.changeAccessors(chat: chat)) { first, _ in first }
             .merging(Self.schedulerAccessors(chat: chat)) { first, _ in first }
             .merging(Self.httpAccessors(http: http, logs: logs)) { first, _ in first }
+            .merging(Self.uiAccessors(chat: chat)) { first, _ in first }
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -149,6 +150,41 @@ public final class EngineHost: AppHost {
                 try await notify(appId, room.userIds.isEmpty ? [] : room.userIds, message)
                 return nil
             },
+            "notifier.typing": Accessor(permission: "message.write") { appId, arguments in
+                let options = arguments.first ?? .null
+                guard let services = chat.services, let roomId = options["id"]?.stringValue, try await services.context.store.room(id: roomId) != nil
+                else { throw HostError(name: "Error", message: "typing needs an existing room id") }
+                var username = options["username"]?.stringValue
+                if username == nil, let botId = try await services.context.store.app(id: appId)?.botUserId {
+                    username = try await services.context.store.user(id: botId)?.username
+                }
+                let typing = arguments[safe: 1] == .bool(true)
+                services.context.events.publish(.userActivity(roomId: roomId, username: username ?? appId, activities: typing ? ["user-typing"] : []))
+                return nil
+            },
+        ]
+    }
+
+    /// `IUIController` (`ui.interact`): a view to open or update, or view errors, pushed to one user's client as
+    /// Rocket.Chat's `uiInteraction` payload (`{type, triggerId, appId, view}` / `{type: "errors", viewId, errors}`).
+    static func uiAccessors(chat: ChatAccess) -> [String: Accessor] {
+        [
+            "ui.notify": Accessor(permission: "ui.interact") { appId, arguments in
+                guard let services = chat.services, let userId = arguments.first?["id"]?.stringValue,
+                    try await services.context.store.user(id: userId) != nil
+                else { throw HostError(name: "Error", message: "The view needs an existing user") }
+                guard var interaction = arguments[safe: 1]?.objectValue, interaction["type"]?.stringValue != nil else {
+                    throw HostError(name: "TypeError", message: "Invalid interaction")
+                }
+                interaction["appId"] = .string(appId)
+                if var view = interaction["view"]?.objectValue {
+                    view["appId"] = .string(appId)
+                    if view["id"]?.stringValue == nil { view["id"] = .string(UUID().uuidString) }
+                    interaction["view"] = .object(view)
+                }
+                services.context.events.publish(.uiInteraction(userId: userId, response: .object(interaction)))
+                return nil
+            }
         ]
     }
 

@@ -18,6 +18,7 @@ const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
+const { BlockBuilder } = require('@rocket.chat/apps-engine/definition/uikit');
 
 let app = null;
 let registrations = null;
@@ -181,12 +182,36 @@ const notifier = Object.freeze({
   notifyUser: (user, message) => accessor('notifier.notifyUser', user, message),
   notifyRoom: (room, message) => accessor('notifier.notifyRoom', room, message),
   getMessageBuilder: () => new MessageBuilder(),
-  typing: () => { throw new Error('INotifier.typing is not available in Airlock yet'); },
+  /// Shows "<username> is typing" in the room (the app bot's name by default); answers the function that stops it.
+  typing: async (options) => {
+    await accessor('notifier.typing', options, true);
+    return async () => { await accessor('notifier.typing', options, false); };
+  },
 });
+
+/// IUIController: views and view errors pushed to one user's client (`<uid>/uiInteraction`). A view without an id
+/// gets one; blocks may be given as a BlockBuilder.
+function uiController() {
+  const blocksOf = (view) => (view.blocks && typeof view.blocks.getBlocks === 'function' ? view.blocks.getBlocks() : view.blocks);
+  const show = (type, surface) => (view, context, user) =>
+    accessor('ui.notify', user, { type, triggerId: context && context.triggerId, view: { ...view, type: view.type || surface, blocks: blocksOf(view) } });
+  const kind = (view) => (view.type === 'contextualBar' ? 'contextual_bar' : 'modal');
+  return Object.freeze({
+    openSurfaceView: (view, context, user) => show(`${kind(view)}.open`, 'modal')(view, context, user),
+    updateSurfaceView: (view, context, user) => show(`${kind(view)}.update`, 'modal')(view, context, user),
+    openModalView: show('modal.open', 'modal'),
+    updateModalView: show('modal.update', 'modal'),
+    openContextualBarView: show('contextual_bar.open', 'contextualBar'),
+    updateContextualBarView: show('contextual_bar.update', 'contextualBar'),
+    setViewError: (errorInteraction, context, user) =>
+      accessor('ui.notify', user, { type: 'errors', triggerId: context && context.triggerId, viewId: errorInteraction.viewId, errors: errorInteraction.errors }),
+  });
+}
 
 function modify() {
   return {
     getCreator: () => ({
+      getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
       startMessage: (data) => new MessageBuilder(data),
       finish: async (builder) => {
         if (builder.getKind() !== 'message') throw new Error('Only messages can be created yet');
@@ -214,7 +239,7 @@ function modify() {
       deleteRoom: () => { throw new Error('IModifyDeleter.deleteRoom is not available in Airlock yet'); },
     }),
     getNotifier: () => notifier,
-    getUiController: () => notYet('IUIController'),
+    getUiController: uiController,
     getScheduler: () => ({
       scheduleOnce: (job) => accessor('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
       scheduleRecurring: (job) => accessor('scheduler.scheduleRecurring', job),
@@ -663,6 +688,64 @@ exports.UIActionButtonContext = Object.freeze({
   USER_DROPDOWN_ACTION: 'userDropdownAction', ROOM_SIDEBAR_ACTION: 'roomSidebarAction',
 });
 """#,
+        "@rocket.chat/apps-engine/definition/uikit/index.js": #"""
+'use strict';
+// UIKit values apps use at run time: block and element kinds, and the (Rocket.Chat-deprecated but still widely used)
+// BlockBuilder. Interfaces (IUIKitResponse, IBlock, ...) are TypeScript-only and vanish when an app is compiled.
+const { randomUUID } = require('crypto');
+
+const BlockType = Object.freeze({
+  SECTION: 'section', DIVIDER: 'divider', IMAGE: 'image', ACTIONS: 'actions', CONTEXT: 'context', INPUT: 'input', CONDITIONAL: 'conditional',
+});
+const BlockElementType = Object.freeze({
+  BUTTON: 'button', IMAGE: 'image', OVERFLOW_MENU: 'overflow', PLAIN_TEXT_INPUT: 'plain_text_input',
+  STATIC_SELECT: 'static_select', MULTI_STATIC_SELECT: 'multi_static_select',
+});
+const TextObjectType = Object.freeze({ MARKDOWN: 'mrkdwn', PLAINTEXT: 'plain_text' });
+const ButtonStyle = Object.freeze({ PRIMARY: 'primary', DANGER: 'danger' });
+const UIKitSurfaceType = Object.freeze({ MODAL: 'modal', CONTEXTUAL_BAR: 'contextualBar', BANNER: 'banner' });
+const UIKitViewType = UIKitSurfaceType;
+const UIKitInteractionType = Object.freeze({
+  MODAL_OPEN: 'modal.open', MODAL_CLOSE: 'modal.close', MODAL_UPDATE: 'modal.update',
+  CONTEXTUAL_BAR_OPEN: 'contextual_bar.open', CONTEXTUAL_BAR_CLOSE: 'contextual_bar.close', CONTEXTUAL_BAR_UPDATE: 'contextual_bar.update',
+  ERRORS: 'errors',
+});
+
+/// Builds a list of blocks for a message or a view; every block gets the app's id and a block id, every
+/// interactive element an action id, when the app gives none.
+class BlockBuilder {
+  constructor(appId) { this.appId = appId; this.blocks = []; }
+  addSectionBlock(block) { return this.addBlock({ type: BlockType.SECTION, ...block }); }
+  addImageBlock(block) { return this.addBlock({ type: BlockType.IMAGE, ...block }); }
+  addDividerBlock() { return this.addBlock({ type: BlockType.DIVIDER }); }
+  addActionsBlock(block) { return this.addBlock({ type: BlockType.ACTIONS, ...block }); }
+  addContextBlock(block) { return this.addBlock({ type: BlockType.CONTEXT, ...block }); }
+  addInputBlock(block) { return this.addBlock({ type: BlockType.INPUT, ...block }); }
+  addConditionalBlock(inner, when) {
+    return this.addBlock({ type: BlockType.CONDITIONAL, render: inner instanceof BlockBuilder ? inner.getBlocks() : inner, when });
+  }
+  getBlocks() { return this.blocks; }
+  newPlainTextObject(text, emoji = false) { return { type: TextObjectType.PLAINTEXT, text, emoji }; }
+  newMarkdownTextObject(text) { return { type: TextObjectType.MARKDOWN, text }; }
+  newButtonElement(info) { return this.withActionId({ type: BlockElementType.BUTTON, ...info }); }
+  newImageElement(info) { return { type: BlockElementType.IMAGE, ...info }; }
+  newOverflowMenuElement(info) { return this.withActionId({ type: BlockElementType.OVERFLOW_MENU, ...info }); }
+  newPlainTextInputElement(info) { return this.withActionId({ type: BlockElementType.PLAIN_TEXT_INPUT, ...info }); }
+  newStaticSelectElement(info) { return this.withActionId({ type: BlockElementType.STATIC_SELECT, ...info }); }
+  newMultiStaticElement(info) { return this.withActionId({ type: BlockElementType.MULTI_STATIC_SELECT, ...info }); }
+  withActionId(element) { if (!element.actionId) element.actionId = randomUUID(); return element; }
+  addBlock(block) {
+    if (!block.blockId) block.blockId = randomUUID();
+    block.appId = this.appId;
+    this.blocks.push(block);
+    return this;
+  }
+}
+
+module.exports = {
+  BlockBuilder, BlockType, BlockElementType, TextObjectType, ButtonStyle, UIKitSurfaceType, UIKitViewType, UIKitInteractionType,
+};
+"""#,
         "@rocket.chat/apps-engine/definition/users/index.js": #"""
 'use strict';
 exports.UserType = Object.freeze({ APP: 'app', USER: 'user', BOT: 'bot', UNKNOWN: 'unknown' });
@@ -685,6 +768,7 @@ exports.UserStatusConnection = Object.freeze({ OFFLINE: 'offline', ONLINE: 'onli
         "@rocket.chat/apps-engine/definition/settings/index.js": "AppsSDK/definition/settings/index.js",
         "@rocket.chat/apps-engine/definition/slashcommands/index.js": "AppsSDK/definition/slashcommands/index.js",
         "@rocket.chat/apps-engine/definition/ui/index.js": "AppsSDK/definition/ui/index.js",
+        "@rocket.chat/apps-engine/definition/uikit/index.js": "AppsSDK/definition/uikit/index.js",
         "@rocket.chat/apps-engine/definition/users/index.js": "AppsSDK/definition/users/index.js",
     ]
 }

@@ -11,6 +11,8 @@ public enum ChatEvent: Sendable {
     case userNotified(userId: String, message: Message)
     /// An app's UIKit answer for one user (open or update a modal, view errors).
     case uiInteraction(userId: String, response: JSONValue)
+    /// Activity shown in a room ("typing"); `activities` empty ends it.
+    case userActivity(roomId: String, username: String, activities: [String])
     /// All sessions that used this token digest must end (logout).
     case tokenRevoked(userId: String, tokenDigest: String)
 }

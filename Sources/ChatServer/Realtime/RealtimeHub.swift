@@ -111,6 +111,8 @@ public final class RealtimeHub: Sendable {
             publish("stream-notify-user", "\(userId)/message", [MessageDTO(message, style: .ejson)])
         case .uiInteraction(let userId, let response):
             publish("stream-notify-user", "\(userId)/uiInteraction", [response])
+        case .userActivity(let roomId, let username, let activities):
+            publish("stream-notify-room", "\(roomId)/user-activity", [.string(username), .array(activities.map(JSONValue.string)), JSONValue.object([:])])
         case .tokenRevoked(_, let digest):
             for connection in connections(where: { $0.tokenDigest == digest }) {
                 connection.close(reason: "logged out")

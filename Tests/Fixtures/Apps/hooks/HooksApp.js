@@ -209,8 +209,18 @@ class HooksApp extends App {
   }
 
   // UIKit: a button opens a form; submitting it posts the answer (or reports a missing field).
-  async executeBlockActionHandler(context) {
+  // `show-progress`: typing in the room while a contextual bar built with BlockBuilder is pushed through IUIController.
+  async executeBlockActionHandler(context, read, http, persistence, modify) {
     const data = context.getInteractionData();
+    if (data.actionId === 'show-progress') {
+      const stopTyping = await modify.getNotifier().typing({ id: data.room.id });
+      const blocks = modify.getCreator().getBlockBuilder();
+      blocks.addSectionBlock({ text: blocks.newMarkdownTextObject('*Working*'), accessory: blocks.newButtonElement({ text: blocks.newPlainTextObject('Stop') }) });
+      await modify.getUiController().openContextualBarView({ title: blocks.newPlainTextObject('Progress'), blocks }, { triggerId: data.triggerId }, data.user);
+      await modify.getUiController().setViewError({ viewId: 'form', errors: { answer: 'Too late' } }, { triggerId: data.triggerId }, data.user);
+      await stopTyping();
+      return context.getInteractionResponder().successResponse();
+    }
     if (data.actionId !== 'open-form') return context.getInteractionResponder().successResponse();
     return context.getInteractionResponder().openModalViewResponse({
       id: 'form', title: { type: 'plain_text', text: 'Tell us' },
