@@ -7,7 +7,7 @@ extension EmbeddedStore {
         try await write { db in
             var stored = room
             stored.usersCount = subscriptions.count
-            try Self.run(db, "INSERT INTO rooms (\(Self.roomColumns)) VALUES (\(Self.marks(Self.roomColumnCount)))", Self.arguments(stored))
+            try Self.run(db, "INSERT INTO rooms (\(Self.roomColumns)) VALUES (\(Self.marks(Self.roomColumnCount)))", try Self.arguments(stored))
             for subscription in subscriptions { try Self.insertSubscription(db, subscription) }
         }
     }
@@ -19,11 +19,11 @@ extension EmbeddedStore {
                 db,
                 """
                 UPDATE rooms SET name = ?, name_key = ?, updated_at = ?, read_only = ?, is_default = ?, topic = ?,
-                description = ? WHERE id = ?
+                description = ?, custom_fields = ? WHERE id = ?
                 """,
                 [
                     room.name, room.name?.lowercased(), Codec.millis(room.updatedAt), room.readOnly, room.isDefault,
-                    room.topic, room.description, room.id,
+                    room.topic, room.description, try Self.customFields(room), room.id,
                 ])
             guard db.changesCount > 0 else { throw StoreError(.notFound, "no room \(room.id)") }
         }
@@ -71,23 +71,28 @@ extension EmbeddedStore {
 
     static let roomColumns = """
         id, type, name, name_key, direct_key, creator_id, creator_username, created_at, updated_at, msgs, users_count,
-        read_only, is_default, topic, description, usernames, user_ids, last_message_at
+        read_only, is_default, topic, description, usernames, user_ids, last_message_at, custom_fields
         """
-    static let roomColumnCount = 18
+    static let roomColumnCount = 19
 
     static func marks(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
-    static func arguments(_ room: Room) -> StatementArguments {
+    static func arguments(_ room: Room) throws -> StatementArguments {
         [
             room.id, room.type.rawValue, room.name, room.name?.lowercased(),
             room.type == .direct ? room.userIds.sorted().joined(separator: ",") : nil,
             room.creator?.id, room.creator?.username, Codec.millis(room.createdAt), Codec.millis(room.updatedAt),
             room.messageCount, room.usersCount, room.readOnly, room.isDefault, room.topic, room.description,
             room.usernames.joined(separator: ","), room.userIds.joined(separator: ","),
-            room.lastMessageAt.map(Codec.millis),
+            room.lastMessageAt.map(Codec.millis), try customFields(room),
         ]
+    }
+
+    /// `customFields` as a JSON document (nil when the room has none).
+    static func customFields(_ room: Room) throws -> Data? {
+        try room.customFields.map { try Codec.encode($0) }
     }
 
     static func fetchRooms(
@@ -103,7 +108,8 @@ extension EmbeddedStore {
                 creator: creatorId.flatMap { id in creatorUsername.map { UserRef(id: id, username: $0) } },
                 createdAt: Codec.date(row[7]), updatedAt: Codec.date(row[8]), messageCount: row[9], usersCount: row[10],
                 readOnly: row[11], isDefault: row[12], topic: row[13], description: row[14], usernames: split(row[15]),
-                userIds: split(row[16]), lastMessageAt: (row[17] as Int64?).map(Codec.date))
+                userIds: split(row[16]), lastMessageAt: (row[17] as Int64?).map(Codec.date),
+                customFields: try (row[18] as Data?).map { try Codec.decode([String: JSONValue].self, from: $0) })
         }
     }
 

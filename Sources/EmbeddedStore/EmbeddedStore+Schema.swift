@@ -80,6 +80,9 @@ extension EmbeddedStore {
                     CREATE INDEX app_jobs_app ON app_jobs(app_id, processor_id);
                     """)
         }
+        migrator.registerMigration("v6-room-custom-fields") { db in
+            try db.execute(sql: "ALTER TABLE rooms ADD COLUMN custom_fields BLOB")
+        }
         return migrator
     }
 }

@@ -23,6 +23,11 @@ extension MongoStore {
         for (field, value) in [("name", room.name), ("nameKey", room.name?.lowercased()), ("topic", room.topic), ("description", room.description)] {
             if let value { set.append(field, .string(value)) } else { unset.append(field, "") }
         }
+        if let customFields = room.customFields {
+            set.append("customFields", .document(try BSONDocument(encoding: customFields)))
+        } else {
+            unset.append("customFields", "")
+        }
         let update: BSONDocument = ["$set": .document(set), "$unset": .document(unset)]
         try await run { connection in
             guard try connection.updateOne(Collection.rooms, ["_id": .string(room.id)], update).matched > 0 else {

@@ -315,6 +315,51 @@ import Testing
     }
 }
 
+/// Rooms: pre-create extend and modify handlers, and rooms an app creates, changes, extends and deletes.
+@Suite(.timeLimit(.minutes(2))) struct AppRoomsTests {
+    @Test func appsShapeAndManageRooms() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            _ = try await api.makeUser("buddy", admin: admin)
+            func info(_ id: String) async throws -> Reply { try await api.get("/api/v1/channels.info?roomId=\(id)", auth: admin) }
+            func members(_ id: String) async throws -> [String] {
+                (try await api.get("/api/v1/channels.members?roomId=\(id)", auth: admin)["members"]?.array ?? []).compactMap { $0["username"]?.stringValue }.sorted()
+            }
+
+            // Extend: a custom field and a member; modify: read-only and a custom field. Both shown by the REST API.
+            let team = try await api.post("/api/v1/channels.create", ["name": "team-red"], auth: admin)
+            #expect(team.status == 200 && team["channel"]?["customFields"] == ["team": true])
+            let teamId = try #require(team["channel"]?["_id"]?.stringValue)
+            #expect(try await members(teamId) == ["admin", "buddy"])
+            #expect(try await info(teamId)["channel"]?["usersCount"] == 2)
+            let news = try await api.post("/api/v1/channels.create", ["name": "ro-news"], auth: admin)
+            #expect(news["channel"]?["ro"] == true && news["channel"]?["customFields"] == ["modified": true])
+            #expect(try await api.post("/api/v1/channels.create", ["name": "plain"], auth: admin)["channel"]?["customFields"] == nil)
+
+            // IModify: the app creates a room (its bot is the owner), changes it, extends it, deletes it.
+            func rooms(_ body: JSONValue) async throws -> Reply {
+                try await api.call(.post, "/api/apps/public/\(AppHooksTests.hooksId)/rooms", json: body, auth: nil)
+            }
+            let made = try #require(try await rooms(["op": "create", "name": "app-made", "members": ["buddy"]])["id"]?.stringValue)
+            let created = try await info(made)
+            #expect(created["channel"]?["u"]?["username"] == "hooks.bot" && created["channel"]?["customFields"] == ["createdBy": "hooks"])
+            #expect(try await members(made) == ["buddy", "hooks.bot"])
+            #expect(try await rooms(["op": "update", "id": .string(made), "readOnly": true])["error"] == nil)
+            #expect(try await info(made)["channel"]?["ro"] == true)
+            #expect(try await info(made)["channel"]?["description"] == "changed by an app")
+            #expect(try await rooms(["op": "extend", "id": .string(made), "field": "x", "value": "y", "member": "admin"])["error"] == nil)
+            #expect(try await info(made)["channel"]?["customFields"] == ["createdBy": "hooks", "x": "y"])
+            #expect(try await members(made) == ["admin", "buddy", "hooks.bot"])
+            #expect(try await rooms(["op": "extend", "id": .string(made), "field": "x", "value": "z"])["error"] == "The room already contains a custom field by the key: x")
+            #expect(try await rooms(["op": "create", "name": "bad name!"])["error"] == "bad name! is not a valid room name")
+            #expect(try await rooms(["op": "create", "name": "ghosts", "members": ["nobody"]])["error"] == "Invalid user: nobody")
+            #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] == nil)
+            #expect(try await info(made).status == 400)
+            #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] != nil)
+        }
+    }
+}
+
 /// The failure policy: handlers that keep running out of budget get their app stopped; the chat goes on.
 @Suite(.timeLimit(.minutes(2))) struct AppFailurePolicyTests {
     @Test func threeTimeoutsInARowDisableTheApp() async throws {

@@ -145,6 +145,19 @@ import Testing
             try await store.removeSubscription(roomId: "r1", userId: b.id)
             #expect(try await store.room(id: "r1")?.usersCount == 2)
             await #expect(throws: StoreError.self) { try await store.removeSubscription(roomId: "r1", userId: b.id) }
+
+            // Custom fields (apps' room extenders and builders) are kept on create and update, and can be removed.
+            var custom = Self.room("r3", name: "custom")
+            custom.customFields = ["team": "blue", "score": 3, "tags": ["a", "b"]]
+            try await store.createRoom(custom, subscriptions: [Self.subscription(room: custom, user: a)])
+            #expect(try await store.room(id: "r3")?.customFields == custom.customFields)
+            custom.customFields = ["team": "red"]
+            custom.topic = "t"
+            try await store.updateRoom(custom)
+            #expect(try await store.room(name: "custom")?.customFields == ["team": "red"])
+            custom.customFields = nil
+            try await store.updateRoom(custom)
+            #expect(try await store.room(id: "r3")?.customFields == nil)
         }
     }
 

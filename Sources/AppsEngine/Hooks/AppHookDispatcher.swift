@@ -8,8 +8,8 @@ import Synchronization
 /// The apps engine's side of the chat core's hook port. Messages: `IPreMessageSentPrevent` → `Extend` → `Modify`
 /// before a message is stored (the same for updates; deletes have a prevent), `IPostMessageSent`,
 /// `IPostMessageSentToBot`, `IPostMessageUpdated`, `IPostMessageDeleted`, `IPostMessageReacted` after. Rooms,
-/// membership and users: their prevent handlers (`IPreRoomCreatePrevent`, `IPreRoomDeletePrevent`,
-/// `IPreRoomUserJoined`, `IPreRoomUserLeave`) and post handlers.
+/// membership and users: `IPreRoomCreatePrevent` → `Extend` → `Modify`, the other prevent handlers
+/// (`IPreRoomDeletePrevent`, `IPreRoomUserJoined`, `IPreRoomUserLeave`) and post handlers.
 ///
 /// Apps run in enable order; an optional `check…` handler answering false skips the app. The first prevent answering
 /// true refuses the message; extend and modify results thread through the apps and the core validates the outcome
@@ -18,8 +18,6 @@ import Synchronization
 /// event order, never delaying the sender (overflow is dropped, counted and logged). Messages an app writes from a
 /// handler carry a depth (how many app-written messages led to them); at ``maxDepth`` their events are not delivered
 /// to apps (the loop of an app answering its own replies ends there, with an error in its log).
-///
-/// Not delivered yet: room extend/modify handlers (`IPreRoomCreateExtend`/`Modify`).
 public final class AppHookDispatcher: HookPipeline {
     public static let maxDepth = 3
     public static let queueLimit = 1_000
@@ -67,21 +65,30 @@ public final class AppHookDispatcher: HookPipeline {
     private func preMessage(
         _ message: Message, room: Room, sender: User, event: String, preventedCode: String, preventedMessage: String
     ) async -> HookDecision<Message> {
-        let interfaces = ["I\(event)Prevent", "I\(event)Extend", "I\(event)Modify"]
-        if let refusal: HookDecision<Message> = essentialLock(Set(interfaces)) { return refusal }
-        let targets = apps.snapshot()
-        guard targets.contains(where: { target in interfaces.contains(where: target.implemented.contains) }) else { return .proceed(message) }
         if depth(of: message.id) >= Self.maxDepth { return .proceed(message) }
-        var current = message
-        let refusal: HookDecision<Message>? = await prevent(
-            interfaces[0], "\(event)Prevent", [AppsEngineShapes.message(current, room: room, sender: sender)], code: preventedCode,
-            message: preventedMessage)
+        return await preStages(
+            event, message, shape: { AppsEngineShapes.message($0, room: room, sender: sender) }, apply: AppsEngineShapes.applyContent,
+            preventedCode: preventedCode, preventedMessage: preventedMessage)
+    }
+
+    /// Prevent → extend → modify for one event (`PreMessageSent`, `PreMessageUpdated`, `PreRoomCreate`): `shape`
+    /// turns the current value into what the app sees, `apply` takes back what an app may change.
+    private func preStages<Value>(
+        _ event: String, _ value: Value, shape: (Value) -> JSONValue, apply: (JSONValue, Value) -> Value, preventedCode: String,
+        preventedMessage: String
+    ) async -> HookDecision<Value> {
+        let interfaces = ["I\(event)Prevent", "I\(event)Extend", "I\(event)Modify"]
+        if let refusal: HookDecision<Value> = essentialLock(Set(interfaces)) { return refusal }
+        let targets = apps.snapshot()
+        guard targets.contains(where: { target in interfaces.contains(where: target.implemented.contains) }) else { return .proceed(value) }
+        var current = value
+        let refusal: HookDecision<Value>? = await prevent(
+            interfaces[0], "\(event)Prevent", [shape(current)], code: preventedCode, message: preventedMessage)
         if let refusal { return refusal }
         for (interface, name) in [(interfaces[1], "\(event)Extend"), (interfaces[2], "\(event)Modify")] {
             for target in targets where target.implemented.contains(interface) {
-                let shape = AppsEngineShapes.message(current, room: room, sender: sender)
-                switch await handle(target, name, [shape]) {
-                case .answered(let value): current = AppsEngineShapes.applyContent(of: value, to: current)
+                switch await handle(target, name, [shape(current)]) {
+                case .answered(let answer): current = apply(answer, current)
                 case .refused(let reason): return .refuse(code: "error-app-prevented", message: reason)
                 case .failed where target.essentials.contains(interface): return Self.essentialFailure(target, interface)
                 case .skipped, .failed: continue
@@ -158,9 +165,14 @@ public final class AppHookDispatcher: HookPipeline {
 
     // MARK: Rooms, membership, users
 
+    /// Prevent → extend (custom fields, members) → modify (read-only, default, custom fields, members). The room
+    /// apps see lists the creator and the members being added in `usernames`; names they add become members.
     public func preRoomCreated(_ room: Room, creator: User, members: [User]) async -> HookDecision<Room> {
-        await prevent("IPreRoomCreatePrevent", "PreRoomCreatePrevent", [AppsEngineShapes.room(room)], code: "error-app-prevented",
-                      message: "A Rocket.Chat App prevented the room creation.") ?? .proceed(room)
+        var withMembers = room
+        withMembers.usernames = [creator.username] + members.map(\.username)
+        return await preStages(
+            "PreRoomCreate", withMembers, shape: AppsEngineShapes.room, apply: AppsEngineShapes.applyRoom, preventedCode: "error-app-prevented",
+            preventedMessage: "A Rocket.Chat App prevented the room creation.")
     }
 
     public func postRoomCreated(_ room: Room, creator: User) {

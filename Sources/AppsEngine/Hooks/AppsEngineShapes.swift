@@ -32,6 +32,7 @@ public enum AppsEngineShapes {
         }
         if let creator = room.creator { object["creator"] = user(creator) }
         if let description = room.description { object["description"] = .string(description) }
+        if let customFields = room.customFields { object["customFields"] = .object(customFields) }
         return .object(object)
     }
 
@@ -66,6 +67,19 @@ public enum AppsEngineShapes {
         if let emoji = object["emoji"] { result.emoji = emoji.stringValue }
         if let avatar = object["avatarUrl"] { result.avatar = avatar.stringValue }
         if let customFields = object["customFields"] { result.customFields = customFields.objectValue }
+        return result
+    }
+
+    /// What an app may change in a room (read-only, default, description, custom fields, and `usernames`, which the
+    /// room service reads as members to add); identity, name, type and creator stay the host's.
+    public static func applyRoom(of app: JSONValue, to room: Room) -> Room {
+        guard let object = app.objectValue else { return room }
+        var result = room
+        if case .bool(let readOnly)? = object["isReadOnly"] { result.readOnly = readOnly }
+        if case .bool(let isDefault)? = object["isDefault"] { result.isDefault = isDefault }
+        if let description = object["description"] { result.description = description.stringValue }
+        if let customFields = object["customFields"] { result.customFields = customFields.objectValue }
+        if let usernames = object["usernames"]?.arrayValue { result.usernames = usernames.compactMap(\.stringValue) }
         return result
     }
 }

@@ -54,7 +54,9 @@ public final class EngineHost: AppHost {
         return try await accessor.run(appId, arguments)
     }
 
-    /// `IModifyUpdater.message` / `finish` and `IModifyDeleter.deleteMessage` (`message.write`), as the app's bot.
+    /// `IModifyUpdater.message` / `finish` and `IModifyDeleter.deleteMessage` (`message.write`); `IModifyCreator`'s
+    /// rooms, `IModifyUpdater.room`, `IModifyExtender.extendRoom` and `IModifyDeleter.deleteRoom` (`room.write`); all as
+    /// the app's bot (a room's creator may be another user the app names).
     static func changeAccessors(chat: ChatAccess) -> [String: Accessor] {
         @Sendable func context(_ appId: String) async throws -> (ChatServices, User) {
             guard let services = chat.services else { throw HostError(name: "Error", message: "The chat core is not available") }
@@ -78,6 +80,61 @@ public final class EngineHost: AppHost {
                 }
                 do {
                     _ = try await services.messages.updateAsApp(AppsEngineShapes.applyContent(of: edited, to: current), by: bot)
+                } catch let error as ChatError {
+                    throw HostError(name: "Error", message: error.message)
+                }
+                return nil
+            },
+            "modify.updater.room": Accessor(permission: "room.write") { appId, arguments in
+                let (services, _) = try await context(appId)
+                guard let room = try await services.context.store.room(id: arguments.first?.stringValue ?? "") else {
+                    throw HostError(name: "Error", message: "The room does not exist")
+                }
+                return AppsEngineShapes.room(room)
+            },
+            "modify.updater.room.finish": Accessor(permission: "room.write") { appId, arguments in
+                let (services, bot) = try await context(appId)
+                let edited = arguments.first ?? .null
+                guard let id = edited["id"]?.stringValue, let current = try await services.context.store.room(id: id) else {
+                    throw HostError(name: "Error", message: "The room does not exist")
+                }
+                let changed = AppsEngineShapes.applyRoom(of: edited, to: current)
+                let adding = changed.usernames.filter { !current.usernames.contains($0) }
+                do {
+                    _ = try await services.rooms.updateAsApp(changed, addingUsernames: adding, by: bot)
+                } catch let error as ChatError {
+                    throw HostError(name: "Error", message: error.message)
+                }
+                return nil
+            },
+            "modify.creator.room": Accessor(permission: "room.write") { appId, arguments in
+                let (services, bot) = try await context(appId)
+                let room = arguments.first ?? .null
+                guard let name = room["slugifiedName"]?.stringValue ?? room["displayName"]?.stringValue else {
+                    throw HostError(name: "Error", message: "The room needs a slugifiedName")
+                }
+                var creator = bot
+                if let creatorId = room["creator"]?["id"]?.stringValue {
+                    guard let user = try await services.context.store.user(id: creatorId) else {
+                        throw HostError(name: "Error", message: "The room's creator does not exist")
+                    }
+                    creator = user
+                }
+                let type: RoomType = room["type"]?.stringValue == RoomType.privateGroup.rawValue ? .privateGroup : .channel
+                let members = room["usernames"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                do {
+                    let created = try await services.rooms.create(
+                        type: type, name: name, members: members, readOnly: room["isReadOnly"] == .bool(true),
+                        customFields: room["customFields"]?.objectValue, by: creator)
+                    return .string(created.id)
+                } catch let error as ChatError {
+                    throw HostError(name: "Error", message: error.message)
+                }
+            },
+            "modify.deleter.deleteRoom": Accessor(permission: "room.write") { appId, arguments in
+                let (services, bot) = try await context(appId)
+                do {
+                    try await services.rooms.deleteAsApp(roomId: arguments.first?.stringValue ?? "", by: bot)
                 } catch let error as ChatError {
                     throw HostError(name: "Error", message: error.message)
                 }

@@ -121,6 +121,60 @@ class MessageExtender {
   addAttachment(attachment) { (this.msg.attachments = this.msg.attachments || []).push(attachment); return this; }
   addAttachments(attachments) { this.msg.attachments = (this.msg.attachments || []).concat(attachments); return this; }
   getMessage() { return this.msg; }
+  getKind() { return 'message'; }
+}
+
+/// IRoomExtender: what a pre-create extend handler (or `IModifyExtender.extendRoom`) may add to a room.
+class RoomExtender {
+  constructor(room) { this.room = { ...room, usernames: [...(room.usernames || [])] }; }
+  addCustomField(key, value) {
+    this.room.customFields = this.room.customFields || {};
+    if (Object.prototype.hasOwnProperty.call(this.room.customFields, key)) throw new Error(`The room already contains a custom field by the key: ${key}`);
+    this.room.customFields[key] = value;
+    return this;
+  }
+  addMember(user) {
+    if (this.room.usernames.includes(user.username)) throw new Error('The user is already in the room.');
+    this.room.usernames.push(user.username);
+    return this;
+  }
+  getMembersBeingAdded() { return this.room.usernames; }
+  getUsernamesOfMembersBeingAdded() { return this.room.usernames; }
+  getRoom() { return this.room; }
+  getKind() { return 'room'; }
+}
+
+/// IRoomBuilder: a room being created (`startRoom`), changed (`getUpdater().room`) or modified by a pre-create handler.
+class RoomBuilder {
+  constructor(room) { this.room = room ? { ...room, usernames: [...(room.usernames || [])] } : { usernames: [] }; }
+  setData(data) { this.room = { usernames: [], ...data }; return this; }
+  setDisplayName(name) { this.room.displayName = name; return this; }
+  getDisplayName() { return this.room.displayName; }
+  setSlugifiedName(name) { this.room.slugifiedName = name; return this; }
+  getSlugifiedName() { return this.room.slugifiedName; }
+  setType(type) { this.room.type = type; return this; }
+  getType() { return this.room.type; }
+  setCreator(creator) { this.room.creator = creator; return this; }
+  getCreator() { return this.room.creator; }
+  addUsername(username) { this.room.usernames.push(username); return this; }
+  setUsernames(usernames) { this.room.usernames = [...usernames]; return this; }
+  getUsernames() { return this.room.usernames; }
+  addMemberToBeAddedByUsername(username) { if (!this.room.usernames.includes(username)) this.room.usernames.push(username); return this; }
+  setMembersToBeAddedByUsernames(usernames) { for (const u of usernames) this.addMemberToBeAddedByUsername(u); return this; }
+  getMembersToBeAddedUsernames() { return this.room.usernames; }
+  setDefault(isDefault) { this.room.isDefault = isDefault; return this; }
+  getIsDefault() { return this.room.isDefault; }
+  setReadOnly(readOnly) { this.room.isReadOnly = readOnly; return this; }
+  getIsReadOnly() { return this.room.isReadOnly; }
+  setDisplayingOfSystemMessages(display) { this.room.displaySystemMessages = display; return this; }
+  getDisplayingOfSystemMessages() { return this.room.displaySystemMessages; }
+  setDescription(description) { this.room.description = description; return this; }
+  addCustomField(key, value) { (this.room.customFields = this.room.customFields || {})[key] = value; return this; }
+  setCustomFields(fields) { this.room.customFields = fields; return this; }
+  getCustomFields() { return this.room.customFields; }
+  getUserIds() { return this.room.userIds; }
+  getRoom() { return this.room; }
+  getKind() { return 'room'; }
 }
 
 /// Accessors whose host side arrives with the next issue's work answer with a clear error rather than `undefined`.
@@ -213,9 +267,13 @@ function modify() {
     getCreator: () => ({
       getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
       startMessage: (data) => new MessageBuilder(data),
+      startRoom: (data) => new RoomBuilder(data),
       finish: async (builder) => {
-        if (builder.getKind() !== 'message') throw new Error('Only messages can be created yet');
-        return accessor('modify.creator.finish', builder.getMessage());
+        switch (builder.getKind()) {
+          case 'message': return accessor('modify.creator.finish', builder.getMessage());
+          case 'room': return accessor('modify.creator.room', builder.getRoom());
+          default: throw new Error(`Airlock cannot create a ${builder.getKind()}`);
+        }
       },
     }),
     getUpdater: () => ({
@@ -223,20 +281,21 @@ function modify() {
         const builder = new MessageBuilder(await accessor('modify.updater.message', messageId));
         return builder.setEditor(updater);
       },
-      finish: async (builder) => {
-        if (builder.getKind() !== 'message') throw new Error('Only messages can be updated yet');
-        return accessor('modify.updater.finish', builder.getMessage());
-      },
-      room: () => { throw new Error('IModifyUpdater.room is not available in Airlock yet'); },
+      finish: async (builder) => (builder.getKind() === 'room'
+        ? accessor('modify.updater.room.finish', builder.getRoom())
+        : accessor('modify.updater.finish', builder.getMessage())),
+      room: async (roomId, updater) => new RoomBuilder(await accessor('modify.updater.room', roomId)),
     }),
     getExtender: () => ({
       extendMessage: async (messageId) => new MessageExtender(await accessor('modify.updater.message', messageId)),
-      finish: async (extender) => accessor('modify.updater.finish', extender.getMessage()),
-      extendRoom: () => { throw new Error('IModifyExtender.extendRoom is not available in Airlock yet'); },
+      extendRoom: async (roomId) => new RoomExtender(await accessor('modify.updater.room', roomId)),
+      finish: async (extender) => (extender.getKind() === 'room'
+        ? accessor('modify.updater.room.finish', extender.getRoom())
+        : accessor('modify.updater.finish', extender.getMessage())),
     }),
     getDeleter: () => ({
       deleteMessage: (message, user) => accessor('modify.deleter.deleteMessage', message, user),
-      deleteRoom: () => { throw new Error('IModifyDeleter.deleteRoom is not available in Airlock yet'); },
+      deleteRoom: (roomId) => accessor('modify.deleter.deleteRoom', roomId),
     }),
     getNotifier: () => notifier,
     getUiController: uiController,
@@ -289,8 +348,9 @@ function hookArguments(method, args) {
   const http = httpClient(read);
   let helper = null;
   const list = [...args];
-  if (/^executePre\w+Extend$/.test(method)) list.splice(1, 0, (helper = new MessageExtender(list[0])));
-  else if (/^executePre\w+Modify$/.test(method)) list.splice(1, 0, (helper = new MessageBuilder(list[0])));
+  const forRoom = method.startsWith('executePreRoom');
+  if (/^executePre\w+Extend$/.test(method)) list.splice(1, 0, (helper = forRoom ? new RoomExtender(list[0]) : new MessageExtender(list[0])));
+  else if (/^executePre\w+Modify$/.test(method)) list.splice(1, 0, (helper = forRoom ? new RoomBuilder(list[0]) : new MessageBuilder(list[0])));
   if (method.startsWith('check')) list.push(read, http);
   else if (method.startsWith('executePre')) list.push(read, http, persistence);
   else list.push(read, http, persistence, modify());
@@ -396,7 +456,7 @@ async function handle(message) {
       app.logger = new AppLogger(message.method);
       const { list, helper } = hookArguments(message.method, message.args || []);
       let value = await handler.apply(app, list);
-      if ((value === undefined || value === null) && helper) value = helper.msg;
+      if ((value === undefined || value === null) && helper) value = helper.msg || helper.room;
       // The host takes only a message's content back: leave the room and users out of the reply.
       if (value && typeof value === 'object' && value.room) {
         const { room, sender, editor, ...content } = value;

@@ -30,12 +30,14 @@ public struct Room: Sendable, Hashable, Codable {
     /// Member ids of a direct room, parallel to `usernames`.
     public var userIds: [String]
     public var lastMessageAt: Date?
+    /// Rocket.Chat's `customFields`: free-form data apps (and integrations) keep on the room.
+    public var customFields: [String: JSONValue]?
 
     public init(
         id: String, type: RoomType, name: String?, creator: UserRef?, createdAt: Date, updatedAt: Date? = nil,
         messageCount: Int = 0, usersCount: Int = 0, readOnly: Bool = false, isDefault: Bool = false,
         topic: String? = nil, description: String? = nil, usernames: [String] = [], userIds: [String] = [],
-        lastMessageAt: Date? = nil
+        lastMessageAt: Date? = nil, customFields: [String: JSONValue]? = nil
     ) {
         self.id = id
         self.type = type
@@ -52,5 +54,6 @@ public struct Room: Sendable, Hashable, Codable {
         self.usernames = usernames
         self.userIds = userIds
         self.lastMessageAt = lastMessageAt
+        self.customFields = customFields
     }
 }

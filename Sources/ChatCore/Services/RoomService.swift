@@ -18,7 +18,11 @@ public struct RoomService: Sendable {
     // MARK: Create
 
     /// `channels.create` / `groups.create`.
-    public func create(type: RoomType, name: String, members: [String], readOnly: Bool, by creator: User) async throws -> Room {
+    /// `customFields` come from apps (`IModifyCreator.startRoom`); apps' pre-create extenders and builders may add
+    /// custom fields and members.
+    public func create(
+        type: RoomType, name: String, members: [String], readOnly: Bool, customFields: [String: JSONValue]? = nil, by creator: User
+    ) async throws -> Room {
         precondition(type != .direct, "direct rooms are created with createDirect")
         try context.policy.require(creator, type == .channel ? .createChannel : .createGroup)
         guard Validation.isValidName(name) else {
@@ -35,11 +39,18 @@ public struct RoomService: Sendable {
         let now = context.clock.now()
         var room = Room(
             id: RandomID.make(), type: type, name: name, creator: UserRef(id: creator.id, username: creator.username),
-            createdAt: now, usersCount: others.count + 1, readOnly: readOnly)
+            createdAt: now, usersCount: others.count + 1, readOnly: readOnly, customFields: customFields)
         switch await context.hooks.preRoomCreated(room, creator: creator, members: others) {
         case .refuse(let code, let message): throw ChatError(.refused, code: code, message: message)
         case .proceed(let modified):
+            // Members an app added (`IRoomExtender.addMember`, `addMemberToBeAddedByUsername`) arrive as usernames.
+            let known = Set(others.map(\.username) + [creator.username])
+            for username in Set(modified.usernames).subtracting(known).sorted() {
+                guard let user = try await context.store.user(username: username) else { throw ChatError.invalidUser("Invalid user: \(username)") }
+                others.append(user)
+            }
             room = Self.revalidated(modified, original: room)
+            room.usersCount = others.count + 1
         }
         let subscriptions = [Self.subscription(room: room, user: creator, roles: ["owner"], now: now)]
             + others.map { Self.subscription(room: room, user: $0, roles: [], now: now) }
@@ -224,6 +235,11 @@ public struct RoomService: Sendable {
         guard room.type != .direct else { throw ChatError.notAllowed() }
         let roles = try await context.store.subscription(roomId: room.id, userId: deleter.id)?.roles ?? []
         try context.policy.require(deleter, room.type == .channel ? .deletePublicRoom : .deletePrivateRoom, roomRoles: roles)
+        try await remove(room, by: deleter)
+    }
+
+    /// Deletes a room after its pre-delete hooks (permissions already checked).
+    func remove(_ room: Room, by deleter: User) async throws {
         if case .refuse(let code, let message) = await context.hooks.preRoomDeleted(room, deleter: deleter) {
             throw ChatError(.refused, code: code, message: message)
         }
@@ -271,7 +287,7 @@ public struct RoomService: Sendable {
 
     // MARK: Helpers
 
-    private func addMember(_ user: User, to room: Room, inviter: User?, systemType: String) async throws -> Room {
+    func addMember(_ user: User, to room: Room, inviter: User?, systemType: String) async throws -> Room {
         if case .refuse(let code, let message) = await context.hooks.preUserJoiningRoom(room, user: user, inviter: inviter) {
             throw ChatError(.refused, code: code, message: message)
         }

@@ -20,6 +20,7 @@ struct RoomDTO: Encodable, Sendable {
     let usernames: [String]?
     let uids: [String]?
     let lm: WireTime?
+    let customFields: [String: JSONValue]?
 
     init(_ room: Room, style: DateStyle = .iso) {
         _id = room.id
@@ -38,6 +39,7 @@ struct RoomDTO: Encodable, Sendable {
         description = room.description
         usernames = room.type == .direct ? room.usernames : nil
         uids = room.type == .direct ? room.userIds : nil
+        customFields = room.customFields
         lm = room.lastMessageAt.map { WireTime($0, style) }
     }
 }

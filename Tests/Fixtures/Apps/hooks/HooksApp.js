@@ -51,6 +51,39 @@ class WebhookEndpoint extends ApiEndpoint {
   async get() { throw new Error('GET is broken on purpose'); }
 }
 
+/// `POST rooms` with `{op, ...}`: rooms through IModify (create, update, extend, delete) as the app's bot.
+class RoomsEndpoint extends ApiEndpoint {
+  constructor(app) { super(app); this.path = 'rooms'; }
+  async post(request, endpoint, read, modify) {
+    const { op, id, name, members, readOnly, field, value, member } = request.content;
+    try {
+      switch (op) {
+        case 'create': {
+          const builder = modify.getCreator().startRoom().setType('c').setSlugifiedName(name).setMembersToBeAddedByUsernames(members || [])
+            .setCustomFields({ createdBy: 'hooks' });
+          return this.success({ id: await modify.getCreator().finish(builder) });
+        }
+        case 'update': {
+          const builder = await modify.getUpdater().room(id, await read.getUserReader().getAppUser());
+          await modify.getUpdater().finish(builder.setReadOnly(!!readOnly).setDescription('changed by an app'));
+          return this.success({});
+        }
+        case 'extend': {
+          const extender = await modify.getExtender().extendRoom(id);
+          extender.addCustomField(field, value);
+          if (member) extender.addMember({ username: member });
+          await modify.getExtender().finish(extender);
+          return this.success({});
+        }
+        case 'delete': await modify.getDeleter().deleteRoom(id); return this.success({});
+        default: return this.success({ error: `unknown op ${op}` });
+      }
+    } catch (error) {
+      return this.success({ error: error.message });
+    }
+  }
+}
+
 /// `GET status` behind the private hash: plain text.
 class StatusEndpoint extends ApiEndpoint {
   constructor(app) { super(app); this.path = 'status'; }
@@ -107,7 +140,7 @@ class HooksApp extends App {
         await modify.getScheduler().scheduleRecurring({ id: 'tick', interval: '1 second', data: { roomId: context.getRoom().id } });
       },
     });
-    await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new WebhookEndpoint(this), new NotesEndpoint(this)] });
+    await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new WebhookEndpoint(this), new NotesEndpoint(this), new RoomsEndpoint(this)] });
     await configuration.api.provideApi({ visibility: ApiVisibility.PRIVATE, security: ApiSecurity.UNSECURE, endpoints: [new StatusEndpoint(this)] });
     await configuration.slashCommands.provideSlashCommand(new GreetCommand());
     await configuration.slashCommands.provideSlashCommand({
@@ -196,6 +229,17 @@ class HooksApp extends App {
 
   async executePreRoomCreatePrevent(room) {
     return (room.slugifiedName || '').startsWith('blocked-');
+  }
+
+  // `team-*` rooms get a custom field and the user `buddy`; `ro-*` rooms become read-only.
+  async executePreRoomCreateExtend(room, extender) {
+    if (!(room.slugifiedName || '').startsWith('team-')) return room;
+    return extender.addCustomField('team', true).addMember({ username: 'buddy' }).getRoom();
+  }
+
+  async executePreRoomCreateModify(room, builder) {
+    if (!(room.slugifiedName || '').startsWith('ro-')) return room;
+    return builder.setReadOnly(true).addCustomField('modified', true).getRoom();
   }
 
   async executePostRoomCreate(room, read, http, persistence, modify) {
