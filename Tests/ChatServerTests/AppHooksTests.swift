@@ -49,8 +49,21 @@ import Testing
             // The optional check handler answering false skips the app's prevent handler.
             #expect(try await Self.send(api, "skip-checks: forbidden words pass", room: room, auth: admin).status == 200)
 
+            // Realtime clients see the rewritten text: on the room stream for a REST send, and as the answer of a
+            // DDP `sendMessage`.
+            let ddp = DDPClient(port: try #require(api.client.port))
+            defer { ddp.close() }
+            _ = try await ddp.login("admin", TestServer.adminPassword)
+            ddp.send(["msg": "sub", "id": "room", "name": "stream-room-messages", "params": [.string(room), false]])
+            _ = try await ddp.next { $0["msg"] == "ready" && $0["subs"] == ["room"] }
             let modified = try await Self.send(api, "darn it", room: room, auth: admin)
             #expect(modified["message"]?["msg"] == "d**n it")
+            let streamed = try await ddp.next(where: RealtimeTests.isChanged("stream-room-messages", room))
+            #expect(streamed["fields"]?["args"]?.array?.first?["msg"] == "d**n it")
+            let viaDDP = try await ddp.call("sendMessage", [["rid": .string(room), "msg": "darn DDP"]])
+            #expect(viaDDP["result"]?["msg"] == "d**n DDP")
+            let refusedViaDDP = try await ddp.call("sendMessage", [["rid": .string(room), "msg": "forbidden over DDP"]])
+            #expect(refusedViaDDP["error"]?["error"] == "error-app-prevented-sending")
 
             let extended = try await Self.send(api, "please attach something", room: room, auth: admin)
             #expect(extended["message"]?["attachments"]?.array?.first?["text"] == "added by the hooks app")
