@@ -12,6 +12,8 @@ final class VMThread: @unchecked Sendable {
     private var nextTimerId = 1
     private var stopped = false
     private var busySince: UInt64?
+    /// When the sleeping thread will wake by itself (`.max`: only when signalled); nil while it is awake.
+    private var sleepingUntil: UInt64?
     private var jobNumber = 0
 
     init(name: String, stackSize: Int = 4 << 20) {
@@ -42,7 +44,9 @@ final class VMThread: @unchecked Sendable {
         let deadline = Self.now() &+ delay
         let index = timers.firstIndex { $0.deadline > deadline } ?? timers.count
         timers.insert((deadline, id, job), at: index)
-        condition.signal()
+        // Wake the thread only if it would sleep past this deadline. Watchdogs are scheduled and cancelled on every
+        // call; waking this thread each time cost a context switch per call on a 2-core machine.
+        if let sleepingUntil, deadline < sleepingUntil { condition.signal() }
         return id
     }
 
@@ -89,9 +93,13 @@ final class VMThread: @unchecked Sendable {
                     job = timers.removeFirst().job
                 } else if let first = timers.first {
                     let wait = Double(first.deadline &- Self.now()) / 1e9
+                    sleepingUntil = first.deadline
                     _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, wait)))
+                    sleepingUntil = nil
                 } else {
+                    sleepingUntil = .max
                     condition.wait()
+                    sleepingUntil = nil
                 }
             }
             busySince = Self.now()
