@@ -33,7 +33,7 @@ enum AppsInstallBenchmark {
         var callTimes: [String: [UInt64]] = [:]
         let host = EngineHost(grants: AppGrants(), logs: manager.logs, serverSettings: { [] })
         for _ in 0..<count {
-            var start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds
             let instance = try await AppInstance.load(try AppPackageReader().read(zip), host: host)
             loads.append(DispatchTime.now().uptimeNanoseconds - start)
             await instance.close()

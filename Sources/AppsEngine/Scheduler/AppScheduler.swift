@@ -1,5 +1,5 @@
 import AirlockCrypto
-public import ChatCore
+import ChatCore
 import Foundation
 import JavaScriptRuntime
 
