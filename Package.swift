@@ -52,8 +52,11 @@ let package = Package(
         // MARK: Crypto wrapper (passwords, token digests, ids)
         .target(name: "AirlockCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
+        // MARK: The JSON tree shared by the chat domain and the JavaScript runtime (no dependencies)
+        .target(name: "AirlockJSON", swiftSettings: swiftSettings),
+
         // MARK: JavaScript runtime (the only module touching JSC pointers)
-        .target(name: "JavaScriptRuntime", dependencies: ["CJavaScriptCore", "AirlockCrypto"], swiftSettings: swiftSettings),
+        .target(name: "JavaScriptRuntime", dependencies: ["CJavaScriptCore", "AirlockCrypto", "AirlockJSON"], swiftSettings: swiftSettings),
 
         // MARK: App packages (zip + app.json), shared by the engine and the CLI; no JSC or HTTP
         .target(
@@ -76,7 +79,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
-        .target(name: "ChatCore", dependencies: ["AirlockCrypto", logging, metrics], swiftSettings: swiftSettings),
+        .target(name: "ChatCore", dependencies: ["AirlockCrypto", "AirlockJSON", logging, metrics], swiftSettings: swiftSettings),
 
         // MARK: Embedded store (the only module importing GRDB)
         .target(
@@ -167,7 +170,7 @@ let package = Package(
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime", "AirlockJSON"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsEngineTests",
             dependencies: [

@@ -51,56 +51,49 @@ public final class AppInstance: Sendable {
         try await vm.setFiles(package.files)
         // The bridge registers the `dispatch` entry point before any app code runs.
         try await vm.load("@airlock/bridge")
-        let constructed: BridgeProtocol.Constructed = try await dispatch(
-            vm, .construct(info: package.manifest, mainFile: package.manifest.mainFile), budget: budget)
+        let info = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(package.manifest))
+        let constructed = try BridgeProtocol.decode(
+            BridgeProtocol.Constructed.self, from: try await send(vm, .construct(info: info, mainFile: package.manifest.mainFile), budget: budget))
         return AppInstance(manifest: package.manifest, constructed: constructed, vm: vm)
     }
 
     /// `initialize` → `extendConfiguration`.
     public func initialize(budget: CallBudget = .standard) async throws -> BridgeProtocol.Registrations {
-        try await Self.dispatch(vm, .initialize, budget: budget)
+        try BridgeProtocol.decode(BridgeProtocol.Registrations.self, from: try await Self.send(vm, .initialize, budget: budget))
     }
 
     /// A lifecycle method; answers what it returned (e.g. `onEnable`'s boolean).
     public func lifecycle(
         _ method: BridgeProtocol.LifecycleMethod, context: JSONValue? = nil, setting: JSONValue? = nil, budget: CallBudget = .standard
     ) async throws -> JSONValue {
-        let result: BridgeProtocol.LifecycleResult = try await Self.dispatch(
-            vm, .lifecycle(method: method, context: context, setting: setting), budget: budget)
-        return result.value
+        try await Self.value(vm, .lifecycle(method: method, context: context, setting: setting), budget: budget)
     }
 
     /// An event handler; answers what it returned.
     public func hook(_ method: String, args: [JSONValue], budget: CallBudget = .standard) async throws -> JSONValue {
-        let result: BridgeProtocol.HookResult = try await Self.dispatch(vm, .hook(method: method, args: args), budget: budget)
-        return result.value
+        try await Self.value(vm, .hook(method: method, args: args), budget: budget)
     }
 
     /// A slash command handler (`executor`, `previewer`, `executePreviewItem`); answers what it returned.
     public func command(
         _ name: String, method: String, context: JSONValue, item: JSONValue? = nil, budget: CallBudget = .standard
     ) async throws -> JSONValue {
-        let result: BridgeProtocol.HookResult = try await Self.dispatch(
-            vm, .command(name: name, method: method, context: context, item: item), budget: budget)
-        return result.value
+        try await Self.value(vm, .command(name: name, method: method, context: context, item: item), budget: budget)
     }
 
     /// A UIKit interaction handler; answers the `IUIKitResponse`.
     public func uikit(_ method: String, data: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
-        let result: BridgeProtocol.HookResult = try await Self.dispatch(vm, .uikit(method: method, data: data), budget: budget)
-        return result.value
+        try await Self.value(vm, .uikit(method: method, data: data), budget: budget)
     }
 
     /// A scheduler processor's run.
     public func job(_ processor: String, context: JSONValue, budget: CallBudget = .standard) async throws {
-        let _: BridgeProtocol.HookResult = try await Self.dispatch(vm, .job(processor: processor, context: context), budget: budget)
+        _ = try await Self.value(vm, .job(processor: processor, context: context), budget: budget)
     }
 
     /// An app endpoint's handler; answers the `IApiResponse` it returned.
     public func api(path: String, method: String, request: JSONValue, endpoint: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
-        let result: BridgeProtocol.HookResult = try await Self.dispatch(
-            vm, .api(path: path, method: method, request: request, endpoint: endpoint), budget: budget)
-        return result.value
+        try await Self.value(vm, .api(path: path, method: method, request: request, endpoint: endpoint), budget: budget)
     }
 
     /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
@@ -125,16 +118,18 @@ public final class AppInstance: Sendable {
     /// Request ids, unique in the process.
     private static let requestIds = Atomic<UInt64>(0)
 
-    static func dispatch<Result: Decodable & Sendable>(
-        _ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget
-    ) async throws -> Result {
+    /// Sends a request and answers its reply's `result`, checking the reply's id.
+    static func send(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
         let id = requestIds.add(1, ordering: .relaxed).newValue
-        let message = String(decoding: try JSONEncoder().encode(BridgeProtocol.Envelope(id: id, request: request)), as: UTF8.self)
-        let answer = try await vm.callEntry("dispatch", arguments: [message], budget: budget) ?? "null"
-        let reply = try JSONDecoder().decode(BridgeProtocol.Reply<Result>.self, from: Data(answer.utf8))
-        guard reply.id == id else {
-            throw JavaScriptError(kind: .thrown, name: "BridgeError", message: "reply \(reply.id) to request \(id)")
+        let reply = try await vm.callEntry("dispatch", value: BridgeProtocol.Envelope(id: id, request: request).json, budget: budget) ?? .null
+        guard reply["id"] == .number(Double(id)) else {
+            throw JavaScriptError(kind: .thrown, name: "BridgeError", message: "reply \(reply["id"] ?? .null) to request \(id)")
         }
-        return reply.result
+        return reply["result"] ?? .null
+    }
+
+    /// The `value` of a reply's `result` (what a handler returned).
+    static func value(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
+        try await send(vm, request, budget: budget)["value"] ?? .null
     }
 }

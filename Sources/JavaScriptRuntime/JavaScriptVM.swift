@@ -1,4 +1,5 @@
 internal import CJavaScriptCore
+public import AirlockJSON
 import Foundation
 import Synchronization
 
@@ -38,8 +39,11 @@ public final class JavaScriptVM: Sendable {
         public var runtime: UInt64
     }
 
+    /// A call waiting for its value: `settle` converts it on the VM thread and resumes the caller; `fail` resumes it
+    /// with an error (from any thread).
     private struct PendingCall {
-        let continuation: CheckedContinuation<String?, any Error>
+        let settle: @Sendable (VMState, JSValueRef?) -> Void
+        let fail: @Sendable (any Error) -> Void
         let watchdog: Int
     }
 
@@ -142,6 +146,15 @@ public final class JavaScriptVM: Sendable {
         }
     }
 
+    /// ``callEntry(_:arguments:budget:)`` with a ``JSONValue`` argument and result, converted to and from VM values
+    /// directly (no JSON text): the path of every app event.
+    public func callEntry(_ name: String, value: JSONValue, budget: CallBudget? = nil) async throws -> JSONValue? {
+        try await invoke(budget: budget, convert: { state, value in try state.jsonValue(value) }) { state in
+            guard let function = state.entries[name] else { throw HostError.type("no entry point \(name)") }
+            return .call(function, this: nil, [state.jsValue(value)])
+        }
+    }
+
     /// Runs `body` on the VM thread (for setup that needs no budget accounting).
     func run<T: Sendable>(_ body: @escaping @Sendable (VMState) throws -> T) async throws -> T {
         guard !closed.load(ordering: .relaxed) else { throw JavaScriptError(kind: .unavailable, message: "VM closed") }
@@ -163,14 +176,34 @@ public final class JavaScriptVM: Sendable {
     }
 
     private func invoke(budget: CallBudget?, target: @escaping @Sendable (VMState) throws -> Target) async throws -> String? {
+        try await invoke(budget: budget, convert: { state, value in try state.json(value) }, target: target)
+    }
+
+    /// Runs `target` on the VM thread under `budget`; its value (awaited if a promise) is turned into the answer by
+    /// `convert`, on the VM thread.
+    private func invoke<Answer: Sendable>(
+        budget: CallBudget?, convert: @escaping @Sendable (VMState, JSValueRef?) throws -> Answer,
+        target: @escaping @Sendable (VMState) throws -> Target
+    ) async throws -> Answer {
         guard !closed.load(ordering: .relaxed) else { throw JavaScriptError(kind: .unavailable, message: "VM closed") }
         let budget = budget ?? configuration.defaultBudget
         let id = nextCallId.add(1, ordering: .relaxed).newValue
-        return try await withCheckedThrowingContinuation { continuation in
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Answer, any Error>) in
             let watchdog = Self.watchdog.schedule(after: UInt64(budget.wall * 1e9)) { [weak self] in
                 self?.expire(id, budget: budget)
             }
-            pending.withLock { $0[id] = PendingCall(continuation: continuation, watchdog: watchdog) }
+            let call = PendingCall(
+                settle: { state, value in
+                    do {
+                        continuation.resume(returning: try convert(state, value))
+                    } catch let error as JSException {
+                        continuation.resume(throwing: state.error(from: error.value))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) }, watchdog: watchdog)
+            pending.withLock { $0[id] = call }
             thread.enqueue { [state, weak self] in
                 state.arm(cpu: budget.cpu)
                 let started = VMThread.now()
@@ -179,22 +212,22 @@ public final class JavaScriptVM: Sendable {
                     case .call(let function, let this, let arguments):
                         try state.watch(function, this: this, arguments, id: id) { ok, value in
                             if ok { self?.settle(id, state: state, value: value) } else {
-                                self?.complete(id, .failure(state.error(from: value)))
+                                self?.complete(id, state.error(from: value))
                             }
                         }
                     case .value(let result):
                         if state.isPromise(result), let result {
                             try state.then(
                                 result, fulfilled: { self?.settle(id, state: state, value: $0) },
-                                rejected: { self?.complete(id, .failure(state.error(from: $0))) })
+                                rejected: { self?.complete(id, state.error(from: $0)) })
                         } else {
                             self?.settle(id, state: state, value: result)
                         }
                     }
                 } catch let error as JSException {
-                    self?.complete(id, .failure(state.error(from: error.value)))
+                    self?.complete(id, state.error(from: error.value))
                 } catch {
-                    self?.complete(id, .failure(error))
+                    self?.complete(id, error)
                 }
                 // A termination can only have fired if the job ran for at least the CPU budget (wall ≥ CPU); only
                 // then pay for the extra VM entry that clears one that leaked from a microtask or a nested call.
@@ -206,23 +239,22 @@ public final class JavaScriptVM: Sendable {
     }
 
     private func settle(_ id: Int, state: VMState, value: JSValueRef?) {
-        do {
-            complete(id, .success(try state.json(value)))
-        } catch let error as JSException {
-            complete(id, .failure(state.error(from: error.value)))
-        } catch {
-            complete(id, .failure(error))
-        }
+        take(id)?.settle(state, value)
     }
 
-    private func complete(_ id: Int, _ result: Result<String?, any Error>) {
-        guard let call = pending.withLock({ $0.removeValue(forKey: id) }) else { return }
+    private func complete(_ id: Int, _ failure: any Error) {
+        take(id)?.fail(failure)
+    }
+
+    /// Removes a pending call (first come wins: the answer, the deadline or `close`) and stops its watchdog.
+    private func take(_ id: Int) -> PendingCall? {
+        guard let call = pending.withLock({ $0.removeValue(forKey: id) }) else { return nil }
         Self.watchdog.cancel(timer: call.watchdog)
-        call.continuation.resume(with: result)
+        return call
     }
 
     private func expire(_ id: Int, budget: CallBudget) {
-        complete(id, .failure(JavaScriptError(kind: .timedOut, message: "no answer within \(budget.wall) s")))
+        complete(id, JavaScriptError(kind: .timedOut, message: "no answer within \(budget.wall) s"))
         thread.enqueue { [state] in state.forget(settle: id) }
         checkStuck(wall: UInt64(budget.wall * 1e9))
     }
@@ -335,7 +367,7 @@ public final class JavaScriptVM: Sendable {
         }
         for call in calls {
             Self.watchdog.cancel(timer: call.watchdog)
-            call.continuation.resume(throwing: JavaScriptError(kind: .unavailable, message: "VM closed"))
+            call.fail(JavaScriptError(kind: .unavailable, message: "VM closed"))
         }
     }
 

@@ -21,6 +21,8 @@ final class VMState: @unchecked Sendable {
     /// Entry points registered by trusted code loaded first (the AppsSDK bridge); protected from GC, first wins.
     var entries: [String: JSObjectRef] = [:]
     private var currentLimit: Double = -1
+    /// Property names used when converting ``JSONValue`` trees (the same few dozen keys every call); bounded.
+    var keys: [String: JSStringRef] = [:]
     private let names: [String: JSStringRef]
     private let probeScript = JSStringCreateWithUTF8CString("0")
 
@@ -42,6 +44,8 @@ final class VMState: @unchecked Sendable {
     /// Releases the context; must run on the VM thread, last.
     func close() {
         for (_, name) in names { JSStringRelease(name) }
+        for (_, key) in keys { JSStringRelease(key) }
+        keys.removeAll()
         JSStringRelease(probeScript)
         if let runtime { JSValueUnprotect(ctx, runtime) }
         if let hostObject { JSValueUnprotect(ctx, hostObject) }

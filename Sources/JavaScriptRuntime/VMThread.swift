@@ -1,3 +1,4 @@
+internal import CJavaScriptCore
 import Foundation
 
 /// The one thread a VM's JavaScript runs on: a queue of jobs plus timers, so no JavaScript ever runs on the
@@ -17,7 +18,12 @@ final class VMThread: @unchecked Sendable {
     private var jobNumber = 0
 
     init(name: String, stackSize: Int = 4 << 20) {
-        let thread = Thread { [unowned self] in self.loop() }
+        let thread = Thread { [unowned self] in
+            // Foundation on Linux does not name the OS thread; without this every VM thread shows up in `top` and
+            // `perf` under the name of the thread that created it (the 15-byte kernel limit applies).
+            airlock_set_thread_name(name)
+            self.loop()
+        }
         thread.name = name
         // JSC's recursion limit follows the thread's stack size; 4 MiB gives ~25k frames.
         thread.stackSize = stackSize

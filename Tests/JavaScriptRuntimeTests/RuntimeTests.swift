@@ -1,3 +1,4 @@
+import AirlockJSON
 import Foundation
 import Synchronization
 import Testing
@@ -225,6 +226,41 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
         #expect(try await vm.evaluate("[first, second]") == "[true,false]")
         #expect(try await vm.callEntry("dispatch", arguments: ["1"]) == #""trusted:1""#)
         await #expect(throws: HostError.self) { _ = try await vm.callEntry("missing") }
+    }
+
+    /// Values crossing without JSON text keep JSON's semantics, both ways.
+    @Test func entryPointValuesFollowJSONSemantics() async throws {
+        let vm = try await makeVM([
+            "main.js": """
+            const host = require('airlock:host');
+            host.register('echo', (value) => {
+              if (value.mode === 'cycle') { const a = {}; a.self = a; return a; }
+              if (value.mode === 'getter') return { get boom() { throw new TypeError('no'); } };
+              class Shape { constructor() { this.kept = 1; } method() {} }
+              return {
+                got: value, proto: Object.getPrototypeOf(value.nested) === Object.prototype, isArray: Array.isArray(value.list),
+                date: new Date(Date.UTC(2026, 10, 24, 12, 0, 0)), skipped: undefined, fn() {}, nan: NaN, inf: -Infinity,
+                holes: [1, , undefined, () => 1], instance: new Shape(), unicode: 'é😀\\u0000x', big: 2 ** 53,
+              };
+            });
+            """
+        ])
+        _ = try await vm.require("main.js")
+        let input: JSONValue = ["nested": ["a": [1, "two", JSONValue.null, true]], "list": [], "text": "héllo"]
+        let answer = try #require(try await vm.callEntry("echo", value: input))
+        #expect(answer["got"] == input)
+        #expect(answer["proto"] == true && answer["isArray"] == true)
+        #expect(answer["date"] == "2026-11-24T12:00:00.000Z")
+        #expect(answer.objectValue?.keys.contains("skipped") == false && answer.objectValue?.keys.contains("fn") == false)
+        #expect(answer["nan"] == .null && answer["inf"] == .null)
+        #expect(answer["holes"] == JSONValue.array([1, .null, .null, .null]))
+        #expect(answer["instance"] == ["kept": 1])
+        #expect(answer["unicode"] == "é😀\u{0}x")
+        #expect(answer["big"] == JSONValue.number(9_007_199_254_740_992))
+        await #expect(throws: HostError.self) { _ = try await vm.callEntry("echo", value: ["mode": "cycle"]) }
+        await #expect { _ = try await vm.callEntry("echo", value: ["mode": "getter"]) } throws: { error in
+            (error as? JavaScriptError)?.message.contains("no") == true
+        }
     }
 
     @Test func evalFunctionAndWebAssemblyAreUnavailable() async throws {

@@ -73,7 +73,7 @@ public final class AppHookDispatcher: HookPipeline {
 
     /// Prevent → extend → modify for one event (`PreMessageSent`, `PreMessageUpdated`, `PreRoomCreate`): `shape`
     /// turns the current value into what the app sees, `apply` takes back what an app may change.
-    private func preStages<Value>(
+    private func preStages<Value: Equatable>(
         _ event: String, _ value: Value, shape: (Value) -> JSONValue, apply: (JSONValue, Value) -> Value, preventedCode: String,
         preventedMessage: String
     ) async -> HookDecision<Value> {
@@ -82,13 +82,20 @@ public final class AppHookDispatcher: HookPipeline {
         let targets = apps.snapshot()
         guard targets.contains(where: { target in interfaces.contains(where: target.implemented.contains) }) else { return .proceed(value) }
         var current = value
+        // Shaped once, and again only after an app changed the value (shaping showed in server profiles).
+        var shaped = shape(current)
         let refusal: HookDecision<Value>? = await prevent(
-            interfaces[0], "\(event)Prevent", [shape(current)], code: preventedCode, message: preventedMessage)
+            interfaces[0], "\(event)Prevent", [shaped], code: preventedCode, message: preventedMessage)
         if let refusal { return refusal }
         for (interface, name) in [(interfaces[1], "\(event)Extend"), (interfaces[2], "\(event)Modify")] {
             for target in targets where target.implemented.contains(interface) {
-                switch await handle(target, name, [shape(current)]) {
-                case .answered(let answer): current = apply(answer, current)
+                switch await handle(target, name, [shaped]) {
+                case .answered(let answer):
+                    let changed = apply(answer, current)
+                    if changed != current {
+                        current = changed
+                        shaped = shape(current)
+                    }
                 case .refused(let reason): return .refuse(code: "error-app-prevented", message: reason)
                 case .failed where target.essentials.contains(interface): return Self.essentialFailure(target, interface)
                 case .skipped, .failed: continue
