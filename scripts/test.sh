@@ -37,3 +37,4 @@ Benchmarks/hooks.sh --smoke
 Benchmarks/mongo-driver.sh --smoke
 Benchmarks/post-message.sh --smoke --store mongo
 Benchmarks/post-message.sh --smoke --apps
+Benchmarks/outbound-http.sh --smoke
