@@ -168,7 +168,9 @@ let package = Package(
             name: "AppFixtures", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/AppFixtures",
             swiftSettings: swiftSettings),
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "OutboundHTTPTests", dependencies: ["OutboundHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime", "AirlockJSON"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(

@@ -2,21 +2,43 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Apps' outbound HTTP (`IHttp`), with DESIGN §3's rules: the host is resolved here and every address it resolves to
 /// must be public or allowed by the admin; the connection is then pinned to the checked address (AsyncHTTPClient's
 /// `dnsOverride`, so TLS still verifies the certificate for the URL's name); redirects are followed here, hop by hop,
 /// each hop checked like the first; the body is capped and the whole exchange has one deadline.
 ///
-/// Each request gets its own short-lived `HTTPClient` (the pin is client configuration): no connection is reused
-/// across requests, which also means no connection made for one checked address can serve another.
+/// The pin is client configuration, so there is one `HTTPClient` per (host, checked address), kept while it is used
+/// so keep-alive connections (and TLS sessions) are reused; a connection made for one checked address never serves
+/// another. Every request still resolves and checks the host first: when its address changes, another client is used.
 public final class OutboundHTTPClient: Sendable {
     public let policy: OutboundHTTPPolicy
     let resolver: HostResolver
+    private let pool = Mutex<[PinnedKey: Pinned]>([:])
+
+    /// Clients kept at most; past it, the least recently used idle one is shut down.
+    static let maxClients = 64
+
+    struct PinnedKey: Hashable {
+        let host: String
+        let address: IPAddress
+    }
+
+    struct Pinned {
+        let client: HTTPClient
+        var lastUse: UInt64
+        var inFlight: Int
+    }
 
     public init(policy: OutboundHTTPPolicy = OutboundHTTPPolicy(), resolver: HostResolver = .system) {
         self.policy = policy
         self.resolver = resolver
+    }
+
+    deinit {
+        // AsyncHTTPClient requires an explicit shutdown; the callback form keeps each client alive until it is done.
+        for pinned in pool.withLock({ $0.values }) { pinned.client.shutdown { _ in } }
     }
 
     public func send(_ request: OutboundRequest) async throws(OutboundHTTPError) -> OutboundResponse {
@@ -74,10 +96,9 @@ public final class OutboundHTTPClient: Sendable {
     private func fetch(
         _ request: OutboundRequest, target: Target, pinnedTo address: IPAddress, deadline: NIODeadline, timeout: Duration
     ) async throws(OutboundHTTPError) -> OutboundResponse {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)), proxy: nil, decompression: .disabled)
-        configuration.dnsOverride = [target.host: address.description]
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let key = PinnedKey(host: target.host, address: address)
+        let client = checkOut(key)
+        defer { checkIn(key) }
         var outgoing = HTTPClientRequest(url: target.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
@@ -97,8 +118,36 @@ public final class OutboundHTTPClient: Sendable {
         } catch {
             result = .failure(.transport(String(describing: error)))
         }
-        try? await client.shutdown()
         return try result.get()
+    }
+
+    /// The client pinned to `key` (created if needed), counted as in use until ``checkIn(_:)``.
+    private func checkOut(_ key: PinnedKey) -> HTTPClient {
+        let now = DispatchTime.now().uptimeNanoseconds
+        var retired: HTTPClient?
+        let client = pool.withLock { pool in
+            if var pinned = pool[key] {
+                pinned.lastUse = now
+                pinned.inFlight += 1
+                pool[key] = pinned
+                return pinned.client
+            }
+            if pool.count >= Self.maxClients, let idle = pool.filter({ $0.value.inFlight == 0 }).min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                retired = pool.removeValue(forKey: idle.key)?.client
+            }
+            var configuration = HTTPClient.Configuration(
+                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)), proxy: nil, decompression: .disabled)
+            configuration.dnsOverride = [key.host: key.address.description]
+            let created = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            pool[key] = Pinned(client: created, lastUse: now, inFlight: 1)
+            return created
+        }
+        retired?.shutdown { _ in }
+        return client
+    }
+
+    private func checkIn(_ key: PinnedKey) {
+        pool.withLock { pool in pool[key]?.inFlight -= 1 }
     }
 
     /// The next hop for a 301/302/303/307/308 with a `Location`, as browsers do it: 303 (and 301/302 after a POST)

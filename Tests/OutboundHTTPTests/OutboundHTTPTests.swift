@@ -1,4 +1,7 @@
+import Hummingbird
+import HummingbirdTesting
 @testable import OutboundHTTP
+import Synchronization
 import Testing
 
 /// The address rules on their own: classification of every restricted range, allow-list entries, and resolution
@@ -58,6 +61,28 @@ import Testing
         #expect(try await client.check(.init("http://svc.example:5432/")) == IPAddress("10.0.0.9"))
         await #expect(throws: OutboundHTTPError.invalidURL("gopher://intranet.example/")) {
             _ = try await client.send(OutboundRequest(method: "GET", url: "gopher://intranet.example/"))
+        }
+    }
+
+    /// Connections are reused per checked address, but every request is checked again: a name that starts resolving
+    /// to a refused address is refused although a connection to its old address is open.
+    @Test func everyRequestIsCheckedAgainWhileConnectionsAreReused() async throws {
+        let router = Router()
+        router.get("hello") { _, _ in "hi" }
+        try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { upstream in
+            let port = try #require(upstream.port)
+            let answer = Mutex("127.0.0.1")
+            let resolver = HostResolver { _ in [IPAddress(answer.withLock { $0 })!] }
+            let client = OutboundHTTPClient(
+                policy: OutboundHTTPPolicy(allowList: try OutboundAllowList(parsing: ["127.0.0.1:\(port)"])), resolver: resolver)
+            for _ in 0..<3 {
+                let response = try await client.send(OutboundRequest(method: "GET", url: "http://svc.test:\(port)/hello"))
+                #expect(response.statusCode == 200 && response.body == Array("hi".utf8))
+            }
+            answer.withLock { $0 = "127.0.0.2" }
+            await #expect(throws: OutboundHTTPError.refused(host: "svc.test", address: "127.0.0.2", reason: "loopback address")) {
+                _ = try await client.send(OutboundRequest(method: "GET", url: "http://svc.test:\(port)/hello"))
+            }
         }
     }
 }
