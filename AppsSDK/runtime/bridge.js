@@ -21,8 +21,9 @@ let nextAccessorId = 0;
 /// Calls an accessor on the host; permission denials arrive as PermissionDeniedError the app can catch.
 async function accessor(name, ...args) {
   try {
-    const answer = await hostAccessor(JSON.stringify({ id: ++nextAccessorId, name, args }));
-    return answer === undefined || answer === null ? undefined : JSON.parse(answer);
+    // The request and the answer cross as values (no JSON text); `null` answers read as `undefined`, as before.
+    const answer = await hostAccessor({ id: ++nextAccessorId, name, args });
+    return answer === null ? undefined : answer;
   } catch (error) {
     if (error && error.name === 'PermissionDeniedError') throw new PermissionDeniedError(error.message);
     throw error;

@@ -36,11 +36,10 @@ public final class AppInstance: Sendable {
             host.log(appId: appId, level: arguments[0].string ?? "info", method: arguments[1].string ?? "", message: arguments[2].string ?? "")
             return .undefined
         }
-        try await vm.registerAsyncHostFunction("accessor") { arguments in
-            let request = try JSONDecoder().decode(BridgeProtocol.AccessorCall.self, from: Data(try arguments.string(0, "request").utf8))
+        try await vm.registerAsyncValueFunction("accessor") { request in
+            guard let name = request["name"]?.stringValue else { throw HostError.type("An accessor call needs a name") }
             do {
-                guard let answer = try await host.accessor(appId: appId, name: request.name, arguments: request.args) else { return .null }
-                return .string(String(decoding: try JSONEncoder().encode(answer), as: UTF8.self))
+                return try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
             } catch let denied as PermissionDenied {
                 throw HostError(name: "PermissionDeniedError", message: denied.message)
             }

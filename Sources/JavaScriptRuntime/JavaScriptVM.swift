@@ -293,15 +293,37 @@ public final class JavaScriptVM: Sendable {
     public func registerAsyncHostFunction(
         _ name: String, _ body: @escaping @Sendable (HostArguments) async throws -> HostValue
     ) async throws {
+        try await registerAsync(
+            name, arguments: { state, arguments in try HostArguments(arguments.map { try state.hostValue($0) }) },
+            answer: { state, value in try state.jsValue(value) }, body)
+    }
+
+    /// An async host function taking one value and answering one (nil: `undefined`), both converted as values
+    /// (``JSONValue``, JSON's semantics) rather than JSON text: the apps engine's accessor calls.
+    public func registerAsyncValueFunction(
+        _ name: String, _ body: @escaping @Sendable (JSONValue) async throws -> JSONValue?
+    ) async throws {
+        try await registerAsync(
+            name, arguments: { state, arguments in try state.jsonValue(arguments.first ?? nil) ?? .null },
+            answer: { state, value in value.map { state.jsValue($0) } ?? state.undefined() }, body)
+    }
+
+    /// The shape of every async host function: `arguments` converts the call's arguments on the VM thread, `body`
+    /// runs as a task, `answer` converts its result back on the VM thread before the promise settles.
+    private func registerAsync<Input: Sendable, Output: Sendable>(
+        _ name: String, arguments convertArguments: @escaping @Sendable (VMState, UnsafeBufferPointer<JSValueRef?>) throws -> Input,
+        answer convertAnswer: @escaping @Sendable (VMState, Output) throws -> JSValueRef?,
+        _ body: @escaping @Sendable (Input) async throws -> Output
+    ) async throws {
         try await run { [weak self] state in
             let function = state.makeFunction { state, _, arguments in
-                let converted = try HostArguments(arguments.map { try state.hostValue($0) })
+                let converted = try convertArguments(state, arguments)
                 let (promise, resolve, reject) = try state.makeDeferredPromise()
                 state.protect(resolve)
                 state.protect(reject)
                 let resolver = UnsafeTransfer((resolve, reject))
                 Task {
-                    let result: Result<HostValue, any Error>
+                    let result: Result<Output, any Error>
                     do { result = .success(try await body(converted)) } catch { result = .failure(error) }
                     self?.thread.enqueue {
                         let (resolve, reject) = resolver.value
@@ -313,7 +335,7 @@ public final class JavaScriptVM: Sendable {
                         }
                         switch result {
                         case .success(let value):
-                            let converted = (try? state.jsValue(value)) ?? state.undefined()
+                            let converted = (try? convertAnswer(state, value)) ?? state.undefined()
                             _ = try? state.call(resolve, [converted])
                         case .failure(let error as HostError):
                             _ = try? state.call(reject, [state.makeError(name: error.name, message: error.message)])

@@ -3,10 +3,11 @@ import Foundation
 
 /// The messages between the engine and an app's VM (the JavaScript half is `AppsSDK/runtime/bridge.js`).
 ///
-/// Every request carries an `id` its reply `{"id": n, "result": ...}` echoes (``Envelope``; accessor calls carry the app
-/// side's own ids). In-process they travel through `JavaScriptVM.callEntry("dispatch", ...)` (engine → app) and the
-/// `accessor`/`log` host functions (app → engine); the worker-process runtime will carry the same JSON over a socket
-/// and match replies by id. No message carries the caller's identity: the host knows which app is calling from the VM
+/// Every request carries an `id` its reply `{"id": n, "result": ...}` echoes (``Envelope``); app → engine accessor
+/// calls are `{"id": n, "name": "persistence.read", "args": [...]}` with the app side's own ids. In-process both
+/// travel as values (``JSONValue`` trees, no JSON text) through `JavaScriptVM.callEntry("dispatch", value:)` and the
+/// `accessor` host function (`log` takes plain strings); the worker-process runtime will carry the same trees as JSON
+/// over a socket and match replies by id. No message carries the caller's identity: the host knows which app is calling from the VM
 /// (later: the worker) the message came from.
 public enum BridgeProtocol {
     /// Engine → app.
@@ -110,12 +111,5 @@ public enum BridgeProtocol {
             self.processors = processors
             self.buttons = buttons
         }
-    }
-
-    /// App → engine: an accessor call (`settings.getValueById`, ...), with the app side's request id.
-    public struct AccessorCall: Sendable, Decodable {
-        public var id: UInt64
-        public var name: String
-        public var args: [JSONValue]
     }
 }

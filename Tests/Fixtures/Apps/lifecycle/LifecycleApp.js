@@ -32,7 +32,7 @@ class LifecycleApp extends App {
     }
     try {
       const host = require('airlock:host');
-      await host.accessor(JSON.stringify({ id: 1, name: 'environment.getValueByName', args: ['NODE_ENV'] }));
+      await host.accessor({ id: 1, name: 'environment.getValueByName', args: ['NODE_ENV'] });
       this.getLogger().error('env via host: allowed');
     } catch (e) {
       this.getLogger().warn('env via host:', e.name);
