@@ -263,6 +263,25 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
         }
     }
 
+    /// Async value functions: a value in, a value (or `undefined`) out, errors as rejections.
+    @Test func asyncValueFunctionsTakeAndAnswerValues() async throws {
+        let vm = try await makeVM([
+            "main.js": """
+            const host = require('airlock:host');
+            globalThis.found = async () => { const v = await host.lookup({ name: 'x', args: [1, undefined, new Date(0)] }); return v.name + ' ' + JSON.stringify(v.args); };
+            globalThis.missing = async () => (await host.lookup({ name: 'missing' })) === undefined;
+            globalThis.refused = () => host.lookup(42).then(() => 'resolved', (e) => e.name + ': ' + e.message);
+            """
+        ])
+        try await vm.registerAsyncValueFunction("lookup") { request in
+            guard let name = request["name"]?.stringValue else { throw HostError.type("no name") }
+            return name == "missing" ? nil : ["name": .string(name), "args": request["args"] ?? .null]
+        }
+        #expect(try await vm.call("found") == #""x [1,null,\"1970-01-01T00:00:00.000Z\"]""#)
+        #expect(try await vm.call("missing") == "true")
+        #expect(try await vm.call("refused") == #""TypeError: no name""#)
+    }
+
     @Test func evalFunctionAndWebAssemblyAreUnavailable() async throws {
         let vm = try await makeVM()
         for source in [
