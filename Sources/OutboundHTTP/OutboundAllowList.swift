@@ -1,3 +1,5 @@
+import Foundation
+
 /// The admin's list of destinations apps may reach although they resolve to restricted addresses (DESIGN §3).
 ///
 /// Entries: a host name (`intranet.example`, matched against the URL's host, case-insensitively), an address
@@ -27,7 +29,7 @@ public struct OutboundAllowList: Sendable, Hashable {
     public init(parsing items: [String]) throws(OutboundHTTPError) {
         var entries: [Entry] = []
         for raw in items {
-            let item = raw.trimmingWhitespace()
+            let item = raw.trimmingCharacters(in: .whitespaces)
             guard !item.isEmpty else { continue }
             guard let entry = Self.entry(item) else { throw .invalidAllowListEntry(item) }
             entries.append(entry)
@@ -73,11 +75,5 @@ public struct OutboundAllowList: Sendable, Hashable {
         let name = host.lowercased()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else { return nil }
         return Entry(target: .name(name), port: port)
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

@@ -364,6 +364,9 @@ import Testing
             #expect(try await info(made)["channel"]?["customFields"] == ["createdBy": "hooks", "x": "y"])
             #expect(try await members(made) == ["admin", "buddy", "hooks.bot"])
             #expect(try await rooms(["op": "extend", "id": .string(made), "field": "x", "value": "z"])["error"] == "The room already contains a custom field by the key: x")
+            // An unknown member refuses the whole change: the custom field is not stored either.
+            #expect(try await rooms(["op": "extend", "id": .string(made), "field": "y", "value": "z", "member": "nobody"])["error"] == "Invalid user: nobody")
+            #expect(try await info(made)["channel"]?["customFields"] == ["createdBy": "hooks", "x": "y"])
             #expect(try await rooms(["op": "create", "name": "bad name!"])["error"] == "bad name! is not a valid room name")
             #expect(try await rooms(["op": "create", "name": "ghosts", "members": ["nobody"]])["error"] == "Invalid user: nobody")
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] == nil)
@@ -529,6 +532,10 @@ final class SendableBox<Value: Sendable>: Sendable {
             #expect(errors["fields"]?["args"]?.array?.first?["errors"] == ["answer": "Too late"])
             let stopped = try await ddp.next(where: RealtimeTests.isChanged("stream-notify-room", "\(room)/user-activity"))
             #expect(stopped["fields"]?["args"] == ["hooks.bot", [], [:]])
+            // Bad targets are errors the handler catches (it logs them): no room to type in, no user to show a view to.
+            let log = try await api.appLog(id, auth: admin)
+            #expect(log.contains("executeBlockActionHandler: typing: typing needs an existing room id"))
+            #expect(log.contains("executeBlockActionHandler: view: The view needs an existing user"))
 
             let missing = try await api.post(
                 "/api/apps/ui.interaction/\(id)",

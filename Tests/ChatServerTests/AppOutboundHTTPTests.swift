@@ -144,4 +144,13 @@ import Testing
             #expect(reply["name"] == "PermissionDeniedError")
         }
     }
+
+    /// A malformed allow-list entry stops start-up naming it, rather than silently allowing or blocking.
+    @Test func aMalformedAllowListEntryIsRefusedAtStartUp() throws {
+        #expect(throws: OutboundHTTPError.invalidAllowListEntry("10.0.0.0/33")) {
+            _ = try AirlockConfiguration.fromEnvironment(["AIRLOCK_APPS_HTTP_ALLOW": "127.0.0.1:8080, 10.0.0.0/33"])
+        }
+        let parsed = try AirlockConfiguration.fromEnvironment(["AIRLOCK_APPS_HTTP_ALLOW": "127.0.0.1:8080, intranet.example"])
+        #expect(parsed.appsHTTP.allowList == (try OutboundAllowList(parsing: ["127.0.0.1:8080", "intranet.example"])))
+    }
 }

@@ -59,7 +59,7 @@ public enum BridgeProtocol {
 
     /// A request with its id: `{"id": n, "type": ..., ...}`. In-process it reaches the VM as values (no JSON text);
     /// the worker transport will encode the same tree.
-    public struct Envelope: Sendable, Encodable {
+    public struct Envelope: Sendable {
         public var id: UInt64
         public var request: Request
 
@@ -72,10 +72,6 @@ public enum BridgeProtocol {
             guard case .object(var fields) = request.json else { return request.json }
             fields["id"] = .number(Double(id))
             return .object(fields)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            try json.encode(to: encoder)
         }
     }
 

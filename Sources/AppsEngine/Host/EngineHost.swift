@@ -51,7 +51,12 @@ public final class EngineHost: AppHost {
             logs.write(appId: appId, level: .error, method: name, message: "PermissionDeniedError: \(denied.message)")
             throw denied
         }
-        return try await accessor.run(appId, arguments)
+        do {
+            return try await accessor.run(appId, arguments)
+        } catch let error as ChatError {
+            // The chat core's refusals (invalid room name, unknown user, ...) reach the app as its own catchable error.
+            throw HostError(name: "Error", message: error.message)
+        }
     }
 
     /// `IModifyUpdater.message` / `finish` and `IModifyDeleter.deleteMessage` (`message.write`); `IModifyCreator`'s
@@ -78,11 +83,7 @@ public final class EngineHost: AppHost {
                 guard let id = edited["id"]?.stringValue, let current = try await services.context.store.message(id: id) else {
                     throw HostError(name: "Error", message: "The message does not exist")
                 }
-                do {
-                    _ = try await services.messages.updateAsApp(AppsEngineShapes.applyContent(of: edited, to: current), by: bot)
-                } catch let error as ChatError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                _ = try await services.messages.updateAsApp(AppsEngineShapes.applyContent(of: edited, to: current), by: bot)
                 return nil
             },
             "modify.updater.room": Accessor(permission: "room.write") { appId, arguments in
@@ -100,11 +101,7 @@ public final class EngineHost: AppHost {
                 }
                 let changed = AppsEngineShapes.applyRoom(of: edited, to: current)
                 let adding = changed.usernames.filter { !current.usernames.contains($0) }
-                do {
-                    _ = try await services.rooms.updateAsApp(changed, addingUsernames: adding, by: bot)
-                } catch let error as ChatError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                _ = try await services.rooms.updateAsApp(changed, addingUsernames: adding, by: bot)
                 return nil
             },
             "modify.creator.room": Accessor(permission: "room.write") { appId, arguments in
@@ -122,31 +119,19 @@ public final class EngineHost: AppHost {
                 }
                 let type: RoomType = room["type"]?.stringValue == RoomType.privateGroup.rawValue ? .privateGroup : .channel
                 let members = room["usernames"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                do {
-                    let created = try await services.rooms.create(
-                        type: type, name: name, members: members, readOnly: room["isReadOnly"] == .bool(true),
-                        customFields: room["customFields"]?.objectValue, by: creator)
-                    return .string(created.id)
-                } catch let error as ChatError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                let created = try await services.rooms.create(
+                    type: type, name: name, members: members, readOnly: room["isReadOnly"] == .bool(true),
+                    customFields: room["customFields"]?.objectValue, by: creator)
+                return .string(created.id)
             },
             "modify.deleter.deleteRoom": Accessor(permission: "room.write") { appId, arguments in
                 let (services, bot) = try await context(appId)
-                do {
-                    try await services.rooms.deleteAsApp(roomId: arguments.first?.stringValue ?? "", by: bot)
-                } catch let error as ChatError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                try await services.rooms.deleteAsApp(roomId: arguments.first?.stringValue ?? "", by: bot)
                 return nil
             },
             "modify.deleter.deleteMessage": Accessor(permission: "message.write") { appId, arguments in
                 let (services, bot) = try await context(appId)
-                do {
-                    try await services.messages.deleteAsApp(messageId: arguments.first?["id"]?.stringValue ?? "", by: bot)
-                } catch let error as ChatError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                try await services.messages.deleteAsApp(messageId: arguments.first?["id"]?.stringValue ?? "", by: bot)
                 return nil
             },
         ]
@@ -274,11 +259,7 @@ public final class EngineHost: AppHost {
                     attachments: message["attachments"]?.arrayValue, blocks: message["blocks"]?.arrayValue,
                     customFields: message["customFields"]?.objectValue)
                 dispatcher.recordAppMessage(draft.id ?? "", by: appId)
-                do {
-                    return .string(try await services.messages.send(draft, roomId: roomId, by: sender).id)
-                } catch let error as ChatError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                return .string(try await services.messages.send(draft, roomId: roomId, by: sender).id)
             }
         ]
     }

@@ -6,6 +6,12 @@ extension RoomService {
     /// adds `addingUsernames` as members (system message, hooks and events as for an invite by the bot).
     public func updateAsApp(_ changed: Room, addingUsernames: [String], by bot: User) async throws -> Room {
         guard var room = try await context.store.room(id: changed.id) else { throw ChatError.roomNotFound() }
+        // Every member to add is looked up first, so an unknown name changes nothing.
+        var joining: [User] = []
+        for username in addingUsernames where room.type != .direct {
+            guard let user = try await context.store.user(username: username) else { throw ChatError.invalidUser("Invalid user: \(username)") }
+            joining.append(user)
+        }
         room.readOnly = changed.readOnly
         room.isDefault = changed.isDefault
         room.topic = changed.topic
@@ -14,8 +20,7 @@ extension RoomService {
         room.updatedAt = context.clock.now()
         try await context.store.updateRoom(room)
         context.events.publish(.roomChanged(room))
-        for username in addingUsernames where room.type != .direct {
-            guard let user = try await context.store.user(username: username) else { throw ChatError.invalidUser("Invalid user: \(username)") }
+        for user in joining {
             if try await context.store.subscription(roomId: room.id, userId: user.id) != nil { continue }
             room = try await addMember(user, to: room, inviter: bot, systemType: "au")
         }

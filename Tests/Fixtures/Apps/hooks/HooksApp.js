@@ -263,6 +263,8 @@ class HooksApp extends App {
       await modify.getUiController().openContextualBarView({ title: blocks.newPlainTextObject('Progress'), blocks }, { triggerId: data.triggerId }, data.user);
       await modify.getUiController().setViewError({ viewId: 'form', errors: { answer: 'Too late' } }, { triggerId: data.triggerId }, data.user);
       await stopTyping();
+      try { await modify.getNotifier().typing({ id: 'no-such-room' }); } catch (e) { this.getLogger().warn('typing:', e.message); }
+      try { await modify.getUiController().openModalView({ blocks: [] }, { triggerId: data.triggerId }, { id: 'nobody' }); } catch (e) { this.getLogger().warn('view:', e.message); }
       return context.getInteractionResponder().successResponse();
     }
     if (data.actionId !== 'open-form') return context.getInteractionResponder().successResponse();
