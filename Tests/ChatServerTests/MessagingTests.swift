@@ -12,7 +12,8 @@ import Testing
             let rid = try #require(group["group"]?["_id"])
             let reply = try await api.post("/api/v1/chat.postMessage", ["roomId": rid, "text": "hi"], auth: outsider)
             #expect(reply.status == 400)
-            #expect(reply["errorType"] == "error-not-allowed")
+            // A private room you cannot see is not revealed: it answers like one that does not exist.
+            #expect(reply["errorType"] == "error-room-not-found")
             let read = try await api.get("/api/v1/groups.history?roomId=\(rid.stringValue!)", auth: outsider)
             #expect(read["errorType"] == "error-room-not-found")
         }
@@ -45,11 +46,19 @@ import Testing
 
     @Test func messageShapeAndDates() async throws {
         try await TestServer.run { api, admin in
-            _ = try await api.post("/api/v1/channels.create", ["name": "shapes"], auth: admin)
-            let posted = try await api.post(
-                "/api/v1/chat.postMessage",
-                ["channel": "#shapes", "text": "hello", "alias": "Bot", "emoji": ":robot:",
-                 "attachments": [["text": "attached", "color": "#ff0000"]]], auth: admin)
+            _ = try await api.post(
+                "/api/v1/users.create",
+                ["username": "robot", "name": "Robot", "email": "robot@example.org", "password": "pw-robot", "roles": ["bot"]], auth: admin)
+            let robot = try await api.login("robot", "pw-robot")
+            _ = try await api.post("/api/v1/channels.create", ["name": "shapes", "members": ["robot"]], auth: admin)
+            let body: [String: JSONValue] = [
+                "channel": "#shapes", "text": "hello", "alias": "Bot", "emoji": ":robot:",
+                "attachments": [["text": "attached", "color": "#ff0000"]],
+            ]
+            // Sending under another name needs message-impersonate (bots and apps hold it; admins do not).
+            let refused = try await api.post("/api/v1/chat.postMessage", body, auth: admin)
+            #expect(refused.status == 400 && refused["errorType"] == "error-action-not-allowed", "\(refused.json)")
+            let posted = try await api.post("/api/v1/chat.postMessage", body, auth: robot)
             #expect(posted.status == 200)
             #expect(posted["channel"] == "#shapes")
             #expect(posted["ts"]?.int != nil)
@@ -59,6 +68,22 @@ import Testing
             let ts = try #require(message["ts"]?.stringValue)
             // ISO-8601 with milliseconds and Z.
             #expect(ts.count == 24 && ts.hasSuffix("Z") && ts.dropLast(4).hasSuffix("."))
+        }
+    }
+
+    @Test func aPrivateGroupYouCannotSeeAnswersLikeAMissingRoom() async throws {
+        try await TestServer.run { api, admin in
+            let (_, bob) = try await api.makeUser("bob", admin: admin)
+            let group = try await api.post("/api/v1/groups.create", ["name": "hidden"], auth: admin)
+            let rid = try #require(group["group"]?["_id"])
+            let existing = try await api.post("/api/v1/chat.postMessage", ["roomId": rid, "text": "hi"], auth: bob)
+            let missing = try await api.post("/api/v1/chat.postMessage", ["roomId": "NoSuchRoomId12345", "text": "hi"], auth: bob)
+            #expect(existing.status == 400)
+            #expect(existing.status == missing.status && existing.json == missing.json, "\(existing.json) vs \(missing.json)")
+            // Over DDP too.
+            let viaDDP = try await api.post("/api/v1/chat.sendMessage", ["message": ["rid": rid, "msg": "hi"]], auth: bob)
+            let missingDDP = try await api.post("/api/v1/chat.sendMessage", ["message": ["rid": "NoSuchRoomId12345", "msg": "hi"]], auth: bob)
+            #expect(viaDDP.json == missingDDP.json)
         }
     }
 

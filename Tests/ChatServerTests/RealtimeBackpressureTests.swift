@@ -18,6 +18,15 @@ import Testing
         #expect(connection.closeReason == "slow consumer: outbound queue full")
     }
 
+    @Test func outboundQueueIsBoundedInBytesToo() {
+        let connection = DDPConnection(id: 1, session: "s", queueLimit: 1000, queueBytesLimit: 100)
+        connection.send(String(repeating: "a", count: 60))
+        #expect(!connection.isClosed)
+        // 120 bytes queued would exceed the byte cap although the frame count is far from its limit.
+        connection.send(String(repeating: "b", count: 60))
+        #expect(connection.isClosed)
+    }
+
     @Test func silentClientsAreDisconnectedAfterTwoPingIntervals() async throws {
         var configuration = TestServer.configuration()
         configuration.realtime.pingInterval = .milliseconds(200)
@@ -35,11 +44,12 @@ import Testing
         let hub = RealtimeHub()
         let watching = DDPConnection(id: hub.nextConnectionId(), session: "a", queueLimit: 10)
         let other = DDPConnection(id: hub.nextConnectionId(), session: "b", queueLimit: 10)
-        hub.add(watching)
-        hub.add(other)
-        let stream = DDPConnection.Stream(collection: "stream-room-messages", eventName: "room-1")
-        #expect(watching.addStream(id: "s1", stream))
-        hub.subscribe(watching, to: stream)
+        try? hub.add(watching)
+        try? hub.add(other)
+        let subscription = DDPConnection.Subscription(
+            stream: DDPConnection.Stream(collection: "stream-room-messages", eventName: "room-1"), access: .publicRoom(roomId: "room-1"))
+        #expect(watching.addSubscription(id: "s1", subscription, limit: 10) == .added)
+        hub.subscribe(watching, to: subscription)
         hub.publish("stream-room-messages", "room-1", ["x"])
         hub.publish("stream-room-messages", "room-2", ["y"])
         hub.remove(watching)

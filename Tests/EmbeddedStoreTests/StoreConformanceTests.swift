@@ -104,14 +104,22 @@ import Testing
             let login = AccessToken(digest: "d1", userId: "id-alice", kind: .login, createdAt: Self.t0, expiresAt: Self.t0.addingTimeInterval(60))
             try await store.insertToken(login)
             #expect(try await store.token(digest: "d1") == login)
-            try await store.insertToken(AccessToken(digest: "d2", userId: "id-alice", kind: .personal, name: "ci", createdAt: Self.t0))
+            let personal = AccessToken(
+                digest: "d2", userId: "id-alice", kind: .personal, name: "ci", createdAt: Self.t0, expiresAt: Self.t0.addingTimeInterval(86_400),
+                lastTokenPart: "abc123")
+            try await store.insertToken(personal)
             await #expect(throws: StoreError(.duplicate(key: "token.name"), "")) {
                 try await store.insertToken(AccessToken(digest: "d3", userId: "id-alice", kind: .personal, name: "ci", createdAt: Self.t0))
             }
+            #expect(Set(try await store.tokens(userId: "id-alice")) == [login, personal])
             try await store.deleteToken(digest: "d1")
             #expect(try await store.token(digest: "d1") == nil)
-            try await store.deleteTokens(userId: "id-alice")
-            #expect(try await store.token(digest: "d2") == nil)
+            // A password change keeps the caller's own session and ends every other one.
+            try await store.insertToken(AccessToken(digest: "d4", userId: "id-alice", kind: .login, createdAt: Self.t0))
+            try await store.deleteTokens(userId: "id-alice", except: "d4")
+            #expect(try await store.tokens(userId: "id-alice").map(\.digest) == ["d4"])
+            try await store.deleteTokens(userId: "id-alice", except: nil)
+            #expect(try await store.tokens(userId: "id-alice").isEmpty)
         }
     }
 

@@ -1,3 +1,4 @@
+import AirlockNetwork
 import Hummingbird
 import HummingbirdTesting
 @testable import OutboundHTTP

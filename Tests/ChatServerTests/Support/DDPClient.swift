@@ -2,6 +2,8 @@ import ChatCore
 import Foundation
 import HummingbirdWSClient
 import Logging
+import NIOCore
+import NIOWebSocket
 import Synchronization
 
 /// A minimal DDP test client over a real WebSocket: send JSON frames, await frames matching a predicate.
@@ -15,6 +17,8 @@ final class DDPClient: Sendable {
     final class State: Sendable {
         let inbox = Mutex<[JSONValue]>([])
         let closed = Mutex(false)
+        /// The close code the server sent, if it closed the connection.
+        let closeCode = Mutex<UInt16?>(nil)
     }
 
     init(port: Int, maxFrameSize: Int = 4 << 20) {
@@ -23,7 +27,7 @@ final class DDPClient: Sendable {
         let state = State()
         self.state = state
         task = Task {
-                _ = try? await WebSocketClient.connect(
+                let close = try? await WebSocketClient.connect(
                     url: "ws://127.0.0.1:\(port)/websocket", configuration: .init(maxFrameSize: maxFrameSize),
                     logger: Logger(label: "ddp-test")
                 ) { inbound, outbound, _ in
@@ -37,8 +41,21 @@ final class DDPClient: Sendable {
                         }
                     }
                 }
+                if let code = close?.closeCode {
+                    var buffer = ByteBuffer()
+                    buffer.write(webSocketErrorCode: code)
+                    state.closeCode.withLock { $0 = buffer.readInteger(as: UInt16.self) }
+                }
                 state.closed.withLock { $0 = true }
         }
+    }
+
+    /// The close code the server ended the connection with (nil while open, or when it just dropped it).
+    var closeCode: UInt16? { state.closeCode.withLock { $0 } }
+
+    /// Frames received so far that match `predicate`, without consuming them.
+    func received(where predicate: (JSONValue) -> Bool) -> [JSONValue] {
+        state.inbox.withLock { $0.filter(predicate) }
     }
 
     func send(_ frame: JSONValue) {

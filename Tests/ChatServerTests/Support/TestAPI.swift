@@ -106,3 +106,30 @@ enum TestServer {
         }
     }
 }
+
+/// An answer with its headers, for tests that look at them.
+struct RawReply: Sendable {
+    let status: Int
+    let headers: HTTPFields
+    let json: JSONValue
+
+    subscript(_ key: String) -> JSONValue? { json.objectValue?[key] }
+}
+
+extension TestAPI {
+    /// Sends one request on a connection of its own: the client a live test gets sends its requests one after the
+    /// other on one connection, so tests about concurrency use this once per concurrent caller.
+    func onNewConnection(_ method: HTTPRequest.Method, _ path: String, json: JSONValue, headers: HTTPFields = [:]) async throws -> RawReply {
+        guard let port = client.port else { throw TestFailure("onNewConnection needs a live server") }
+        var fields = headers
+        fields[.contentType] = "application/json"
+        let headers = fields
+        let body = ByteBuffer(bytes: try JSONEncoder().encode(json))
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.execute(TestClient.Request(path, method: method, authority: "localhost", headers: headers, body: body))
+            let data = Data((response.body ?? ByteBuffer()).readableBytesView)
+            return RawReply(
+                status: Int(response.status.code), headers: response.headers, json: (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null)
+        }
+    }
+}
