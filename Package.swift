@@ -52,6 +52,9 @@ let package = Package(
         // MARK: Crypto wrapper (passwords, token digests, ids)
         .target(name: "AirlockCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
+        // MARK: IP addresses and ranges (outbound allow-list, trusted proxies); no dependencies
+        .target(name: "AirlockNetwork", swiftSettings: swiftSettings),
+
         // MARK: The JSON tree shared by the chat domain and the JavaScript runtime (no dependencies)
         .target(name: "AirlockJSON", swiftSettings: swiftSettings),
 
@@ -67,7 +70,7 @@ let package = Package(
         .target(
             name: "OutboundHTTP",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+                "AirlockNetwork", .product(name: "AsyncHTTPClient", package: "async-http-client"), nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
@@ -97,7 +100,8 @@ let package = Package(
         // MARK: HTTP surface (Rocket.Chat wire shapes live here)
         .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, metrics, nioCore, .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                "AirlockNetwork",
             ], swiftSettings: swiftSettings),
 
         // MARK: HTTP surface of the apps engine (admin API; later app endpoints and webhooks)
@@ -114,6 +118,7 @@ let package = Package(
             name: "AirlockApp",
             dependencies: [
                 "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsEngine", "AppsServer", "AirlockCrypto", "OutboundHTTP", hummingbird,
+                "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"),
                 logging,
                 metrics,
                 lifecycle, nioCore,
@@ -169,7 +174,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
+            name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", "AirlockNetwork", hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime", "AirlockJSON"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
@@ -195,6 +200,7 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOWebSocket", package: "swift-nio"), "AirlockNetwork",
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,5 +15,6 @@ fi
 # The server needs a descriptor per connection.
 ulimit -n "$(ulimit -Hn)"
 . Benchmarks/server.sh
-start_server ".build/$MODE/airlock"
+# One token from one address opens every connection: lift the per-user and per-address caps (defaults 50).
+start_server ".build/$MODE/airlock" --limit "ws.maxConnectionsPerUser=$CONNECTIONS" --limit "ws.maxAnonymousConnectionsPerAddress=$CONNECTIONS"
 ".build/$MODE/airlock-realtime-bench" "$URL" admin bench-pass "$PID" "$CONNECTIONS" "$ROUNDS"

@@ -1,3 +1,5 @@
+public import AirlockNetwork
+public import ChatCore
 public import ChatServer
 import Foundation
 public import Logging
@@ -36,6 +38,12 @@ public struct AirlockConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Limits of the realtime (DDP) WebSocket API.
     public var realtime = RealtimeGateway.Limits()
+    /// Failed-login limits per account and per client address.
+    public var loginThrottle = LoginThrottle.Configuration()
+    /// KDF runs (logins, password changes) queued or running at once; beyond it logins answer 429.
+    public var maxPendingKDF = PasswordHasher.defaultMaxPending
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`, `AIRLOCK_TRUSTED_PROXIES`).
+    public var clientAddress = ClientAddressResolver()
     /// Apps' outbound HTTP (`IHttp`): the allow-list for restricted addresses (`--apps-http-allow`,
     /// `AIRLOCK_APPS_HTTP_ALLOW`, comma-separated), timeouts and the response size cap.
     public var appsHTTP = OutboundHTTPPolicy()
@@ -59,6 +67,72 @@ public struct AirlockConfiguration: Sendable {
         if let iterations = environment["AIRLOCK_PASSWORD_ITERATIONS"].flatMap(Int.init), iterations > 0 {
             configuration.passwordIterations = iterations
         }
+        if let proxies = environment["AIRLOCK_TRUSTED_PROXIES"] {
+            try configuration.trustProxies(proxies.split(separator: ",").map(String.init))
+        }
+        if let limits = environment["AIRLOCK_LIMITS"] {
+            for item in limits.split(separator: ",") { try configuration.setLimit(String(item)) }
+        }
         return configuration
+    }
+
+    /// Adds trusted reverse proxies: addresses or CIDR ranges; a malformed entry is an error naming it.
+    public mutating func trustProxies(_ entries: [String]) throws {
+        for raw in entries {
+            let entry = raw.trimmingCharacters(in: .whitespaces)
+            guard !entry.isEmpty else { continue }
+            guard let range = AddressRange(parsing: entry) else {
+                throw ConfigurationError("--trusted-proxy: '\(entry)' is not an address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)")
+            }
+            clientAddress.trustedProxies.append(range)
+        }
+    }
+
+    /// Applies one `--limit name=value` (`AIRLOCK_LIMITS`, comma-separated); an unknown name or a bad value is an
+    /// error listing what is known.
+    public mutating func setLimit(_ assignment: String) throws {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let limit = Self.limits.first(where: { $0.name == parts[0] }) else {
+            throw ConfigurationError("--limit: expected name=value with one of: \(Self.limits.map(\.name).joined(separator: ", "))")
+        }
+        guard let value = Int(parts[1]), value >= limit.minimum else {
+            throw ConfigurationError("--limit \(limit.name): '\(parts[1])' is not an integer >= \(limit.minimum)")
+        }
+        limit.apply(&self, value)
+    }
+
+    /// A named cap settable with `--limit`; the README's "Security model" lists each with its default.
+    public struct Limit: Sendable {
+        public let name: String
+        public let minimum: Int
+        let apply: @Sendable (inout AirlockConfiguration, Int) -> Void
+    }
+
+    /// Every cap `--limit` can set.
+    public static let limits: [Limit] = [
+        Limit(name: "ws.maxSubscriptions", minimum: 1) { $0.realtime.maxSubscriptions = $1 },
+        Limit(name: "ws.maxStreamKeyLength", minimum: 16) { $0.realtime.maxStreamKeyLength = $1 },
+        Limit(name: "ws.maxConnectionsPerUser", minimum: 1) { $0.realtime.maxConnectionsPerUser = $1 },
+        Limit(name: "ws.maxAnonymousConnectionsPerAddress", minimum: 1) { $0.realtime.maxAnonymousConnectionsPerAddress = $1 },
+        Limit(name: "ws.outboundQueueFrames", minimum: 16) { $0.realtime.outboundQueue = $1 },
+        Limit(name: "ws.outboundQueueBytes", minimum: 65_536) { $0.realtime.outboundQueueBytes = $1 },
+        Limit(name: "ws.maxFrameBytes", minimum: 1024) { $0.realtime.maxFrameSize = $1 },
+        Limit(name: "ws.methodCallsPerMinute", minimum: 1) { configuration, value in
+            configuration.realtime.methodCallsPerInterval = value
+            configuration.realtime.methodInterval = .seconds(60)
+        },
+        Limit(name: "login.maxFailuresPerUser", minimum: 1) { $0.loginThrottle.maxFailuresPerUser = $1 },
+        Limit(name: "login.maxFailuresPerAddress", minimum: 1) { $0.loginThrottle.maxFailuresPerAddress = $1 },
+        Limit(name: "login.maxPendingKDF", minimum: 1) { $0.maxPendingKDF = $1 },
+        Limit(name: "http.maxBodyBytes", minimum: 1024) { $0.maxBodySize = $1 },
+    ]
+}
+
+/// A configuration value that cannot be used; the message names it and says what would work.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }

@@ -5,6 +5,7 @@ public import ChatServer
 import EmbeddedStore
 import MongoStore
 import Foundation
+import HTTPTypes
 import OutboundHTTP
 public import Hummingbird
 public import Logging
@@ -56,8 +57,12 @@ public struct AirlockServer {
             store: store, serverSettings: { registry }, logger: logger, chat: chat, http: OutboundHTTPClient(policy: configuration.appsHTTP))
         let dispatcher = AppHookDispatcher(manager: apps)
         let context = ChatContext(store: store, hooks: dispatcher, settings: settings, logger: logger)
-        let hasher = PasswordHasher(iterations: configuration.passwordIterations, runner: ThreadPoolRunner(pool: .singleton))
-        let services = ChatServices(context: context, hasher: hasher)
+        let hasher = PasswordHasher(
+            iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))
+        let services = ChatServices(context: context, hasher: hasher, throttle: LoginThrottle(configuration: configuration.loginThrottle))
+        // Open realtime sessions follow every chat event before the service that published it answers.
+        let hub = RealtimeHub(policy: context.policy)
+        context.events.listen(hub.route)
 
         if let (admin, generated) = try await services.users.bootstrapAdmin(
             username: configuration.adminUsername, password: configuration.adminPassword)
@@ -73,11 +78,12 @@ public struct AirlockServer {
 
         var limits = APILimits()
         limits.maxBodySize = configuration.maxBodySize
+        limits.clientAddress = configuration.clientAddress
         let router = APIRouter.build(services: services, limits: limits, version: version) { router in
             router.add(middleware: MetricsMiddleware())
         }
         let commands = AppCommands(manager: apps, services: services)
-        let realtime = RealtimeGateway(services: services, hub: RealtimeHub(), limits: configuration.realtime) {
+        let realtime = RealtimeGateway(services: services, hub: hub, limits: configuration.realtime) {
             command, params, roomId, threadId, triggerId, user in
             try await commands.run(command, params: params, roomId: roomId, threadId: threadId, triggerId: triggerId, by: user)
         }
@@ -105,10 +111,12 @@ public struct AirlockServer {
             router: router,
             server: .http1WebSocketUpgrade(
                 configuration: .init(ws: .init(maxFrameSize: configuration.realtime.maxFrameSize, autoPing: .disabled))
-            ) { request, _, _ in
+            ) { [resolver = configuration.clientAddress] request, channel, _ in
                 // Rocket.Chat's realtime endpoint; every other path stays plain HTTP.
                 guard request.path == "/websocket" else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in await realtime.handle(inbound: inbound, outbound: outbound) }
+                let address = resolver.resolve(
+                    peer: channel.remoteAddress?.ipAddress, forwardedFor: request.headerFields[values: HTTPField.Name("X-Forwarded-For")!])
+                return .upgrade([:]) { inbound, outbound, _ in await realtime.handle(inbound: inbound, outbound: outbound, address: address) }
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Airlock"),
             onServerRunning: { channel in
@@ -117,7 +125,6 @@ public struct AirlockServer {
                 await onListening(port)
             },
             logger: logger)
-        app.addServices(RealtimeHubService(hub: realtime.hub, events: services.context.events.subscribe()))
         app.addServices(AppsEngineService(manager: apps))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))

@@ -77,7 +77,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the first `prefix` bits equal `network`'s (same family only).
-    func isInside(_ network: IPAddress, prefix: Int) -> Bool {
+    public func isInside(_ network: IPAddress, prefix: Int) -> Bool {
         guard network.bytes.count == bytes.count else { return false }
         var remaining = prefix
         for index in bytes.indices where remaining > 0 {

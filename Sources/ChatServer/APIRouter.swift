@@ -9,6 +9,7 @@ public enum APIRouter {
         configure: (Router<AirlockRequestContext>) -> Void = { _ in }
     ) -> Router<AirlockRequestContext> {
         let router = Router(context: AirlockRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(resolver: limits.clientAddress))
         configure(router)
         router.add(middleware: ErrorMiddleware())
         let publicAPI = router.group("api/v1")

@@ -21,7 +21,14 @@ extension EmbeddedStore {
         try await write { db in try Self.run(db, "DELETE FROM tokens WHERE digest = ?", [digest]) }
     }
 
-    public func deleteTokens(userId: String) async throws {
-        try await write { db in try Self.run(db, "DELETE FROM tokens WHERE user_id = ?", [userId]) }
+    public func deleteTokens(userId: String, except keep: String?) async throws {
+        try await write { db in try Self.run(db, "DELETE FROM tokens WHERE user_id = ? AND digest IS NOT ?", [userId, keep]) }
+    }
+
+    public func tokens(userId: String) async throws -> [AccessToken] {
+        try await read { db in
+            try Data.fetchAll(Self.statement(db, "SELECT doc FROM tokens WHERE user_id = ?"), arguments: [userId])
+                .map { try Codec.decode(AccessToken.self, from: $0) }
+        }
     }
 }

@@ -88,7 +88,13 @@ extension MongoStore {
         try await run { _ = try $0.deleteOne(Collection.tokens, ["_id": .string(digest)]) }
     }
 
-    public func deleteTokens(userId: String) async throws {
-        try await run { _ = try $0.deleteMany(Collection.tokens, ["userId": .string(userId)]) }
+    public func deleteTokens(userId: String, except keep: String?) async throws {
+        let filter: BSONDocument = ["userId": .string(userId)]
+        if let keep { filter.append("_id", .document(["$ne": .string(keep)])) }
+        try await run { _ = try $0.deleteMany(Collection.tokens, filter) }
+    }
+
+    public func tokens(userId: String) async throws -> [AccessToken] {
+        try await run { try $0.find(Collection.tokens, ["userId": .string(userId)]).map { try $0.decode(AccessToken.self) } }
     }
 }

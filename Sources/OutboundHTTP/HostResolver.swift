@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import AirlockNetwork
 import NIOPosix
 
 /// Turns a URL's host into the addresses a connection could reach, so every one can be checked before any is used.
@@ -17,10 +18,17 @@ public struct HostResolver: Sendable {
         self.resolve = resolve
     }
 
-    /// `getaddrinfo` on NIO's blocking-work thread pool (it may wait on DNS for seconds).
+    /// `getaddrinfo` on a pool of its own (it may wait on DNS for seconds): apps' lookups never queue behind, or
+    /// in front of, other blocking work such as the password KDF.
     public static let system = HostResolver { host in
-        try await NIOThreadPool.singleton.runIfActive { try systemLookup(host) }
+        try await lookupPool.runIfActive { try systemLookup(host) }
     }
+
+    private static let lookupPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
 
     static func systemLookup(_ host: String) throws -> [IPAddress] {
         var hints = addrinfo()

@@ -1,3 +1,4 @@
+import AirlockNetwork
 import Foundation
 
 /// The admin's list of destinations apps may reach although they resolve to restricted addresses (DESIGN §3).
@@ -9,7 +10,7 @@ import Foundation
 public struct OutboundAllowList: Sendable, Hashable {
     enum Target: Sendable, Hashable {
         case name(String)
-        case network(IPAddress, prefix: Int)
+        case range(AddressRange)
     }
 
     struct Entry: Sendable, Hashable {
@@ -40,24 +41,18 @@ public struct OutboundAllowList: Sendable, Hashable {
     /// Whether a request to `host:port` may reach `address`.
     func allows(host: String, port: Int, address: IPAddress) -> Bool {
         let lowered = host.lowercased()
-        let judged = address.embeddedV4 ?? address
         return entries.contains { entry in
             if let entryPort = entry.port, entryPort != port { return false }
             switch entry.target {
             case .name(let name): return name == lowered
-            case .network(let network, let prefix): return judged.isInside(network, prefix: prefix) || address.isInside(network, prefix: prefix)
+            case .range(let range): return range.contains(address)
             }
         }
     }
 
     private static func entry(_ item: String) -> Entry? {
-        if let slash = item.firstIndex(of: "/") {
-            guard let network = IPAddress(String(item[..<slash])), let prefix = Int(item[item.index(after: slash)...]),
-                prefix >= 0, prefix <= network.bytes.count * 8
-            else { return nil }
-            return Entry(target: .network(network, prefix: prefix), port: nil)
-        }
-        if let address = IPAddress(item) { return Entry(target: .network(address, prefix: address.bytes.count * 8), port: nil) }
+        if item.contains("/") { return AddressRange(parsing: item).map { Entry(target: .range($0), port: nil) } }
+        if let range = AddressRange(parsing: item) { return Entry(target: .range(range), port: nil) }
         var host = Substring(item)
         var port: Int?
         if item.hasPrefix("["), let close = item.firstIndex(of: "]") {
@@ -71,7 +66,7 @@ public struct OutboundAllowList: Sendable, Hashable {
             port = number
         }
         if let port, !(1...65535).contains(port) { return nil }
-        if let address = IPAddress(String(host)) { return Entry(target: .network(address, prefix: address.bytes.count * 8), port: port) }
+        if let range = AddressRange(parsing: String(host)) { return Entry(target: .range(range), port: port) }
         let name = host.lowercased()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else { return nil }
         return Entry(target: .name(name), port: port)

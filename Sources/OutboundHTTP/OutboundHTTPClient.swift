@@ -1,3 +1,4 @@
+import AirlockNetwork
 import AsyncHTTPClient
 import Foundation
 import NIOCore

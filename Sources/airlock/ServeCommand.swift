@@ -27,6 +27,18 @@ struct ServeCommand: AsyncParsableCommand {
             "Let apps' HTTP reach this restricted destination: host, address or CIDR, optionally :port (repeatable; env AIRLOCK_APPS_HTTP_ALLOW, comma-separated).",
             valueName: "entry"))
     var appsHTTPAllow: [String] = []
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "Believe X-Forwarded-For from this reverse proxy: address or CIDR range (repeatable; env AIRLOCK_TRUSTED_PROXIES, comma-separated).",
+            valueName: "address"))
+    var trustedProxies: [String] = []
+    @Option(
+        name: .customLong("limit"),
+        help: ArgumentHelp(
+            "Set a cap: name=value, e.g. ws.maxConnectionsPerUser=20 (repeatable; env AIRLOCK_LIMITS, comma-separated). Names and defaults: README, Security model.",
+            valueName: "name=value"))
+    var limits: [String] = []
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -46,6 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let siteURL { configuration.siteURL = siteURL }
         configuration.metricsPort = metricsPort
         configuration.logLevel = logLevel
+        try configuration.trustProxies(trustedProxies.flatMap { $0.split(separator: ",").map(String.init) })
+        for limit in limits { try configuration.setLimit(limit) }
         if !appsHTTPAllow.isEmpty {
             configuration.appsHTTP.allowList = try OutboundAllowList(parsing: appsHTTPAllow.flatMap { $0.split(separator: ",").map(String.init) })
         }

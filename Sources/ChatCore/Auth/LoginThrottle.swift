@@ -1,10 +1,13 @@
 import Foundation
 import Synchronization
 
-/// Counts failed logins per user and per client address, before the KDF runs.
+/// Counts login attempts per account and per client address, before the KDF runs.
 ///
 /// Rocket.Chat's defaults: 10 failures per user or 50 per address within 5 minutes block further attempts until
-/// the window passes. State is bounded: when full, the oldest windows are dropped first.
+/// the window passes. An attempt is *reserved* — counted as a failure — in the same step that checks the limit, and
+/// only a successful login gives it back; so 40 parallel guesses for one account let exactly 10 reach the password
+/// check, not however many happened to pass the check before the first failure was recorded. State is bounded: when
+/// full, the oldest windows are dropped first.
 public final class LoginThrottle: Sendable {
     public struct Configuration: Sendable {
         public var maxFailuresPerUser: Int = 10
@@ -32,34 +35,38 @@ public final class LoginThrottle: Sendable {
         self.configuration = configuration
     }
 
-    /// Whether an attempt for `userKey` from `address` is blocked now.
-    public func check(userKey: String, address: String?, now: Date = Date()) -> Block? {
+    /// Checks both limits and, when neither is reached, counts the attempt against both. Answers the limit that
+    /// refused it, or nil when the attempt may go on to the password check.
+    public func reserve(userKey: String, address: String?, now: Date = Date()) -> Block? {
         state.withLock { state in
-            if let w = state.users[userKey], now.timeIntervalSince(w.start) < configuration.window,
-                w.failures >= configuration.maxFailuresPerUser
-            {
+            if Self.isBlocked(state.users[userKey], limit: configuration.maxFailuresPerUser, now: now, window: configuration.window) {
                 return .user
             }
-            if let address, let w = state.addresses[address], now.timeIntervalSince(w.start) < configuration.window,
-                w.failures >= configuration.maxFailuresPerAddress
+            if let address,
+                Self.isBlocked(state.addresses[address], limit: configuration.maxFailuresPerAddress, now: now, window: configuration.window)
             {
                 return .address
             }
+            Self.bump(&state.users, key: userKey, now: now, configuration: configuration)
+            if let address { Self.bump(&state.addresses, key: address, now: now, configuration: configuration) }
             return nil
         }
     }
 
-    /// Records a failed attempt.
-    public func recordFailure(userKey: String, address: String?, now: Date = Date()) {
+    /// A reserved attempt succeeded: the account's counter is cleared and the address gets its attempt back.
+    public func release(userKey: String, address: String?) {
         state.withLock { state in
-            Self.bump(&state.users, key: userKey, now: now, configuration: configuration)
-            if let address { Self.bump(&state.addresses, key: address, now: now, configuration: configuration) }
+            state.users.removeValue(forKey: userKey)
+            if let address, var window = state.addresses[address] {
+                window.failures = max(0, window.failures - 1)
+                state.addresses[address] = window
+            }
         }
     }
 
-    /// Clears the user's counter after a successful login (the address counter keeps running, as in Rocket.Chat).
-    public func recordSuccess(userKey: String) {
-        _ = state.withLock { $0.users.removeValue(forKey: userKey) }
+    private static func isBlocked(_ window: Window?, limit: Int, now: Date, window length: TimeInterval) -> Bool {
+        guard let window else { return false }
+        return now.timeIntervalSince(window.start) < length && window.failures >= limit
     }
 
     private static func bump(_ table: inout [String: Window], key: String, now: Date, configuration: Configuration) {

@@ -15,17 +15,31 @@ public struct ChatError: Error, Sendable, Hashable, CustomStringConvertible {
         case forbidden
         /// 404: the addressed resource does not exist (used where Rocket.Chat answers 404, e.g. `/api/apps/:id`).
         case notFound
+        /// 429: too many requests; `retryAfter` says when to try again.
+        case rateLimited
     }
 
     public var kind: Kind
     /// Rocket.Chat's error code, e.g. `error-room-not-found`.
     public var code: String
     public var message: String
+    /// For `rateLimited`: how long the caller should wait, in milliseconds.
+    public var retryAfterMilliseconds: Int?
 
-    public init(_ kind: Kind, code: String, message: String) {
+    public init(_ kind: Kind, code: String, message: String, retryAfterMilliseconds: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
+        self.retryAfterMilliseconds = retryAfterMilliseconds
+    }
+
+    /// Meteor's rate-limiter refusal (`too-many-requests`), also used for REST's 429.
+    public static func tooManyRequests(retryAfterMilliseconds: Int) -> ChatError {
+        let seconds = max(1, (retryAfterMilliseconds + 999) / 1000)
+        return ChatError(
+            .rateLimited, code: "too-many-requests",
+            message: "Error, too many requests. Please slow down. You must wait \(seconds) seconds before trying again.",
+            retryAfterMilliseconds: retryAfterMilliseconds)
     }
 
     public var description: String { "\(message) [\(code)]" }

@@ -13,6 +13,10 @@ public enum ChatEvent: Sendable {
     case uiInteraction(userId: String, response: JSONValue)
     /// Activity shown in a room ("typing"); `activities` empty ends it.
     case userActivity(roomId: String, username: String, activities: [String])
-    /// All sessions that used this token digest must end (logout).
+    /// All sessions that used this token digest must end (logout, token removal).
     case tokenRevoked(userId: String, tokenDigest: String)
+    /// Every session of the user ends except the one using `except` (password change, deactivation, deletion).
+    case sessionsRevoked(userId: String, except: String?)
+    /// The account changed (roles, username, active flag): open sessions re-authenticate with this version.
+    case userChanged(User)
 }

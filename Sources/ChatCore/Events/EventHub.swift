@@ -2,31 +2,36 @@ import Synchronization
 
 /// In-process publish/subscribe for chat events.
 ///
-/// Each subscriber gets its own bounded `AsyncStream`; a subscriber that falls behind loses the oldest events rather
-/// than growing memory (the realtime layer disconnects such clients). Publishing never blocks and never suspends.
+/// Listeners run synchronously inside `publish`, in the publisher's task, before the publishing service answers its
+/// caller. That is what makes revocations safe: when a kick, a deactivation or a logout has been acknowledged, every
+/// listener (the realtime hub) has already applied it, so no later delivery can reach a session that lost access, and
+/// no event is ever dropped. Listeners must therefore be fast and must not block (the hub only queues frames).
 public final class EventHub: Sendable {
-    private let subscribers = Mutex<[Int: AsyncStream<ChatEvent>.Continuation]>([:])
+    public typealias Listener = @Sendable (ChatEvent) -> Void
+
+    private let listeners = Mutex<[(id: Int, listener: Listener)]>([])
     private let nextId = Atomic<Int>(0)
-    private let bufferSize: Int
 
-    public init(bufferSize: Int = 1024) {
-        self.bufferSize = bufferSize
-    }
+    public init() {}
 
-    /// Delivers `event` to every current subscriber.
+    /// Delivers `event` to every current listener, in registration order.
     public func publish(_ event: ChatEvent) {
-        let targets = subscribers.withLock { Array($0.values) }
-        for continuation in targets { continuation.yield(event) }
+        let targets = listeners.withLock { $0 }
+        for target in targets { target.listener(event) }
     }
 
-    /// A stream of every event published from now on; it ends when the consumer stops iterating.
-    public func subscribe() -> AsyncStream<ChatEvent> {
+    /// Registers `listener` for every event published from now on; the answer removes it again.
+    @discardableResult
+    public func listen(_ listener: @escaping Listener) -> Registration {
         let id = nextId.add(1, ordering: .relaxed).newValue
-        let (stream, continuation) = AsyncStream<ChatEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
-        }
-        subscribers.withLock { $0[id] = continuation }
-        return stream
+        listeners.withLock { $0.append((id, listener)) }
+        return Registration { [weak self] in self?.listeners.withLock { $0.removeAll { $0.id == id } } }
+    }
+
+    /// Removes a listener when `cancel()` is called.
+    public struct Registration: Sendable {
+        let remove: @Sendable () -> Void
+
+        public func cancel() { remove() }
     }
 }

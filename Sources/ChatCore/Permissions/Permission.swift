@@ -28,6 +28,8 @@ public struct Permission: RawRepresentable, Sendable, Hashable, Codable, Express
     public static let leavePublicRoom: Permission = "leave-c"
     public static let leavePrivateRoom: Permission = "leave-p"
     public static let postReadOnly: Permission = "post-readonly"
+    /// Sending a message under another name or picture (`alias`, `avatar`).
+    public static let messageImpersonate: Permission = "message-impersonate"
     public static let manageApps: Permission = "manage-apps"
     public static let createPersonalAccessTokens: Permission = "create-personal-access-tokens"
 }

@@ -31,6 +31,7 @@ public struct PermissionTable: Sendable, Hashable {
         .editOtherUserMessage: ["admin", "owner", "moderator"],
         .deleteMessage: ["admin", "owner", "moderator"],
         .deleteOwnMessage: ["admin", "user", "bot", "app"],
+        .messageImpersonate: ["bot", "app"],
         .addUserToJoinedRoom: ["admin", "owner", "moderator"],
         .addUserToAnyPublicRoom: ["admin"],
         .addUserToAnyPrivateRoom: ["admin"],

@@ -36,31 +36,51 @@ public struct AuthService: Sendable {
         Encoding.hex(Crypto.sha256(token))
     }
 
-    /// Password login; `passwordDigest` is the hex SHA-256 of the password.
+    /// Password login; `passwordDigest` is the hex SHA-256 of the password; `address` is the client's, after
+    /// trusted-proxy resolution (nil only for callers with no network peer).
     public func login(_ identifier: Identifier, passwordDigest: String, address: String?) async throws -> Session {
-        let key = Self.throttleKey(identifier)
-        switch throttle.check(userKey: key, address: address, now: context.clock.now()) {
+        let user = try await find(identifier)
+        try await checkPassword(passwordDigest, of: user, throttleKey: Self.throttleKey(identifier, user: user), address: address)
+        guard let user else { throw Self.unauthorized }
+        let session = try await issueLoginToken(for: user)
+        context.hooks.postUserLoggedIn(user)
+        return session
+    }
+
+    /// Checks a password the way a login does — throttled per account and address, the attempt reserved before
+    /// the KDF runs — for actions that need the current password (`users.updateOwnBasicInfo`).
+    public func verifyPassword(_ passwordDigest: String, of user: User, address: String?) async throws {
+        do {
+            try await checkPassword(passwordDigest, of: user, throttleKey: Self.throttleKey(.username(user.username), user: user), address: address)
+        } catch let error as ChatError where error == Self.unauthorized {
+            throw ChatError(.refused, code: "error-invalid-password", message: "Invalid password")
+        }
+    }
+
+    /// The throttle's key: the account's id when it exists, so its username and email spellings share one counter;
+    /// otherwise the name as typed (lower-cased).
+    private static func throttleKey(_ identifier: Identifier, user: User?) -> String {
+        if let user { return "id:\(user.id)" }
+        switch identifier {
+        case .username(let v), .email(let v), .usernameOrEmail(let v): return "name:\(v.lowercased())"
+        }
+    }
+
+    private func checkPassword(_ passwordDigest: String, of user: User?, throttleKey key: String, address: String?) async throws {
+        switch throttle.reserve(userKey: key, address: address, now: context.clock.now()) {
         case .user:
             throw ChatError(.loginFailed, code: "error-login-blocked-for-user", message: "Login has been temporarily blocked For User")
         case .address:
             throw ChatError(.loginFailed, code: "error-login-blocked-for-ip", message: "Login has been temporarily blocked For IP")
         case nil: break
         }
-        let user = try await find(identifier)
         guard let user, user.active, let stored = user.passwordHash else {
             // Spend the same KDF time as a real check so response time does not reveal which accounts exist.
             _ = try await hasher.verify(digest: passwordDigest, against: Self.decoyHash(iterations: hasher.iterations))
-            throttle.recordFailure(userKey: key, address: address, now: context.clock.now())
             throw Self.unauthorized
         }
-        guard try await hasher.verify(digest: passwordDigest, against: stored) else {
-            throttle.recordFailure(userKey: key, address: address, now: context.clock.now())
-            throw Self.unauthorized
-        }
-        throttle.recordSuccess(userKey: key)
-        let session = try await issueLoginToken(for: user)
-        context.hooks.postUserLoggedIn(user)
-        return session
+        guard try await hasher.verify(digest: passwordDigest, against: stored) else { throw Self.unauthorized }
+        throttle.release(userKey: key, address: address)
     }
 
     /// Resume login with an existing token: answers the same token while it is valid.
@@ -104,20 +124,66 @@ public struct AuthService: Sendable {
         context.hooks.postUserLoggedOut(user)
     }
 
-    /// Creates a named personal access token (`users.generatePersonalAccessToken`).
-    public func generatePersonalAccessToken(for user: User, name: String) async throws -> String {
+    /// Ends every session of `user` except the one whose token has digest `keep` (a password change keeps the
+    /// caller's own session; a deactivation or an admin's password reset keeps none).
+    public func endSessions(of user: User, except keep: String?) async throws {
+        try await context.store.deleteTokens(userId: user.id, except: keep)
+        sessions.remove(userId: user.id)
+        context.events.publish(.sessionsRevoked(userId: user.id, except: keep))
+    }
+
+    /// Creates a named personal access token (`users.generatePersonalAccessToken`), optionally expiring.
+    public func generatePersonalAccessToken(for user: User, name: String, expiresInDays: Int? = nil) async throws -> String {
         try context.policy.require(user, .createPersonalAccessTokens)
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 100 else { throw ChatError.invalidParams("Param \"tokenName\" is required") }
+        if let days = expiresInDays, !(1...3650).contains(days) {
+            throw ChatError.invalidParams("Param \"expiresInDays\" must be between 1 and 3650")
+        }
         let token = RandomID.secret(bytes: 32)
+        let now = context.clock.now()
         let record = AccessToken(
-            digest: Self.digest(ofToken: token), userId: user.id, kind: .personal, name: trimmed, createdAt: context.clock.now())
+            digest: Self.digest(ofToken: token), userId: user.id, kind: .personal, name: trimmed, createdAt: now,
+            expiresAt: expiresInDays.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }, lastTokenPart: String(token.suffix(6)))
         do {
             try await context.store.insertToken(record)
         } catch let error as StoreError where error.code == .duplicate(key: "token.name") {
             throw ChatError(.refused, code: "not-authorized", message: "A token with this name already exists")
         }
         return token
+    }
+
+    /// `users.getPersonalAccessTokens`: the caller's named tokens (never the tokens themselves).
+    public func personalAccessTokens(of user: User) async throws -> [AccessToken] {
+        try context.policy.require(user, .createPersonalAccessTokens)
+        return try await context.store.tokens(userId: user.id).filter { $0.kind == .personal }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    /// `users.removePersonalAccessToken`: the token stops working at once, on REST and on open sockets.
+    public func removePersonalAccessToken(of user: User, name: String) async throws {
+        try context.policy.require(user, .createPersonalAccessTokens)
+        guard let token = try await context.store.tokens(userId: user.id).first(where: { $0.kind == .personal && $0.name == name }) else {
+            throw ChatError(.refused, code: "not-authorized", message: "Invalid token")
+        }
+        try await revoke(token)
+    }
+
+    /// `users.regeneratePersonalAccessToken`: the old token stops working; a new one with the same name and expiry
+    /// length is answered.
+    public func regeneratePersonalAccessToken(of user: User, name: String) async throws -> String {
+        try context.policy.require(user, .createPersonalAccessTokens)
+        guard let token = try await context.store.tokens(userId: user.id).first(where: { $0.kind == .personal && $0.name == name }) else {
+            throw ChatError(.refused, code: "not-authorized", message: "Invalid token")
+        }
+        let days = token.expiresAt.map { Int(($0.timeIntervalSince(token.createdAt) / 86_400).rounded()) }
+        try await revoke(token)
+        return try await generatePersonalAccessToken(for: user, name: name, expiresInDays: days.map { max(1, $0) })
+    }
+
+    private func revoke(_ token: AccessToken) async throws {
+        try await context.store.deleteToken(digest: token.digest)
+        sessions.remove(digest: token.digest)
+        context.events.publish(.tokenRevoked(userId: token.userId, tokenDigest: token.digest))
     }
 
     private func issueLoginToken(for user: User) async throws -> Session {
@@ -135,12 +201,6 @@ public struct AuthService: Sendable {
         case .email(let email): try await context.store.user(email: email)
         case .usernameOrEmail(let value):
             value.contains("@") ? try await context.store.user(email: value) : try await context.store.user(username: value)
-        }
-    }
-
-    private static func throttleKey(_ identifier: Identifier) -> String {
-        switch identifier {
-        case .username(let v), .email(let v), .usernameOrEmail(let v): v.lowercased()
         }
     }
 

@@ -12,7 +12,7 @@ public struct ChatServices: Sendable {
     ) {
         self.context = context
         self.auth = AuthService(context: context, hasher: hasher, throttle: throttle, sessions: sessions)
-        self.users = UserService(context: context, hasher: hasher, sessions: sessions)
+        self.users = UserService(context: context, hasher: hasher, auth: auth)
         self.rooms = RoomService(context: context)
         self.messages = MessageService(context: context)
     }

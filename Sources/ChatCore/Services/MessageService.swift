@@ -43,9 +43,14 @@ public struct MessageService: Sendable {
         guard !roomId.isEmpty, let (room, subscription) = try await context.store.room(id: roomId, member: sender.id) else {
             throw ChatError.roomNotFound()
         }
-        // App bot users post in any room, like Rocket.Chat's app users; people must be members.
+        // App bot users post in any room, like Rocket.Chat's app users; people must be members. A private room the
+        // sender cannot see answers exactly like a room that does not exist.
         guard subscription != nil || sender.type == .app else {
+            if room.type != .channel { throw ChatError.roomNotFound() }
             throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed")
+        }
+        if draft.alias != nil || draft.avatar != nil, sender.type != .app, !context.policy.allows(sender, .messageImpersonate) {
+            throw ChatError.actionNotAllowed("Not enough permission to send as another name or picture (message-impersonate)")
         }
         if room.readOnly, !context.policy.allows(sender, .postReadOnly, roomRoles: subscription?.roles ?? []) {
             throw ChatError(.refused, code: "error-not-allowed", message: "You can't send messages because the room is readonly.")

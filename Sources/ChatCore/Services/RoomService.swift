@@ -312,9 +312,10 @@ public struct RoomService: Sendable {
             throw ChatError(.refused, code: code, message: message)
         }
         try await context.store.removeSubscription(roomId: room.id, userId: user.id)
+        // Published before anything else happens in the room: from here on, no delivery reaches the removed member.
+        context.events.publish(.subscriptionRemoved(subscription))
         try await postSystemMessage(systemType, about: user, in: room, by: remover ?? user)
         let updated = try await context.store.room(id: room.id) ?? room
-        context.events.publish(.subscriptionRemoved(subscription))
         context.events.publish(.roomChanged(updated))
         context.hooks.postUserLeftRoom(updated, user: user, remover: remover)
         return updated

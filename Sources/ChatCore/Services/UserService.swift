@@ -52,17 +52,35 @@ public struct UserService: Sendable {
         }
     }
 
+    /// Fields of `users.updateOwnBasicInfo`'s `data`; changing the email or the password needs `currentPassword`
+    /// (the hex SHA-256 of the current password, as Rocket.Chat's clients send it).
+    public struct OwnChanges: Sendable {
+        public var username: String?
+        public var name: String?
+        public var email: String?
+        public var newPassword: String?
+        public var currentPassword: String?
+
+        public init(username: String? = nil, name: String? = nil, email: String? = nil, newPassword: String? = nil, currentPassword: String? = nil) {
+            self.username = username
+            self.name = name
+            self.email = email
+            self.newPassword = newPassword
+            self.currentPassword = currentPassword
+        }
+    }
+
     /// Global roles Airlock knows.
     public static let knownRoles: Set<String> = ["admin", "user", "bot", "app", "guest"]
 
     let context: ChatContext
     let hasher: PasswordHasher
-    let sessions: SessionCache
+    let auth: AuthService
 
-    public init(context: ChatContext, hasher: PasswordHasher, sessions: SessionCache) {
+    public init(context: ChatContext, hasher: PasswordHasher, auth: AuthService) {
         self.context = context
         self.hasher = hasher
-        self.sessions = sessions
+        self.auth = auth
     }
 
     /// `users.create`: needs `create-user` unless `creator` is nil (server-internal creation).
@@ -131,16 +149,41 @@ public struct UserService: Sendable {
         subject.id == viewer.id || context.policy.allows(viewer, .viewFullOtherUserInfo)
     }
 
-    /// `users.update`: others need `edit-other-user-info`; a user may change their own name, username, email and
-    /// password but not their roles or active flag.
-    public func update(userId: String, changes: Changes, by editor: User) async throws -> User {
+    /// `users.update`: others need `edit-other-user-info`; without it a user may change their own name and username
+    /// here, but not their roles, active flag, email or password (those go through `users.updateOwnBasicInfo`,
+    /// which asks for the current password). `session` is the digest of the editor's own token: an editor who
+    /// resets their own password keeps that session, every other one ends.
+    public func update(userId: String, changes: Changes, by editor: User, session: String? = nil) async throws -> User {
         let isSelf = editor.id == userId
+        let mayEditOthers = context.policy.allows(editor, .editOtherUserInfo)
         if !isSelf || changes.roles != nil || changes.active != nil {
             try context.policy.require(editor, .editOtherUserInfo)
         }
-        guard var user = try await context.store.user(id: userId) else {
+        if isSelf, !mayEditOthers, changes.password != nil || changes.email != nil {
+            throw ChatError.actionNotAllowed("Changing your email or password needs your current password: use users.updateOwnBasicInfo")
+        }
+        guard let user = try await context.store.user(id: userId) else {
             throw ChatError(.refused, code: "error-invalid-user", message: "User not found.")
         }
+        return try await apply(changes, to: user, by: editor, keepSession: isSelf ? session : nil)
+    }
+
+    /// `users.updateOwnBasicInfo`: a user's own name, username, email and password. A new email or password needs
+    /// the current password, checked like a login (throttled); a new password ends every other session.
+    public func updateOwn(_ user: User, changes: OwnChanges, session: String?, address: String?) async throws -> User {
+        let newEmail = changes.email.map { $0.lowercased() }.flatMap { $0 == user.emails.first?.address ? nil : $0 }
+        if newEmail != nil || changes.newPassword != nil {
+            guard let current = changes.currentPassword, current.count == 64 else {
+                throw ChatError(.refused, code: "error-invalid-password", message: "Your current password is needed to change your email or password")
+            }
+            try await auth.verifyPassword(current.lowercased(), of: user, address: address)
+        }
+        let edit = Changes(username: changes.username, name: changes.name, email: newEmail, password: changes.newPassword)
+        return try await apply(edit, to: user, by: user, keepSession: session)
+    }
+
+    private func apply(_ changes: Changes, to original: User, by editor: User, keepSession: String?) async throws -> User {
+        var user = original
         if let username = changes.username, username != user.username {
             guard Validation.isValidName(username) else {
                 throw ChatError(.refused, code: "error-invalid-username", message: "Invalid username")
@@ -170,11 +213,14 @@ public struct UserService: Sendable {
         } catch let error as StoreError {
             throw Self.translate(error, user: user)
         }
-        sessions.remove(userId: user.id)
         if changes.password != nil || changes.active == false {
-            // A new password or a deactivation ends every session of the account.
-            try await context.store.deleteTokens(userId: user.id)
+            // A new password ends every other session of the account; a deactivation ends them all.
+            try await auth.endSessions(of: user, except: user.active ? keepSession : nil)
+        } else {
+            auth.sessions.remove(userId: user.id)
         }
+        // Open realtime sessions re-authenticate with the new roles, name and active flag before this answers.
+        context.events.publish(.userChanged(user))
         context.hooks.postUserUpdated(user, by: editor)
         return user
     }
@@ -187,7 +233,8 @@ public struct UserService: Sendable {
         }
         let memberships = try await context.store.subscriptions(userId: user.id, updatedSince: nil)
         try await context.store.deleteUser(id: user.id)
-        sessions.remove(userId: user.id)
+        auth.sessions.remove(userId: user.id)
+        context.events.publish(.sessionsRevoked(userId: user.id, except: nil))
         for subscription in memberships { context.events.publish(.subscriptionRemoved(subscription)) }
         context.hooks.postUserDeleted(user, by: deleter)
     }

@@ -24,7 +24,10 @@ public protocol TokenStore: Sendable {
     func insertToken(_ token: AccessToken) async throws
     func token(digest: String) async throws -> AccessToken?
     func deleteToken(digest: String) async throws
-    func deleteTokens(userId: String) async throws
+    /// Deletes every token of the user but the one with digest `keep`.
+    func deleteTokens(userId: String, except keep: String?) async throws
+    /// Every token of the user (login and personal).
+    func tokens(userId: String) async throws -> [AccessToken]
 }
 
 /// Rooms and memberships.

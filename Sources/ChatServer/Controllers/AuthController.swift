@@ -48,7 +48,7 @@ struct AuthController {
             guard let digest = body.password?.digest else {
                 throw ChatError(.loginFailed, code: "Unauthorized", message: "Unauthorized")
             }
-            session = try await services.auth.login(identifier, passwordDigest: digest, address: context.remoteAddress)
+            session = try await services.auth.login(identifier, passwordDigest: digest, address: context.clientAddress)
         }
         let response = LoginResponse(
             data: .init(userId: session.user.id, authToken: session.token, me: UserDTO(session.user, showPrivate: true)))

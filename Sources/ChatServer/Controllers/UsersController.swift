@@ -38,7 +38,18 @@ struct UsersController {
             let user = try await services.users.update(
                 userId: body.userId,
                 changes: .init(username: d.username, name: d.name, email: d.email, password: d.password, roles: d.roles, active: d.active),
-                by: caller)
+                by: caller, session: context.authToken.map(AuthService.digest(ofToken:)))
+            return try JSONResponse.success(Named(key: "user", value: UserDTO(user, showPrivate: true)))
+        }
+        api.post("users.updateOwnBasicInfo") { request, context in
+            let caller = try context.caller()
+            let d = try await request.json(OwnInfoRequest.self, limit: limits.maxBodySize).data
+            let user = try await services.users.updateOwn(
+                caller,
+                changes: .init(
+                    username: d.username, name: d.name ?? d.realname, email: d.email, newPassword: d.newPassword,
+                    currentPassword: d.currentPassword),
+                session: context.authToken.map(AuthService.digest(ofToken:)), address: context.clientAddress)
             return try JSONResponse.success(Named(key: "user", value: UserDTO(user, showPrivate: true)))
         }
         api.post("users.delete") { request, context in
@@ -51,8 +62,24 @@ struct UsersController {
         api.post("users.generatePersonalAccessToken") { request, context in
             let caller = try context.caller()
             let body = try await request.json(TokenRequest.self, limit: limits.maxBodySize)
-            let token = try await services.auth.generatePersonalAccessToken(for: caller, name: body.tokenName)
+            let token = try await services.auth.generatePersonalAccessToken(for: caller, name: body.tokenName, expiresInDays: body.expiresInDays)
             return try JSONResponse.success(Named(key: "token", value: token))
+        }
+        api.post("users.regeneratePersonalAccessToken") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(TokenRequest.self, limit: limits.maxBodySize)
+            let token = try await services.auth.regeneratePersonalAccessToken(of: caller, name: body.tokenName)
+            return try JSONResponse.success(Named(key: "token", value: token))
+        }
+        api.get("users.getPersonalAccessTokens") { _, context in
+            let tokens = try await services.auth.personalAccessTokens(of: try context.caller())
+            return try JSONResponse.success(Named(key: "tokens", value: tokens.map(PersonalTokenDTO.init)))
+        }
+        api.post("users.removePersonalAccessToken") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(TokenRequest.self, limit: limits.maxBodySize)
+            try await services.auth.removePersonalAccessToken(of: caller, name: body.tokenName)
+            return JSONResponse.success()
         }
     }
 
@@ -87,5 +114,38 @@ struct UsersController {
 
     struct TokenRequest: Decodable {
         let tokenName: String
+        /// Airlock's addition: the token stops working after this many days.
+        let expiresInDays: Int?
+    }
+
+    /// `users.updateOwnBasicInfo`'s body: `{data: {...}}`; `currentPassword` is the hex SHA-256 of the password.
+    struct OwnInfoRequest: Decodable {
+        let data: Fields
+
+        struct Fields: Decodable {
+            let username: String?
+            let name: String?
+            let realname: String?
+            let email: String?
+            let newPassword: String?
+            let currentPassword: String?
+        }
+    }
+
+    /// One entry of `users.getPersonalAccessTokens` (Rocket.Chat's shape; the token itself is never stored).
+    struct PersonalTokenDTO: Encodable {
+        let name: String
+        let createdAt: WireTime
+        let lastTokenPart: String
+        let bypassTwoFactor: Bool
+        let expiresAt: WireTime?
+
+        init(_ token: AccessToken) {
+            name = token.name ?? ""
+            createdAt = WireTime(token.createdAt, .iso)
+            lastTokenPart = token.lastTokenPart ?? ""
+            bypassTwoFactor = false
+            expiresAt = token.expiresAt.map { WireTime($0, .iso) }
+        }
     }
 }

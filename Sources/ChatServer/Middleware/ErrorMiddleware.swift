@@ -1,6 +1,7 @@
 import ChatCore
 public import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every failure into Rocket.Chat's status and body (DESIGN §1), including unknown routes and oversized bodies.
 public struct ErrorMiddleware: RouterMiddleware {
@@ -24,6 +25,11 @@ public struct ErrorMiddleware: RouterMiddleware {
             case .tooManyRequests: return Self.failure("Too many requests", status: .tooManyRequests)
             default: return Self.failure((error as? HTTPError)?.body ?? error.status.reasonPhrase, status: error.status)
             }
+        } catch let error as HTTPParserError {
+            // A malformed body (a bad chunk size): the client's fault, and the connection cannot be trusted further.
+            var response = Self.failure("Malformed request: \(error)", status: .badRequest)
+            response.headers[.connection] = "close"
+            return response
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return Self.failure("Internal server error", status: .internalServerError)
@@ -46,6 +52,12 @@ public struct ErrorMiddleware: RouterMiddleware {
         case .refused:
             return (try? JSONResponse.make(Refusal(error: error.description, errorType: error.code), status: .badRequest))
                 ?? failure("Bad request", status: .badRequest)
+        case .rateLimited:
+            var response =
+                (try? JSONResponse.make(Refusal(error: error.description, errorType: error.code), status: .tooManyRequests))
+                ?? failure("Too many requests", status: .tooManyRequests)
+            if let wait = error.retryAfterMilliseconds { response.headers[.retryAfter] = String(max(1, (wait + 999) / 1000)) }
+            return response
         }
     }
 

@@ -28,7 +28,7 @@ struct DDPMethods {
             case "login": return try await login(params)
             case "logout": return try await logout()
             default:
-                guard let user = connection.user else { throw DDPError.notLoggedIn }
+                guard let user = connection.currentUser(now: services.context.clock.now()) else { throw DDPError.notLoggedIn }
                 return try await authenticated(method, params, user)
             }
         } catch let error as DDPError {
@@ -136,12 +136,21 @@ struct DDPMethods {
             case .string(let name)?: identifier = .usernameOrEmail(name)
             default: throw DDPError.invalidParams("login needs user and password, or resume")
             }
-            session = try await services.auth.login(identifier, passwordDigest: digest, address: nil)
+            session = try await services.auth.login(identifier, passwordDigest: digest, address: connection.address)
             type = "password"
         }
+        do {
+            try gateway.hub.logIn(
+                connection, as: session.user, tokenDigest: AuthService.digest(ofToken: session.token), expiresAt: session.expiresAt,
+                maxPerUser: gateway.limits.maxConnectionsPerUser)
+        } catch {
+            throw DDPError(
+                code: "error-too-many-connections",
+                reason: "You already have \(gateway.limits.maxConnectionsPerUser) realtime connections open; close one first")
+        }
+        // Membership changes published while the rooms load are replayed on top of what the store answered.
         let subscriptions = try await services.rooms.subscriptions(of: session.user, updatedSince: nil)
-        connection.logIn(
-            session.user, tokenDigest: AuthService.digest(ofToken: session.token), roomIds: Set(subscriptions.map(\.roomId)))
+        connection.finishLogin(roomIds: Set(subscriptions.map(\.roomId)))
         let result = LoginResult(
             id: session.user.id, token: session.token, tokenExpires: session.expiresAt.map { WireTime($0, .ejson) },
             type: type)
@@ -150,9 +159,10 @@ struct DDPMethods {
 
     private func logout() async throws -> Answer {
         guard let user = connection.user, let digest = connection.tokenDigest else { return .result("null") }
-        // Meteor's logout destroys the connection's login token. This socket stays open, logged out; other
-        // connections that used the same token are closed by the hub when the revocation is published.
-        connection.logOut()
+        // Meteor's logout destroys the connection's login token. This socket stays open, logged out, and loses every
+        // subscription (they all needed the login); other connections that used the same token are closed by the hub
+        // when the revocation is published.
+        gateway.hub.logOut(connection)
         try await services.auth.logout(user: user, tokenDigest: digest)
         return .result("null")
     }

@@ -10,13 +10,28 @@ import NIOWebSocket
 /// frame gets a DDP `error` and the connection survives; a frame over the size limit closes it with 1009; a client
 /// that stops reading is disconnected when its outbound queue is full.
 public struct RealtimeGateway: Sendable {
+    /// Per-connection and per-client caps; every one has a flag on `airlock serve` (README, "Security model").
     public struct Limits: Sendable {
         /// Largest inbound message, in bytes.
         public var maxFrameSize: Int = 1 << 20
         /// Frames queued for one client before it is disconnected as a slow consumer.
         public var outboundQueue: Int = 4096
+        /// Bytes queued for one client before it is disconnected as a slow consumer.
+        public var outboundQueueBytes: Int = 16 << 20
         /// DDP `ping` interval; a client silent for two intervals is disconnected.
         public var pingInterval: Duration = .seconds(25)
+        /// Stream subscriptions one connection may hold.
+        public var maxSubscriptions: Int = 500
+        /// Longest stream key (`<rid>/deleteMessage`, `<uid>/notification`, ...), in bytes.
+        public var maxStreamKeyLength: Int = 256
+        /// Logged-in connections one user may hold.
+        public var maxConnectionsPerUser: Int = 50
+        /// Connections not (yet) logged in from one client address.
+        public var maxAnonymousConnectionsPerAddress: Int = 50
+        /// Method calls and subscriptions per connection and interval (Rocket.Chat's DDP rate limiter defaults:
+        /// 600 per 60 s); beyond it the answer is Meteor's `too-many-requests` with the time to wait.
+        public var methodCallsPerInterval: Int = 600
+        public var methodInterval: Duration = .seconds(60)
 
         public init() {}
     }
@@ -38,10 +53,18 @@ public struct RealtimeGateway: Sendable {
         self.runCommand = runCommand
     }
 
-    /// Serves one upgraded connection until either side closes it.
-    public func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
-        let connection = DDPConnection(id: hub.nextConnectionId(), session: RandomID.make(), queueLimit: limits.outboundQueue)
-        hub.add(connection)
+    /// Serves one upgraded connection until either side closes it; `address` is the client's (after trusted-proxy
+    /// resolution).
+    public func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, address: String?) async {
+        let connection = DDPConnection(
+            id: hub.nextConnectionId(), session: RandomID.make(), address: address, queueLimit: limits.outboundQueue,
+            queueBytesLimit: limits.outboundQueueBytes)
+        do {
+            try hub.add(connection, maxAnonymous: limits.maxAnonymousConnectionsPerAddress)
+        } catch {
+            try? await outbound.close(.policyViolation, reason: "Too many unauthenticated connections from your address")
+            return
+        }
         defer {
             connection.close(reason: "disconnected")
             hub.remove(connection)
@@ -50,9 +73,10 @@ public struct RealtimeGateway: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await frame in connection.frames {
+                    connection.sent(frame)
                     do { try await outbound.write(.text(frame)) } catch { break }
                 }
-                try? await outbound.close(.normalClosure, reason: connection.closeReason)
+                try? await outbound.close(Self.code(connection.closeCode), reason: connection.closeReason)
             }
             group.addTask { [limits] in
                 // A client is dropped only after a ping it left unanswered for a whole interval, so a late timer
@@ -93,6 +117,14 @@ public struct RealtimeGateway: Sendable {
         }
     }
 
+    static func code(_ code: DDPConnection.CloseCode) -> WebSocketErrorCode {
+        switch code {
+        case .normal: .normalClosure
+        case .policyViolation: .policyViolation
+        case .tryAgainLater: .unknown(1013)
+        }
+    }
+
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
@@ -125,7 +157,12 @@ public struct RealtimeGateway: Sendable {
                 return
             }
             let params = fields["params"]?.arrayValue ?? []
-            let answer = await DDPMethods(gateway: self, connection: connection).call(method, params)
+            let answer: DDPMethods.Answer
+            if let wait = admit(connection) {
+                answer = .error(DDPError(ChatError.tooManyRequests(retryAfterMilliseconds: wait)))
+            } else {
+                answer = await DDPMethods(gateway: self, connection: connection).call(method, params)
+            }
             connection.send(answer.frame(id: id))
             connection.send(DDPOutbound.encode(DDPOutbound.Updated(methods: [id])))
         case "sub":
@@ -135,12 +172,15 @@ public struct RealtimeGateway: Sendable {
             }
             let params = fields["params"]?.arrayValue ?? []
             do {
-                let stream = try await streamFor(name, params, connection)
-                guard connection.addStream(id: id, stream) else {
-                    connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: .invalidParams("Subscription id \(id) is already in use"))))
-                    return
+                if let wait = admit(connection) { throw ChatError.tooManyRequests(retryAfterMilliseconds: wait) }
+                guard id.utf8.count <= limits.maxStreamKeyLength else { throw DDPError.invalidParams("The subscription id is too long") }
+                let subscription = try await subscriptionFor(name, params, connection)
+                switch connection.addSubscription(id: id, subscription, limit: limits.maxSubscriptions) {
+                case .idInUse: throw DDPError.invalidParams("Subscription id \(id) is already in use")
+                case .tooMany: throw DDPError(code: "error-too-many-subscriptions", reason: "A connection may hold at most \(limits.maxSubscriptions) subscriptions")
+                case .added: break
                 }
-                hub.subscribe(connection, to: stream)
+                hub.subscribe(connection, to: subscription)
                 connection.send(DDPOutbound.encode(DDPOutbound.Ready(subs: [id])))
             } catch let error as DDPError {
                 connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: error)))
@@ -151,33 +191,52 @@ public struct RealtimeGateway: Sendable {
             }
         case "unsub":
             guard let id = fields["id"]?.stringValue else { return }
-            if let stream = connection.removeStream(id: id) { hub.unsubscribe(connection, from: stream) }
+            if let subscription = connection.removeSubscription(id: id) { hub.unsubscribe(connection, from: subscription.stream) }
             connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: nil)))
         default:
             connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Bad request", offendingMessage: String(text.prefix(1000)))))
         }
     }
 
-    /// Which stream a `sub` asks for, after checking the caller may see it.
-    func streamFor(_ name: String, _ params: [JSONValue], _ connection: DDPConnection) async throws -> DDPConnection.Stream {
-        guard let user = connection.user else { throw DDPError.notLoggedIn }
+    /// Counts a method call or subscription against the connection's rate; answers the milliseconds to wait when
+    /// it is over the limit.
+    func admit(_ connection: DDPConnection) -> Int? {
+        connection.admitCall(limit: limits.methodCallsPerInterval, per: Self.seconds(limits.methodInterval), now: Date())
+    }
+
+    /// Which stream a `sub` asks for, after checking the caller may see it, with what it needs to stay open.
+    func subscriptionFor(_ name: String, _ params: [JSONValue], _ connection: DDPConnection) async throws -> DDPConnection.Subscription {
+        guard let user = connection.currentUser(now: services.context.clock.now()) else { throw DDPError.notLoggedIn }
         guard let key = params.first?.stringValue, !key.isEmpty else { throw DDPError.invalidParams("The first param must be the stream key") }
+        guard key.utf8.count <= limits.maxStreamKeyLength else {
+            throw DDPError.invalidParams("The stream key is longer than \(limits.maxStreamKeyLength) bytes")
+        }
+        let access: DDPConnection.Access
         switch name {
         case "stream-room-messages":
-            if key != "__my_messages__" {
-                _ = try await services.rooms.readable(.id(key), types: Set(RoomType.allCases), by: user)
+            if key == "__my_messages__" {
+                access = .login
+            } else {
+                access = try await roomAccess(key, user)
             }
         case "stream-notify-room":
             let parts = key.split(separator: "/", maxSplits: 1)
             guard parts.count == 2 else { throw DDPError.invalidParams("Expected <rid>/<event>") }
-            _ = try await services.rooms.readable(.id(String(parts[0])), types: Set(RoomType.allCases), by: user)
+            access = try await roomAccess(String(parts[0]), user)
         case "stream-notify-user":
             guard key.split(separator: "/", maxSplits: 1).first.map(String.init) == user.id else {
                 throw DDPError(code: "error-not-allowed", reason: "Not allowed to subscribe to another user's stream")
             }
+            access = .login
         default:
             throw DDPError(code: "404", reason: "Subscription '\(name)' not found")
         }
-        return DDPConnection.Stream(collection: name, eventName: key)
+        return DDPConnection.Subscription(stream: DDPConnection.Stream(collection: name, eventName: key), access: access)
+    }
+
+    /// A room stream is open to whoever may read the room now; private rooms stay open only to members.
+    private func roomAccess(_ roomId: String, _ user: User) async throws -> DDPConnection.Access {
+        let room = try await services.rooms.readable(.id(roomId), types: Set(RoomType.allCases), by: user)
+        return room.type == .channel && services.context.policy.allows(user, .viewPublicRoom) ? .publicRoom(roomId: room.id) : .member(roomId: room.id)
     }
 }

@@ -1,83 +1,169 @@
-import ChatCore
+public import ChatCore
 import Foundation
 import Synchronization
 
-/// Routes chat events to the realtime connections subscribed to them.
+/// Routes chat events to the realtime connections subscribed to them, and keeps every open session in step with
+/// what admitted it.
 ///
 /// Subscriptions are indexed by stream (collection + event name), so one message reaches exactly the connections
-/// watching its room; each event's frame is encoded once and shared by every recipient.
+/// watching its room; each event's frame is encoded once and shared by every recipient. The hub listens to the
+/// chat core's ``EventHub`` synchronously: a kick, deactivation, demotion, password change, token removal or logout
+/// is applied to open connections before the service that caused it answers, and every delivery to a private room
+/// checks the connection's in-memory membership (kept current by the same events; no store read per delivery).
 public final class RealtimeHub: Sendable {
+    /// A subscriber of one stream on one connection: how many subscription ids share it, and what it needs.
+    private struct Entry {
+        var count: Int
+        let access: DDPConnection.Access
+    }
+
     private struct State {
         var connections: [Int: DDPConnection] = [:]
-        var subscribers: [DDPConnection.Stream: [Int: Int]] = [:]  // stream → connection id → subscription count
+        var subscribers: [DDPConnection.Stream: [Int: Entry]] = [:]
+        /// Logged-in connections by user id.
+        var byUser: [String: Set<Int>] = [:]
+        /// Connections not logged in, by client address.
+        var anonymousByAddress: [String: Int] = [:]
+    }
+
+    /// Why a connection or a login was refused.
+    enum Refusal: Error {
+        case tooManyAnonymous, tooManyForUser
     }
 
     private let state = Mutex(State())
     private let nextId = Atomic<Int>(0)
+    let policy: PermissionPolicy
 
-    public init() {}
+    public init(policy: PermissionPolicy = PermissionPolicy()) {
+        self.policy = policy
+    }
 
     var connectionCount: Int { state.withLock { $0.connections.count } }
 
     func nextConnectionId() -> Int { nextId.add(1, ordering: .relaxed).newValue }
 
-    func add(_ connection: DDPConnection) {
-        state.withLock { $0.connections[connection.id] = connection }
+    // MARK: Connections and logins
+
+    /// Admits a new, not yet logged-in connection unless its address already has `maxAnonymous` of them.
+    func add(_ connection: DDPConnection, maxAnonymous: Int = .max) throws(Refusal) {
+        try state.withLock { state throws(Refusal) in
+            if let address = connection.address {
+                guard state.anonymousByAddress[address, default: 0] < maxAnonymous else { throw .tooManyAnonymous }
+                state.anonymousByAddress[address, default: 0] += 1
+            }
+            state.connections[connection.id] = connection
+        }
     }
 
     func remove(_ connection: DDPConnection) {
         state.withLock { state in
-            state.connections.removeValue(forKey: connection.id)
-            for (_, stream) in connection.allStreams() {
-                state.subscribers[stream]?.removeValue(forKey: connection.id)
-                if state.subscribers[stream]?.isEmpty == true { state.subscribers.removeValue(forKey: stream) }
-            }
+            guard state.connections.removeValue(forKey: connection.id) != nil else { return }
+            Self.forgetLogin(of: connection, in: &state)
+            for (_, subscription) in connection.allSubscriptions() { Self.unsubscribe(connection.id, from: subscription.stream, in: &state) }
         }
     }
 
-    func subscribe(_ connection: DDPConnection, to stream: DDPConnection.Stream) {
-        state.withLock { $0.subscribers[stream, default: [:]][connection.id, default: 0] += 1 }
+    /// Logs `connection` in as `user` unless the user has `maxPerUser` logged-in connections already; a previous
+    /// login's subscriptions end (`nosub`). The caller then loads the user's rooms and calls `finishLogin`.
+    func logIn(_ connection: DDPConnection, as user: User, tokenDigest: String, expiresAt: Date?, maxPerUser: Int) throws(Refusal) {
+        let dropped = try state.withLock { state throws(Refusal) -> [(String, DDPConnection.Subscription)] in
+            let others = state.byUser[user.id, default: []].subtracting([connection.id])
+            guard others.count < maxPerUser else { throw .tooManyForUser }
+            Self.forgetLogin(of: connection, in: &state)
+            let previous = connection.allSubscriptions()
+            _ = connection.beginLogin(user, tokenDigest: tokenDigest, expiresAt: expiresAt)
+            for (_, subscription) in previous { Self.unsubscribe(connection.id, from: subscription.stream, in: &state) }
+            state.byUser[user.id, default: []].insert(connection.id)
+            return previous.map { ($0.key, $0.value) }
+        }
+        for (id, _) in dropped { connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: nil))) }
+    }
+
+    /// Logs `connection` out: every subscription needed the login, so all of them end (`nosub`).
+    func logOut(_ connection: DDPConnection) {
+        let dropped = state.withLock { state -> [String] in
+            Self.forgetLogin(of: connection, in: &state)
+            if let address = connection.address { state.anonymousByAddress[address, default: 0] += 1 }
+            let subscriptions = connection.allSubscriptions()
+            for (_, subscription) in subscriptions { Self.unsubscribe(connection.id, from: subscription.stream, in: &state) }
+            return connection.logOut()
+        }
+        for id in dropped { connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: nil))) }
+    }
+
+    /// Removes the connection from its user's set (or its address's anonymous count) without touching its state.
+    private static func forgetLogin(of connection: DDPConnection, in state: inout State) {
+        if let userId = connection.userId, state.byUser[userId]?.remove(connection.id) != nil {
+            if state.byUser[userId]?.isEmpty == true { state.byUser.removeValue(forKey: userId) }
+        } else if let address = connection.address, let count = state.anonymousByAddress[address] {
+            if count <= 1 { state.anonymousByAddress.removeValue(forKey: address) } else { state.anonymousByAddress[address] = count - 1 }
+        }
+    }
+
+    // MARK: Subscriptions
+
+    func subscribe(_ connection: DDPConnection, to subscription: DDPConnection.Subscription) {
+        state.withLock { state in
+            guard state.connections[connection.id] != nil else { return }
+            state.subscribers[subscription.stream, default: [:]][connection.id, default: Entry(count: 0, access: subscription.access)].count += 1
+        }
     }
 
     func unsubscribe(_ connection: DDPConnection, from stream: DDPConnection.Stream) {
+        state.withLock { Self.unsubscribe(connection.id, from: stream, in: &$0) }
+    }
+
+    private static func unsubscribe(_ connectionId: Int, from stream: DDPConnection.Stream, in state: inout State) {
+        guard let entry = state.subscribers[stream]?[connectionId] else { return }
+        if entry.count <= 1 {
+            state.subscribers[stream]?.removeValue(forKey: connectionId)
+        } else {
+            state.subscribers[stream]?[connectionId]?.count = entry.count - 1
+        }
+        if state.subscribers[stream]?.isEmpty == true { state.subscribers.removeValue(forKey: stream) }
+    }
+
+    /// Ends the subscriptions of `connection` that `predicate` selects, telling the client (`nosub`).
+    private func endSubscriptions(of connection: DDPConnection, where predicate: (DDPConnection.Subscription) -> Bool) {
+        let removed = connection.removeSubscriptions(where: predicate)
+        guard !removed.isEmpty else { return }
         state.withLock { state in
-            guard let count = state.subscribers[stream]?[connection.id] else { return }
-            if count <= 1 { state.subscribers[stream]?.removeValue(forKey: connection.id) } else {
-                state.subscribers[stream]?[connection.id] = count - 1
-            }
-            if state.subscribers[stream]?.isEmpty == true { state.subscribers.removeValue(forKey: stream) }
+            for (_, subscription) in removed { Self.unsubscribe(connection.id, from: subscription.stream, in: &state) }
+        }
+        for (id, _) in removed { connection.send(DDPOutbound.encode(DDPOutbound.NoSub(id: id, error: nil))) }
+    }
+
+    private func recipients(of stream: DDPConnection.Stream) -> [(DDPConnection, DDPConnection.Access)] {
+        state.withLock { state in
+            (state.subscribers[stream] ?? [:]).compactMap { id, entry in state.connections[id].map { ($0, entry.access) } }
         }
     }
 
-    private func recipients(of stream: DDPConnection.Stream) -> [DDPConnection] {
-        state.withLock { state in
-            (state.subscribers[stream] ?? [:]).keys.compactMap { state.connections[$0] }
-        }
+    private func connections(of userId: String) -> [DDPConnection] {
+        state.withLock { state in (state.byUser[userId] ?? []).compactMap { state.connections[$0] } }
     }
 
     private func connections(where predicate: (DDPConnection) -> Bool) -> [DDPConnection] {
         state.withLock { $0.connections.values.filter(predicate) }
     }
 
-    /// Sends `args` to every subscriber of `collection`/`eventName`, encoded once; `args` is not even built when
-    /// nobody (or nobody passing `filter`) listens.
+    /// Sends `args` to every subscriber of `collection`/`eventName` still entitled to it, encoded once; `args` is
+    /// not even built when nobody (or nobody passing `filter`) listens.
     func publish<Args: Encodable>(
         _ collection: String, _ eventName: String, _ args: @autoclosure () -> Args, only filter: ((DDPConnection) -> Bool)? = nil
     ) {
-        let targets = recipients(of: .init(collection: collection, eventName: eventName)).filter { filter?($0) ?? true }
+        let targets = recipients(of: .init(collection: collection, eventName: eventName))
+            .filter { connection, access in connection.mayReceive(access) && (filter?(connection) ?? true) }
         guard !targets.isEmpty else { return }
         let frame = DDPOutbound.changed(collection, eventName, args())
-        for connection in targets { connection.send(frame) }
+        for (connection, _) in targets { connection.send(frame) }
     }
 
     // MARK: Chat events
 
-    /// Consumes the chat core's events until the stream ends (server shutdown).
-    public func run(events: AsyncStream<ChatEvent>) async {
-        for await event in events { route(event) }
-    }
-
-    func route(_ event: ChatEvent) {
+    /// Applies one chat event; registered with the chat core's ``EventHub`` (synchronous, in publish order).
+    public func route(_ event: ChatEvent) {
         switch event {
         case .messageCreated(let message, let room), .messageUpdated(let message, let room):
             publish("stream-room-messages", room.id, [MessageDTO(message, style: .ejson)])
@@ -91,20 +177,26 @@ public final class RealtimeHub: Sendable {
         case .messageDeleted(let messageId, let roomId):
             publish("stream-notify-room", "\(roomId)/deleteMessage", [["_id": messageId]])
         case .subscriptionChanged(let subscription):
-            for connection in connections(where: { $0.user?.id == subscription.user.id }) { connection.joined(subscription.roomId) }
+            for connection in connections(of: subscription.user.id) { connection.joined(subscription.roomId) }
             publish("stream-notify-user", "\(subscription.user.id)/subscriptions-changed", ChangeArgs("updated", SubscriptionDTO(subscription, style: .ejson)))
         case .subscriptionRemoved(let subscription):
-            for connection in connections(where: { $0.user?.id == subscription.user.id }) { connection.left(subscription.roomId) }
+            let roomId = subscription.roomId
+            for connection in connections(of: subscription.user.id) {
+                connection.left(roomId)
+                let readsPublic = connection.user.map { policy.allows($0, .viewPublicRoom) } ?? false
+                endSubscriptions(of: connection) { $0.access == .member(roomId: roomId) || ($0.access == .publicRoom(roomId: roomId) && !readsPublic) }
+            }
             publish("stream-notify-user", "\(subscription.user.id)/subscriptions-changed", ChangeArgs("removed", SubscriptionDTO(subscription, style: .ejson)))
         case .roomChanged(let room):
-            let members = connections { $0.isMember(of: room.id) || room.userIds.contains($0.user?.id ?? "") }
-            for userId in Set(members.compactMap { $0.user?.id }) {
+            let members = connections { $0.isMember(of: room.id) || room.userIds.contains($0.userId ?? "") }
+            for userId in Set(members.compactMap(\.userId)) {
                 publish("stream-notify-user", "\(userId)/rooms-changed", ChangeArgs("updated", RoomDTO(room, style: .ejson)))
             }
         case .roomDeleted(let roomId):
             let members = connections { $0.isMember(of: roomId) }
+            for connection in connections(where: { _ in true }) { endSubscriptions(of: connection) { $0.access.roomId == roomId } }
             for connection in members { connection.left(roomId) }
-            for userId in Set(members.compactMap { $0.user?.id }) {
+            for userId in Set(members.compactMap(\.userId)) {
                 publish("stream-notify-user", "\(userId)/rooms-changed", ChangeArgs("removed", ["_id": roomId]))
             }
         case .userNotified(let userId, let message):
@@ -113,9 +205,24 @@ public final class RealtimeHub: Sendable {
             publish("stream-notify-user", "\(userId)/uiInteraction", [response])
         case .userActivity(let roomId, let username, let activities):
             publish("stream-notify-room", "\(roomId)/user-activity", [.string(username), .array(activities.map(JSONValue.string)), JSONValue.object([:])])
-        case .tokenRevoked(_, let digest):
-            for connection in connections(where: { $0.tokenDigest == digest }) {
-                connection.close(reason: "logged out")
+        case .tokenRevoked(let userId, let digest):
+            for connection in connections(of: userId) where connection.tokenDigest == digest {
+                connection.close(reason: "logged out", code: .policyViolation)
+            }
+        case .sessionsRevoked(let userId, let keep):
+            for connection in connections(of: userId) where keep == nil || connection.tokenDigest != keep {
+                connection.close(reason: "session ended", code: .policyViolation)
+            }
+        case .userChanged(let user):
+            for connection in connections(of: user.id) {
+                guard user.active else {
+                    connection.close(reason: "account deactivated", code: .policyViolation)
+                    continue
+                }
+                connection.reauthenticate(user)
+                if !policy.allows(user, .viewPublicRoom) {
+                    endSubscriptions(of: connection) { if case .publicRoom(let id) = $0.access { !connection.isMember(of: id) } else { false } }
+                }
             }
         }
     }

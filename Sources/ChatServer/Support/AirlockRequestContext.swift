@@ -9,12 +9,13 @@ public struct AirlockRequestContext: RequestContext {
     public var user: User?
     /// The token the caller authenticated with (needed by `logout`).
     public var authToken: String?
-    /// The peer's IP address, for login throttling.
-    public let remoteAddress: String?
+    /// The client's IP address, for per-address limits: the peer's, or the one a trusted proxy forwarded
+    /// (set by ``ClientAddressMiddleware``).
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated caller; routes behind ``AuthMiddleware`` always have one.
