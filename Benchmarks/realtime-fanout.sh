@@ -16,5 +16,6 @@ fi
 ulimit -n "$(ulimit -Hn)"
 . Benchmarks/server.sh
 # One token from one address opens every connection: lift the per-user and per-address caps (defaults 50).
-start_server ".build/$MODE/airlock" --limit "ws.maxConnectionsPerUser=$CONNECTIONS" --limit "ws.maxAnonymousConnectionsPerAddress=$CONNECTIONS"
+start_server ".build/$MODE/airlock" --limit "ws.maxConnectionsPerUser=$CONNECTIONS" --limit "ws.maxAnonymousConnectionsPerAddress=$CONNECTIONS" \
+    --limit "http.maxConnectionsPerAddress=$((CONNECTIONS + 16))"
 ".build/$MODE/airlock-realtime-bench" "$URL" admin bench-pass "$PID" "$CONNECTIONS" "$ROUNDS"

@@ -36,6 +36,8 @@ public struct AirlockConfiguration: Sendable {
     /// Largest JSON body on ordinary routes.
     public var maxBodySize: Int = 1 << 20
     public var logLevel: Logger.Level = .info
+    /// Limits on every TCP connection: header and idle timeouts, connections per address.
+    public var http = HTTPEdgeLimits()
     /// Limits of the realtime (DDP) WebSocket API.
     public var realtime = RealtimeGateway.Limits()
     /// Failed-login limits per account and per client address.
@@ -125,6 +127,9 @@ public struct AirlockConfiguration: Sendable {
         Limit(name: "login.maxFailuresPerAddress", minimum: 1) { $0.loginThrottle.maxFailuresPerAddress = $1 },
         Limit(name: "login.maxPendingKDF", minimum: 1) { $0.maxPendingKDF = $1 },
         Limit(name: "http.maxBodyBytes", minimum: 1024) { $0.maxBodySize = $1 },
+        Limit(name: "http.headerTimeoutSeconds", minimum: 1) { $0.http.headerTimeout = .seconds($1) },
+        Limit(name: "http.idleTimeoutSeconds", minimum: 1) { $0.http.idleTimeout = .seconds($1) },
+        Limit(name: "http.maxConnectionsPerAddress", minimum: 1) { $0.http.maxConnectionsPerAddress = $1 },
     ]
 }
 

@@ -10,7 +10,9 @@ import OutboundHTTP
 public import Hummingbird
 public import Logging
 import NIOPosix
+import HummingbirdCore
 import HummingbirdWebSocket
+import NIOCore
 import Prometheus
 
 /// The composition root: builds the store, the chat services and the HTTP application, for the executable and the
@@ -109,15 +111,7 @@ public struct AirlockServer {
         let realtime = self.realtime
         var app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: configuration.realtime.maxFrameSize, autoPing: .disabled))
-            ) { [resolver = configuration.clientAddress] request, channel, _ in
-                // Rocket.Chat's realtime endpoint; every other path stays plain HTTP.
-                guard request.path == "/websocket" else { return .dontUpgrade }
-                let address = resolver.resolve(
-                    peer: channel.remoteAddress?.ipAddress, forwardedFor: request.headerFields[values: HTTPField.Name("X-Forwarded-For")!])
-                return .upgrade([:]) { inbound, outbound, _ in await realtime.handle(inbound: inbound, outbound: outbound, address: address) }
-            },
+            server: serverBuilder(realtime: realtime),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Airlock"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -130,5 +124,24 @@ public struct AirlockServer {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }
         return app
+    }
+
+    /// HTTP/1 with the `/websocket` upgrade, behind Airlock's edge rules (``GuardedHTTPChannel``).
+    private func serverBuilder(realtime: RealtimeGateway) -> HTTPServerBuilder {
+        let configuration = self.configuration
+        let resolver = configuration.clientAddress
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: TimeAmount(configuration.http.idleTimeout)),
+            ws: .init(maxFrameSize: configuration.realtime.maxFrameSize, autoPing: .disabled, validateUTF8: true))
+        return HTTPServerBuilder { responder in
+            let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, configuration: channelConfiguration) { request, channel, _ in
+                // Rocket.Chat's realtime endpoint; every other path stays plain HTTP.
+                guard request.path == "/websocket" else { return .dontUpgrade }
+                let address = resolver.resolve(
+                    peer: channel.remoteAddress?.ipAddress, forwardedFor: request.headerFields[values: HTTPField.Name("X-Forwarded-For")!])
+                return .upgrade([:]) { inbound, outbound, _ in try await realtime.handle(inbound: inbound, outbound: outbound, address: address) }
+            }
+            return GuardedHTTPChannel(inner: upgrade, limits: configuration.http, trustedProxies: resolver.trustedProxies)
+        }
     }
 }

@@ -57,9 +57,10 @@ final class DDPConnection: Sendable {
         var closeCode: CloseCode = .normal
     }
 
-    /// How the server ends a connection (RFC 6455 close codes).
+    /// How the server ends a connection (RFC 6455 close codes); `byTransport` when the WebSocket layer closes it
+    /// with the code of the client's protocol violation.
     enum CloseCode: Sendable {
-        case normal, policyViolation, tryAgainLater
+        case normal, policyViolation, tryAgainLater, byTransport
     }
 
     let id: Int

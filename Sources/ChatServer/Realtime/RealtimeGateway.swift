@@ -55,7 +55,10 @@ public struct RealtimeGateway: Sendable {
 
     /// Serves one upgraded connection until either side closes it; `address` is the client's (after trusted-proxy
     /// resolution).
-    public func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, address: String?) async {
+    ///
+    /// A protocol violation by the client (invalid UTF-8, a continuation without a start, a message over the size
+    /// limit) is rethrown, so the WebSocket layer closes with its RFC 6455 code (1007, 1002, 1009).
+    public func handle(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, address: String?) async throws {
         let connection = DDPConnection(
             id: hub.nextConnectionId(), session: RandomID.make(), address: address, queueLimit: limits.outboundQueue,
             queueBytesLimit: limits.outboundQueueBytes)
@@ -70,13 +73,15 @@ public struct RealtimeGateway: Sendable {
             hub.remove(connection)
         }
         connection.send(#"{"server_id":"0"}"#)
-        await withTaskGroup(of: Void.self) { group in
+        let violation: (any Error)? = await withTaskGroup(of: Void.self) { group -> (any Error)? in
             group.addTask {
                 for await frame in connection.frames {
                     connection.sent(frame)
                     do { try await outbound.write(.text(frame)) } catch { break }
                 }
-                try? await outbound.close(Self.code(connection.closeCode), reason: connection.closeReason)
+                if connection.closeCode != .byTransport {
+                    try? await outbound.close(Self.code(connection.closeCode), reason: connection.closeReason)
+                }
             }
             group.addTask { [limits] in
                 // A client is dropped only after a ping it left unanswered for a whole interval, so a late timer
@@ -99,6 +104,7 @@ public struct RealtimeGateway: Sendable {
                     unanswered = true
                 }
             }
+            var violation: (any Error)?
             do {
                 for try await message in inbound.messages(maxSize: limits.maxFrameSize) {
                     guard !connection.isClosed else { break }
@@ -109,12 +115,16 @@ public struct RealtimeGateway: Sendable {
                         connection.send(DDPOutbound.encode(DDPOutbound.ErrorFrame(reason: "Binary frames are not supported", offendingMessage: nil)))
                     }
                 }
+                connection.close(reason: "disconnected")
             } catch {
-                // Oversized message or protocol error: the WebSocket layer closes the connection with its code.
+                violation = error
+                connection.close(reason: "protocol violation", code: .byTransport)
             }
-            connection.close(reason: "disconnected")
+            await group.next()
             group.cancelAll()
+            return violation
         }
+        if let violation { throw violation }
     }
 
     static func code(_ code: DDPConnection.CloseCode) -> WebSocketErrorCode {
@@ -122,6 +132,7 @@ public struct RealtimeGateway: Sendable {
         case .normal: .normalClosure
         case .policyViolation: .policyViolation
         case .tryAgainLater: .unknown(1013)
+        case .byTransport: .protocolError
         }
     }
 
