@@ -53,5 +53,39 @@ public enum Zip {
         }
         return Data(bytes)
     }
-}
 
+    /// Where each structure starts: local headers, central directory headers and the end record.
+    public enum Structure: UInt8, Sendable {
+        case local = 0x03, central = 0x01, end = 0x05
+    }
+
+    /// Overwrites a little-endian field of the `occurrence`-th structure of a kind (offset from its signature).
+    public static func patch(_ zip: Data, _ structure: Structure, occurrence: Int = 0, field: Int, value: UInt32, width: Int = 4) -> Data {
+        var bytes = [UInt8](zip)
+        var seen = 0
+        var i = 0
+        while i + 4 <= bytes.count {
+            if bytes[i] == 0x50, bytes[i + 1] == 0x4b, bytes[i + 2] == structure.rawValue, bytes[i + 3] == structure.rawValue + 1 {
+                if seen == occurrence {
+                    for k in 0..<width { bytes[i + field + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(k))) }
+                    return Data(bytes)
+                }
+                seen += 1
+            }
+            i += 1
+        }
+        return Data(bytes)
+    }
+
+    /// The offset of the `occurrence`-th structure of a kind.
+    public static func offset(of structure: Structure, occurrence: Int = 0, in zip: Data) -> Int? {
+        let bytes = [UInt8](zip)
+        var seen = 0
+        for i in 0..<max(0, bytes.count - 3)
+        where bytes[i] == 0x50 && bytes[i + 1] == 0x4b && bytes[i + 2] == structure.rawValue && bytes[i + 3] == structure.rawValue + 1 {
+            if seen == occurrence { return i }
+            seen += 1
+        }
+        return nil
+    }
+}

@@ -30,6 +30,8 @@ func validItems(_ manifestText: String = manifest()) -> [Zip.Item] {
     let reader = AppPackageReader()
 
     @Test func readsAnRcAppsStylePackage() throws {
+        let upper = manifest(["id": "D1A653E6-6F19-4F05-BF9D-F786B52D3E23"])
+        #expect(try reader.read(try Zip.make(validItems(upper))).manifest.id == "d1a653e6-6f19-4f05-bf9d-f786b52d3e23")
         let package = try reader.read(try Zip.make(validItems()))
         #expect(package.manifest.nameSlug == "hello")
         #expect(package.manifest.mainFile == "HelloApp.js")
@@ -76,7 +78,29 @@ func validItems(_ manifestText: String = manifest()) -> [Zip.Item] {
         ("bad nameSlug", { try Zip.make(validItems(manifest(["nameSlug": "Hello_App"]))) }, .invalidManifest, "nameSlug"),
         ("bad version", { try Zip.make(validItems(manifest(["version": "1.0"]))) }, .invalidManifest, "version"),
         ("unknown interface", { try Zip.make(validItems(manifest(["implements": ["IRunAsRoot"]]))) }, .invalidManifest, "IRunAsRoot"),
-        ("not a zip", { Data("PK but not really".utf8) }, .invalidArchive, "not a readable zip"),
+        ("not a zip", { Data("PK but not really".utf8) }, .invalidArchive, "not a valid zip"),
+        // A 118-byte zip whose central directory points past its end used to trap inside ZIPFoundation.
+        ("central directory past the end", {
+            let small = try Zip.make([.text("a", "b")], deflate: false)
+            return Zip.patch(small, .end, field: 16, value: UInt32(small.count + 40))
+        }, .invalidArchive, "central directory"),
+        ("local header offset past the end", { Zip.patch(try Zip.make(validItems()), .central, occurrence: 1, field: 42, value: 0x00ff_ffff) }, .invalidArchive, "local header"),
+        ("compressed size past the end", { Zip.patch(try Zip.make(validItems()), .central, occurrence: 2, field: 20, value: 0x7fff_ffff) }, .invalidArchive, ""),
+        ("encrypted entry", { Zip.patch(try Zip.make(validItems()), .central, field: 8, value: 1, width: 2) }, .invalidArchive, "encrypted"),
+        ("overlapping entries", {
+            let zip = try Zip.make(validItems(), deflate: false)
+            let first = Zip.offset(of: .local, occurrence: 0, in: zip)!
+            return Zip.patch(zip, .central, occurrence: 1, field: 42, value: UInt32(first))
+        }, .invalidArchive, ""),
+        ("bad CRC", {
+            let zip = try Zip.make(validItems(), deflate: false)
+            let central = Zip.patch(zip, .central, occurrence: 1, field: 16, value: 0xdead_beef)
+            return Zip.patch(central, .local, occurrence: 1, field: 14, value: 0xdead_beef)
+        }, .invalidArchive, "does not match"),
+        ("control characters in the name", { try Zip.make(validItems(manifest(["name": "Evil\u{1b}[31m"]))) }, .invalidManifest, "control characters"),
+        ("an enormous description", { try Zip.make(validItems(manifest(["description": String(repeating: "x", count: 5000)]))) }, .invalidManifest, "longer than"),
+        ("duplicate permissions", { try Zip.make(validItems(manifest(["permissions": [["name": "networking"], ["name": "networking"]]]))) }, .invalidManifest, "twice"),
+        ("icon not in the package", { try Zip.make(validItems(manifest(["iconFile": "missing.png"]))) }, .invalidManifest, "missing.png"),
         ("zip bomb with understated headers", {
             let bomb = try Zip.make(validItems() + [.file("lib/bomb.js", Data(count: 20 << 20))])
             return Zip.understate(bomb, size: 1000)

@@ -214,7 +214,13 @@ import Testing
         ("main export not an App", 400, "not an App", {
             try AppFixtures.zip("hello", patch: ["HelloApp.js": "exports.HelloApp = class HelloApp { constructor() {} };"])
         }),
-        ("not a zip", 400, "not a readable zip", { Data("definitely not a zip".utf8) }),
+        ("not a zip", 400, "not a valid zip", { Data("definitely not a zip".utf8) }),
+        // Used to end the server inside ZIPFoundation (a range precondition).
+        ("central directory past the end", 400, "central directory", {
+            let zip = try helloZip()
+            return Zip.patch(zip, .end, field: 16, value: UInt32(zip.count + 40))
+        }),
+        ("local header past the end", 400, "local header", { Zip.patch(try helloZip(), .central, occurrence: 1, field: 42, value: 0x00ff_ffff) }),
         ("oversized upload", 413, "", { Data(count: 21 << 20) }),
     ]
 
@@ -245,10 +251,13 @@ import Testing
             #expect(notMultipart.status == 400)
             #expect(try await api.upload(zip: try AppFixtures.zip("hello"), permissions: ["networking"], auth: admin).status == 400)
 
-            // A duplicate install is refused and the first install is untouched.
+            // A duplicate install is refused and the first install is untouched, however the id is spelled.
             #expect(try await api.upload(zip: try AppFixtures.zip("hello"), auth: admin)["app"]?["status"] == "manually_enabled")
             let duplicate = try await api.upload(zip: try AppFixtures.zip("hello"), auth: admin)
             #expect(duplicate.status == 400 && duplicate["error"]?.stringValue?.contains("already installed") == true)
+            let shouting = try await api.upload(zip: try Self.helloZip(manifest: [Self.helloId: Self.helloId.uppercased()]), auth: admin)
+            #expect(shouting.status == 400 && shouting["error"]?.stringValue?.contains("already installed") == true, "\(shouting.json)")
+            #expect(try await api.get("/api/apps/\(Self.helloId.uppercased())", auth: admin)["app"]?["id"] == .string(Self.helloId))
             #expect(try await api.get("/api/apps", auth: admin)["apps"]?.array?.count == 1)
             _ = try await api.call(.delete, "/api/apps/\(Self.helloId)", auth: admin)
 
@@ -277,7 +286,8 @@ import Testing
                 #expect(try await api.call(method, path, json: [:], auth: nil).status == 401, "\(method) \(path)")
                 #expect(try await api.call(method, path, json: [:], auth: plain).status == 403, "\(method) \(path)")
             }
-            #expect(try await api.fetch("/api/apps/\(id)/icon").status == 404)  // hello ships no icon file
+            #expect(try await api.fetch("/api/apps/\(id)/icon").status == 200)  // public
+            #expect(try await api.fetch("/api/apps/00000000-0000-4000-8000-000000000000/icon").status == 404)
             #expect(try await api.get("/api/apps/\(id)", auth: admin)["app"]?["status"] == "manually_enabled")
         }
     }
