@@ -13,10 +13,10 @@ public enum Bench {
         print("\(name): p50 \(p(0.5))  p90 \(p(0.9))  p99 \(p(0.99))  (n=\(sorted.count))")
     }
 
-    /// A zip of text files, as an app package.
+    /// A zip of text files plus an `icon.png`, as an app package.
     public static func zip(_ files: [(path: String, text: String)]) throws -> Data {
         let archive = try Archive(accessMode: .create)
-        for (path, text) in files {
+        for (path, text) in files + [("icon.png", "\u{89}PNG")] {
             let data = Data(text.utf8)
             try archive.addEntry(
                 with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,

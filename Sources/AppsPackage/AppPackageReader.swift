@@ -27,18 +27,20 @@ public struct AppPackageReader: Sendable {
         guard data.count <= limits.maxUploadBytes else {
             throw AppPackageError(.tooLarge, "The package is \(data.count) bytes; the limit is \(limits.maxUploadBytes)")
         }
+        let spans = try ZipLayoutCheck.validate(data)
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
             throw AppPackageError(.invalidArchive, "The package is not a readable zip file")
         }
-        var entries: [(path: String, entry: Entry)] = []
+        var entries: [(path: String, span: ZipLayoutCheck.Span)] = []
         var seen = Set<String>()
-        for entry in archive {
-            guard entries.count < limits.maxEntries else {
+        for (index, entry) in archive.enumerated() {
+            guard index < limits.maxEntries else {
                 throw AppPackageError(.invalidArchive, "The package has more than \(limits.maxEntries) entries")
             }
+            guard index < spans.count else { throw AppPackageError(.invalidArchive, "The package's central directory is damaged") }
             let path = try Self.safePath(entry.path)
             if entry.type == .symlink {
                 throw AppPackageError(.invalidArchive, "The package contains a link entry \"\(entry.path)\"")
@@ -49,31 +51,13 @@ public struct AppPackageReader: Sendable {
             guard seen.insert(key).inserted else {
                 throw AppPackageError(.invalidArchive, "The package contains \"\(path)\" twice")
             }
-            entries.append((path, entry))
+            entries.append((path, spans[index]))
         }
 
         var total = 0
         var contents: [String: Data] = [:]
-        for (path, entry) in entries {
-            var bytes = Data()
-            let compressed = max(1, Int(entry.compressedSize))
-            do {
-                _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                    bytes.append(chunk)
-                    total += chunk.count
-                    if total > limits.maxTotalBytes {
-                        throw AppPackageError(.invalidArchive, "The package inflates to more than \(limits.maxTotalBytes) bytes")
-                    }
-                    if bytes.count > 1 << 20, bytes.count / compressed > limits.maxCompressionRatio {
-                        throw AppPackageError(.invalidArchive, "\"\(path)\" compresses suspiciously well (a zip bomb?)")
-                    }
-                }
-            } catch let error as AppPackageError {
-                throw error
-            } catch {
-                throw AppPackageError(.invalidArchive, "\"\(path)\" cannot be read: its data does not match its header")
-            }
-            contents[path] = bytes
+        for (path, span) in entries {
+            contents[path] = try inflate(data[span.data.lowerBound + data.startIndex..<span.data.upperBound + data.startIndex], span, path, &total)
         }
 
         guard let manifestData = contents["app.json"] else {
@@ -96,9 +80,53 @@ public struct AppPackageReader: Sendable {
             throw AppPackageError(
                 .missingClassFile, "The class file \"\(manifest.mainFile)\" (from classFile \"\(manifest.classFile)\") is not in the package")
         }
+        guard let icon = contents[Self.normalized(manifest.iconFile)] else {
+            throw AppPackageError(.invalidManifest, "The icon \"\(manifest.iconFile)\" named by app.json \"iconFile\" is not in the package")
+        }
         return AppPackage(
-            manifest: manifest, files: files, translations: translations, icon: contents[Self.normalized(manifest.iconFile)],
+            manifest: manifest, files: files, translations: translations, icon: icon,
             packagedBy: contents[".packagedby"], inflatedBytes: total)
+    }
+
+    /// One entry's bytes, through ZIPFoundation's inflater fed from exactly the entry's data (its own `extract`
+    /// would read on past the entry until a deflate stream that never ends does). The inflated bytes are counted
+    /// against the limits as they arrive; size and CRC must match the central directory.
+    private func inflate(_ compressed: Data, _ span: ZipLayoutCheck.Span, _ path: String, _ total: inout Int) throws -> Data {
+        let mismatch = AppPackageError(.invalidArchive, "\"\(path)\" cannot be read: its data does not match its header")
+        var bytes = Data()
+        var inflated = total
+        let consume: Consumer = { [limits] chunk in
+            bytes.append(chunk)
+            inflated += chunk.count
+            if inflated > limits.maxTotalBytes {
+                throw AppPackageError(.invalidArchive, "The package inflates to more than \(limits.maxTotalBytes) bytes")
+            }
+            if bytes.count > 1 << 20, bytes.count / max(1, compressed.count) > limits.maxCompressionRatio {
+                throw AppPackageError(.invalidArchive, "\"\(path)\" compresses suspiciously well (a zip bomb?)")
+            }
+        }
+        let checksum: CRC32
+        do {
+            if span.deflated {
+                checksum = try Data.decompress(
+                    size: Int64(compressed.count), bufferSize: 64 << 10, skipCRC32: false,
+                    provider: { position, size in
+                        let start = compressed.startIndex + Int(position)
+                        guard start < compressed.endIndex else { throw mismatch }
+                        return compressed[start..<min(compressed.endIndex, start + size)]
+                    }, consumer: consume)
+            } else {
+                try consume(compressed)
+                checksum = compressed.crc32(checksum: 0)
+            }
+        } catch let error as AppPackageError {
+            throw error
+        } catch {
+            throw mismatch
+        }
+        guard checksum == span.checksum, bytes.count == span.uncompressedSize else { throw mismatch }
+        total = inflated
+        return bytes
     }
 
     /// The entry name as a relative path, or a refusal: absolute paths, `..`, backslashes, drive letters and NUL

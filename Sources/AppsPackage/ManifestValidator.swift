@@ -11,7 +11,7 @@ public enum ManifestValidator {
         where object[field] == nil {
             throw AppPackageError(.invalidManifest, "app.json is missing the required field \"\(field)\"")
         }
-        let manifest: AppManifest
+        var manifest: AppManifest
         do {
             manifest = try JSONDecoder().decode(AppManifest.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
@@ -23,10 +23,30 @@ public enum ManifestValidator {
             throw AppPackageError(.invalidManifest, "app.json does not match the manifest schema")
         }
         try validate(manifest)
+        // One app, one id: `ABC…` and `abc…` must not become two installs.
+        manifest.id = manifest.id.lowercased()
         return manifest
     }
 
+    /// The manifest's text fields with the longest value each accepts, in characters.
+    static func textFields(of m: AppManifest) -> [(field: String, value: String, max: Int)] {
+        [
+            ("id", m.id, 36), ("name", m.name, 100), ("nameSlug", m.nameSlug, 100), ("version", m.version, 64),
+            ("description", m.description, 2000), ("requiredApiVersion", m.requiredApiVersion, 64), ("author.name", m.author.name, 200),
+            ("author.support", m.author.support, 500), ("author.homepage", m.author.homepage ?? "", 500), ("classFile", m.classFile, 255),
+            ("iconFile", m.iconFile, 255),
+        ]
+    }
+
     public static func validate(_ manifest: AppManifest) throws {
+        for (field, value, max) in textFields(of: manifest) {
+            guard value.count <= max else { throw AppPackageError(.invalidManifest, "app.json \"\(field)\" is longer than \(max) characters") }
+            // Line breaks and tabs are fine in a description; control characters are never fine anywhere.
+            let allowed: Set<Unicode.Scalar> = field == "description" ? ["\n", "\t"] : []
+            guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) else {
+                throw AppPackageError(.invalidManifest, "app.json \"\(field)\" contains control characters")
+            }
+        }
         guard let uuid = UUID(uuidString: manifest.id), uuid.uuidString.lowercased() == manifest.id.lowercased() else {
             throw AppPackageError(.invalidManifest, "app.json \"id\" must be a UUID, got \"\(manifest.id)\"")
         }
@@ -60,8 +80,14 @@ public enum ManifestValidator {
         for name in (manifest.implements ?? []) + (manifest.essentials ?? []) where !AppsEngineDefinition.interfaces.contains(name) {
             throw AppPackageError(.invalidManifest, "app.json names an unknown interface \"\(name)\"")
         }
-        for permission in manifest.permissions ?? [] where !AppsEngineDefinition.permissions.contains(permission.name) {
-            throw AppPackageError(.unknownPermission, "Invalid permission \"\(permission.name)\" defined. Check your manifest file")
+        var requested = Set<String>()
+        for permission in manifest.permissions ?? [] {
+            guard AppsEngineDefinition.permissions.contains(permission.name) else {
+                throw AppPackageError(.unknownPermission, "Invalid permission \"\(permission.name.prefix(100))\" defined. Check your manifest file")
+            }
+            guard requested.insert(permission.name).inserted else {
+                throw AppPackageError(.invalidManifest, "app.json requests the permission \"\(permission.name)\" twice")
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ public struct AppEndpointsController: Sendable {
     }
 
     private func handle(_ request: Request, _ context: AirlockRequestContext, hash: String?) async throws -> Response {
-        let appId = try context.parameters.require("appId")
+        let appId = try context.parameters.appId("appId")
         let path = context.parameters.getCatchAll().joined(separator: "/")
         var user: User?
         if let userId = request.headers[HTTPField.Name("X-User-Id")!], let token = request.headers[HTTPField.Name("X-Auth-Token")!] {

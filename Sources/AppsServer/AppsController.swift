@@ -30,7 +30,7 @@ public struct AppsController: Sendable {
     /// Adds the routes to `router` (which already has the error middleware).
     public func register(on router: Router<AirlockRequestContext>) {
         router.get("api/apps/:id/icon") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.appId("id")
             guard let icon = try await mapped({ try await manager.icon(id: id) }) else {
                 throw ChatError(.notFound, code: "error-not-found", message: "The app \(id) has no icon")
             }
@@ -54,13 +54,13 @@ public struct AppsController: Sendable {
             let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions, user: user) }
             return try await installed(record)
         }
-        api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId")) }
+        api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId").lowercased()) }
         api.get(":id") { _, context in
-            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
             return try JSONResponse.success(Named(key: "app", value: dto(record)))
         }
         api.post(":id") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.appId("id")
             let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
             let user = try context.caller()
             let record = try await mapped { try await manager.update(id: id, zip: upload.zip, permissions: upload.permissions, user: user) }
@@ -68,15 +68,15 @@ public struct AppsController: Sendable {
         }
         api.delete(":id") { _, context in
             let user = try context.caller()
-            let record = try await mapped { try await manager.uninstall(id: try context.parameters.require("id"), user: user) }
+            let record = try await mapped { try await manager.uninstall(id: try context.parameters.appId("id"), user: user) }
             return try JSONResponse.success(Named(key: "app", value: AppDTO(record: record, stats: [:], droppedLogLines: 0)))
         }
         api.get(":id/status") { _, context in
-            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
             return try JSONResponse.success(Named(key: "status", value: record.status))
         }
         api.post(":id/status") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.appId("id")
             let body = try await request.json(StatusRequest.self, limit: limits.maxBodySize)
             let enable: Bool
             switch body.status {
@@ -88,17 +88,17 @@ public struct AppsController: Sendable {
             return try JSONResponse.success(Named(key: "status", value: record.status))
         }
         api.get(":id/apis") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.appId("id")
             let record = try await mapped { try await manager.app(id: id) }
             return try JSONResponse.success(Named(key: "apis", value: Self.endpointMetadata(await manager.registrations(id: id)?.apis ?? [], record)))
         }
         api.get(":id/settings") { _, context in
-            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
             let visible = record.settings.filter { $0.value["hidden"] != .bool(true) }.mapValues(AppSettings.masked)
             return try JSONResponse.success(Named(key: "settings", value: visible))
         }
         api.post(":id/settings") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.appId("id")
             let body = try await request.json(SettingsRequest.self, limit: limits.maxBodySize)
             let record = try await mapped { try await manager.app(id: id) }
             var updated: [JSONValue] = []
@@ -112,14 +112,14 @@ public struct AppsController: Sendable {
         }
         api.get(":id/settings/:settingId") { _, context in
             let settingId = try context.parameters.require("settingId")
-            let record = try await mapped { try await manager.app(id: try context.parameters.require("id")) }
+            let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
             guard let setting = record.settings[settingId] else {
                 throw ChatError(.notFound, code: "error-not-found", message: "No setting found by the id of: \(settingId)")
             }
             return try JSONResponse.success(Named(key: "setting", value: AppSettings.masked(setting)))
         }
         api.post(":id/settings/:settingId") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.appId("id")
             let settingId = try context.parameters.require("settingId")
             let body = try await request.json(SettingRequest.self, limit: limits.maxBodySize)
             if let posted = body.setting["id"]?.stringValue, posted != settingId {
@@ -130,7 +130,7 @@ public struct AppsController: Sendable {
             }
             return try JSONResponse.success(Named(key: "setting", value: AppSettings.masked(setting)))
         }
-        api.get(":id/logs") { request, context in try await logs(request, appId: try context.parameters.require("id")) }
+        api.get(":id/logs") { request, context in try await logs(request, appId: try context.parameters.appId("id")) }
     }
 
     // MARK: Handlers

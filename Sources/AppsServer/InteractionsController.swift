@@ -21,7 +21,7 @@ public struct InteractionsController: Sendable {
         api.post("ui.interaction/:appId") { request, context in
             let caller = try context.caller()
             let payload = try await request.json(JSONValue.self, limit: maxBodySize)
-            let response = try await interactions.handle(appId: try context.parameters.require("appId"), payload: payload, user: caller)
+            let response = try await interactions.handle(appId: try context.parameters.appId("appId"), payload: payload, user: caller)
             return try JSONResponse.make(response, status: .ok)
         }
         api.get("actionButtons") { _, _ in
