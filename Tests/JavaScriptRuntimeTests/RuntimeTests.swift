@@ -236,6 +236,8 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
             host.register('echo', (value) => {
               if (value.mode === 'cycle') { const a = {}; a.self = a; return a; }
               if (value.mode === 'getter') return { get boom() { throw new TypeError('no'); } };
+              if (value.mode === 'huge') return { items: new Array(2 ** 32 - 1) };
+              if (value.mode === 'many-items') return new Array(1100000).fill(0);
               class Shape { constructor() { this.kept = 1; } method() {} }
               return {
                 got: value, proto: Object.getPrototypeOf(value.nested) === Object.prototype, isArray: Array.isArray(value.list),
@@ -257,7 +259,16 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
         #expect(answer["instance"] == ["kept": 1])
         #expect(answer["unicode"] == "é😀\u{0}x")
         #expect(answer["big"] == JSONValue.number(9_007_199_254_740_992))
-        await #expect(throws: HostError.self) { _ = try await vm.callEntry("echo", value: ["mode": "cycle"]) }
+        await #expect { _ = try await vm.callEntry("echo", value: ["mode": "cycle"]) } throws: { error in
+            (error as? JavaScriptError)?.message == "Cyclic or too deeply nested value"
+        }
+        // Sizes the app chose are checked before the host allocates for them (this used to reserve 68 GB).
+        for mode in ["huge", "many-items"] {
+            await #expect { _ = try await vm.callEntry("echo", value: ["mode": .string(mode)]) } throws: { error in
+                guard let error = error as? JavaScriptError else { return false }
+                return error.name == "RangeError" && error.message.hasPrefix("The value is too large to leave the app")
+            }
+        }
         await #expect { _ = try await vm.callEntry("echo", value: ["mode": "getter"]) } throws: { error in
             (error as? JavaScriptError)?.message.contains("no") == true
         }
