@@ -93,7 +93,7 @@ let package = Package(
 
         // MARK: MongoDB: the driver wrapper (the only module touching libmongoc) and the store over it
         .target(
-            name: "MongoDriver", dependencies: ["CMongoC", .product(name: "NIOPosix", package: "swift-nio")],
+            name: "MongoDriver", dependencies: ["CMongoC", "AirlockJSON", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings),
         .target(name: "MongoStore", dependencies: ["ChatCore", "MongoDriver", logging], swiftSettings: swiftSettings),
 

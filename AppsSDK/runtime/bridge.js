@@ -18,11 +18,12 @@ let app = null;
 let registrations = null;
 let nextAccessorId = 0;
 
-/// Calls an accessor on the host; permission denials arrive as PermissionDeniedError the app can catch.
-async function accessor(name, ...args) {
+/// Calls an accessor on the host for the engine's request `call` (the host refuses requests of a call that timed
+/// out); permission denials arrive as PermissionDeniedError the app can catch.
+async function accessor(call, name, ...args) {
   try {
     // The request and the answer cross as values (no JSON text); `null` answers read as `undefined`, as before.
-    const answer = await hostAccessor({ id: ++nextAccessorId, name, args });
+    const answer = await hostAccessor({ id: ++nextAccessorId, call, name, args });
     return answer === null ? undefined : answer;
   } catch (error) {
     if (error && error.name === 'PermissionDeniedError') throw new PermissionDeniedError(error.message);
@@ -44,20 +45,21 @@ class AppLogger {
   error(...args) { this.write('error', args); }
 }
 
-function environmentRead() {
+/// Every accessor object below is built for one engine request: `a(name, ...args)` is `accessor` bound to it.
+function environmentRead(a) {
   return {
     getSettings: () => ({
-      getById: (id) => accessor('settings.getById', id),
-      getValueById: (id) => accessor('settings.getValueById', id),
+      getById: (id) => a('settings.getById', id),
+      getValueById: (id) => a('settings.getValueById', id),
     }),
     getServerSettings: () => ({
-      getOneById: (id) => accessor('serverSettings.getOneById', id),
-      getValueById: (id) => accessor('serverSettings.getValueById', id),
+      getOneById: (id) => a('serverSettings.getOneById', id),
+      getValueById: (id) => a('serverSettings.getValueById', id),
     }),
     getEnvironmentVariables: () => ({
-      getValueByName: (name) => accessor('environment.getValueByName', name),
-      isReadable: (name) => accessor('environment.isReadable', name),
-      isSet: (name) => accessor('environment.isSet', name),
+      getValueByName: (name) => a('environment.getValueByName', name),
+      isReadable: (name) => a('environment.isReadable', name),
+      isSet: (name) => a('environment.isSet', name),
     }),
   };
 }
@@ -183,67 +185,75 @@ function associationKeys(associations) {
 }
 
 /// IPersistence: app records by id and associations (every check on the host side).
-const persistence = Object.freeze({
-  create: (data) => accessor('persistence.create', data, []),
-  createWithAssociation: (data, association) => accessor('persistence.create', data, associationKeys([association])),
-  createWithAssociations: (data, associations) => accessor('persistence.create', data, associationKeys(associations)),
-  update: (id, data, upsert = false) => accessor('persistence.update', id, data, upsert),
-  updateByAssociation: (association, data, upsert = false) => accessor('persistence.updateByAssociations', associationKeys([association]), data, upsert),
-  updateByAssociations: (associations, data, upsert = false) => accessor('persistence.updateByAssociations', associationKeys(associations), data, upsert),
-  remove: (id) => accessor('persistence.remove', id),
-  removeByAssociation: (association) => accessor('persistence.removeByAssociations', associationKeys([association])),
-  removeByAssociations: (associations) => accessor('persistence.removeByAssociations', associationKeys(associations)),
-});
+function persistenceOf(a) {
+  return Object.freeze({
+    create: (data) => a('persistence.create', data, []),
+    createWithAssociation: (data, association) => a('persistence.create', data, associationKeys([association])),
+    createWithAssociations: (data, associations) => a('persistence.create', data, associationKeys(associations)),
+    update: (id, data, upsert = false) => a('persistence.update', id, data, upsert),
+    updateByAssociation: (association, data, upsert = false) => a('persistence.updateByAssociations', associationKeys([association]), data, upsert),
+    updateByAssociations: (associations, data, upsert = false) => a('persistence.updateByAssociations', associationKeys(associations), data, upsert),
+    remove: (id) => a('persistence.remove', id),
+    removeByAssociation: (association) => a('persistence.removeByAssociations', associationKeys([association])),
+    removeByAssociations: (associations) => a('persistence.removeByAssociations', associationKeys(associations)),
+  });
+}
 
 /// IRead's readers (rooms, users, messages, threads); each needs its permission on the host side.
-const readers = Object.freeze({
-  room: Object.freeze({
-    getById: (id) => accessor('reader.room.getById', id),
-    getByName: (name) => accessor('reader.room.getByName', name),
-    getCreatorUserById: (id) => accessor('reader.room.getCreatorUserById', id),
-    getCreatorUserByName: (name) => accessor('reader.room.getCreatorUserByName', name),
-    getMembers: (roomId) => accessor('reader.room.getMembers', roomId),
-    getMessages: (roomId, options = {}) => accessor('reader.room.getMessages', roomId, options),
-    getDirectByUsernames: (usernames) => accessor('reader.room.getDirectByUsernames', usernames),
-  }),
-  user: Object.freeze({
-    getById: (id) => accessor('reader.user.getById', id),
-    getByUsername: (username) => accessor('reader.user.getByUsername', username),
-    getAppUser: (appId) => accessor('reader.user.getAppUser', appId || null),
-  }),
-  message: Object.freeze({
-    getById: (id) => accessor('reader.message.getById', id),
-    getSenderUser: (id) => accessor('reader.message.getSenderUser', id),
-    getRoom: (id) => accessor('reader.message.getRoom', id),
-  }),
-  thread: Object.freeze({ getThreadById: (id) => accessor('reader.thread.getThreadById', id) }),
-});
+function readersOf(a) {
+  return Object.freeze({
+    room: Object.freeze({
+      getById: (id) => a('reader.room.getById', id),
+      getByName: (name) => a('reader.room.getByName', name),
+      getCreatorUserById: (id) => a('reader.room.getCreatorUserById', id),
+      getCreatorUserByName: (name) => a('reader.room.getCreatorUserByName', name),
+      getMembers: (roomId) => a('reader.room.getMembers', roomId),
+      getMessages: (roomId, options = {}) => a('reader.room.getMessages', roomId, options),
+      getDirectByUsernames: (usernames) => a('reader.room.getDirectByUsernames', usernames),
+    }),
+    user: Object.freeze({
+      getById: (id) => a('reader.user.getById', id),
+      getByUsername: (username) => a('reader.user.getByUsername', username),
+      getAppUser: (appId) => a('reader.user.getAppUser', appId || null),
+    }),
+    message: Object.freeze({
+      getById: (id) => a('reader.message.getById', id),
+      getSenderUser: (id) => a('reader.message.getSenderUser', id),
+      getRoom: (id) => a('reader.message.getRoom', id),
+    }),
+    thread: Object.freeze({ getThreadById: (id) => a('reader.thread.getThreadById', id) }),
+  });
+}
 
 /// IPersistenceRead.
-const persistenceRead = Object.freeze({
-  read: (id) => accessor('persistence.read', id),
-  readByAssociation: (association) => accessor('persistence.readByAssociations', associationKeys([association])),
-  readByAssociations: (associations) => accessor('persistence.readByAssociations', associationKeys(associations)),
-});
+function persistenceReadOf(a) {
+  return Object.freeze({
+    read: (id) => a('persistence.read', id),
+    readByAssociation: (association) => a('persistence.readByAssociations', associationKeys([association])),
+    readByAssociations: (associations) => a('persistence.readByAssociations', associationKeys(associations)),
+  });
+}
 
 /// INotifier: ephemeral messages to a user or a room's members.
-const notifier = Object.freeze({
-  notifyUser: (user, message) => accessor('notifier.notifyUser', user, message),
-  notifyRoom: (room, message) => accessor('notifier.notifyRoom', room, message),
-  getMessageBuilder: () => new MessageBuilder(),
-  /// Shows "<username> is typing" in the room (the app bot's name by default); answers the function that stops it.
-  typing: async (options) => {
-    await accessor('notifier.typing', options, true);
-    return async () => { await accessor('notifier.typing', options, false); };
-  },
-});
+function notifierOf(a) {
+  return Object.freeze({
+    notifyUser: (user, message) => a('notifier.notifyUser', user, message),
+    notifyRoom: (room, message) => a('notifier.notifyRoom', room, message),
+    getMessageBuilder: () => new MessageBuilder(),
+    /// Shows "<username> is typing" in the room (the app bot's name by default); answers the function that stops it.
+    typing: async (options) => {
+      await a('notifier.typing', options, true);
+      return async () => { await a('notifier.typing', options, false); };
+    },
+  });
+}
 
 /// IUIController: views and view errors pushed to one user's client (`<uid>/uiInteraction`). A view without an id
 /// gets one; blocks may be given as a BlockBuilder.
-function uiController() {
+function uiController(a) {
   const blocksOf = (view) => (view.blocks && typeof view.blocks.getBlocks === 'function' ? view.blocks.getBlocks() : view.blocks);
   const show = (type, surface) => (view, context, user) =>
-    accessor('ui.notify', user, { type, triggerId: context && context.triggerId, view: { ...view, type: view.type || surface, blocks: blocksOf(view) } });
+    a('ui.notify', user, { type, triggerId: context && context.triggerId, view: { ...view, type: view.type || surface, blocks: blocksOf(view) } });
   const kind = (view) => (view.type === 'contextualBar' ? 'contextual_bar' : 'modal');
   return Object.freeze({
     openSurfaceView: (view, context, user) => show(`${kind(view)}.open`, 'modal')(view, context, user),
@@ -253,11 +263,11 @@ function uiController() {
     openContextualBarView: show('contextual_bar.open', 'contextualBar'),
     updateContextualBarView: show('contextual_bar.update', 'contextualBar'),
     setViewError: (errorInteraction, context, user) =>
-      accessor('ui.notify', user, { type: 'errors', triggerId: context && context.triggerId, viewId: errorInteraction.viewId, errors: errorInteraction.errors }),
+      a('ui.notify', user, { type: 'errors', triggerId: context && context.triggerId, viewId: errorInteraction.viewId, errors: errorInteraction.errors }),
   });
 }
 
-function modify() {
+function modify(a, notifier) {
   return {
     getCreator: () => ({
       getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
@@ -265,40 +275,40 @@ function modify() {
       startRoom: (data) => new RoomBuilder(data),
       finish: async (builder) => {
         switch (builder.getKind()) {
-          case 'message': return accessor('modify.creator.finish', builder.getMessage());
-          case 'room': return accessor('modify.creator.room', builder.getRoom());
+          case 'message': return a('modify.creator.finish', builder.getMessage());
+          case 'room': return a('modify.creator.room', builder.getRoom());
           default: throw new Error(`Airlock cannot create a ${builder.getKind()}`);
         }
       },
     }),
     getUpdater: () => ({
       message: async (messageId, updater) => {
-        const builder = new MessageBuilder(await accessor('modify.updater.message', messageId));
+        const builder = new MessageBuilder(await a('modify.updater.message', messageId));
         return builder.setEditor(updater);
       },
       finish: async (builder) => (builder.getKind() === 'room'
-        ? accessor('modify.updater.room.finish', builder.getRoom())
-        : accessor('modify.updater.finish', builder.getMessage())),
-      room: async (roomId, updater) => new RoomBuilder(await accessor('modify.updater.room', roomId)),
+        ? a('modify.updater.room.finish', builder.getRoom())
+        : a('modify.updater.finish', builder.getMessage())),
+      room: async (roomId, updater) => new RoomBuilder(await a('modify.updater.room', roomId)),
     }),
     getExtender: () => ({
-      extendMessage: async (messageId) => new MessageExtender(await accessor('modify.updater.message', messageId)),
-      extendRoom: async (roomId) => new RoomExtender(await accessor('modify.updater.room', roomId)),
+      extendMessage: async (messageId) => new MessageExtender(await a('modify.updater.message', messageId)),
+      extendRoom: async (roomId) => new RoomExtender(await a('modify.updater.room', roomId)),
       finish: async (extender) => (extender.getKind() === 'room'
-        ? accessor('modify.updater.room.finish', extender.getRoom())
-        : accessor('modify.updater.finish', extender.getMessage())),
+        ? a('modify.updater.room.finish', extender.getRoom())
+        : a('modify.updater.finish', extender.getMessage())),
     }),
     getDeleter: () => ({
-      deleteMessage: (message, user) => accessor('modify.deleter.deleteMessage', message, user),
-      deleteRoom: (roomId) => accessor('modify.deleter.deleteRoom', roomId),
+      deleteMessage: (message, user) => a('modify.deleter.deleteMessage', message, user),
+      deleteRoom: (roomId) => a('modify.deleter.deleteRoom', roomId),
     }),
-    getNotifier: () => notifier,
-    getUiController: uiController,
+    getNotifier: notifier,
+    getUiController: () => uiController(a),
     getScheduler: () => ({
-      scheduleOnce: (job) => accessor('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
-      scheduleRecurring: (job) => accessor('scheduler.scheduleRecurring', job),
-      cancelJob: (jobId) => accessor('scheduler.cancelJob', jobId),
-      cancelAllJobs: () => accessor('scheduler.cancelAllJobs'),
+      scheduleOnce: (job) => a('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
+      scheduleRecurring: (job) => a('scheduler.scheduleRecurring', job),
+      cancelJob: (jobId) => a('scheduler.cancelJob', jobId),
+      cancelAllJobs: () => a('scheduler.cancelAllJobs'),
     }),
   };
 }
@@ -306,13 +316,13 @@ function modify() {
 /// IHttp: the Apps-Engine pipeline runs here, in the app (default headers and params, request wins; each pre-request
 /// handler in order; the fetch on the host, which checks `networking` and the admin's address rules; each
 /// pre-response handler). `data` is the JSON-parsed body for JSON content types.
-function httpClient(read) {
+function httpClient(read, persistence, a) {
   const none = { headers: {}, params: {}, preRequest: [], preResponse: [] };
   const call = async (method, url, options = {}) => {
     const extend = (registrations && registrations.http) || none;
     let request = { ...options, headers: { ...extend.headers, ...(options.headers || {}) }, params: { ...extend.params, ...(options.params || {}) } };
     for (const handler of extend.preRequest) request = (await handler.executePreHttpRequest(url, request, read, persistence)) || request;
-    const raw = await accessor('http.call', method, url, request);
+    const raw = await a('http.call', method, url, request);
     let response = { ...raw };
     if (raw.contentBase64 !== undefined) { response.content = Buffer.from(raw.contentBase64, 'base64'); delete response.contentBase64; }
     const type = (raw.headers && raw.headers['content-type']) || '';
@@ -334,23 +344,26 @@ function httpClient(read) {
 
 /// The arguments of an event handler: the event's own, an extender or builder where the Apps-Engine passes one,
 /// then the accessors its signature takes (check: read, http; pre: + persistence; post: + modify).
-/// The accessor objects hold no per-call state, so they are built once per VM (building them on every event showed
-/// in the hook benchmark).
-let shared = null;
-function accessors() {
-  if (shared) return shared;
-  const environment = environmentRead();
+/// The accessors are built for each engine request, so the host can tell which request a write belongs to and
+/// refuse the writes of one that timed out; the readers behind `read` are built only when the app asks for them.
+function accessors(call) {
+  const a = (name, ...args) => accessor(call, name, ...args);
+  let environment, persistenceRead, readers, notifier;
+  const lazyReaders = () => readers || (readers = readersOf(a));
+  const lazyNotifier = () => notifier || (notifier = notifierOf(a));
   const read = Object.freeze({
-    getEnvironmentReader: () => environment, getPersistenceReader: () => persistenceRead, getRoomReader: () => readers.room,
-    getUserReader: () => readers.user, getMessageReader: () => readers.message, getThreadReader: () => readers.thread,
-    getNotifier: () => notifier, getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
+    getEnvironmentReader: () => environment || (environment = environmentRead(a)),
+    getPersistenceReader: () => persistenceRead || (persistenceRead = persistenceReadOf(a)),
+    getRoomReader: () => lazyReaders().room, getUserReader: () => lazyReaders().user, getMessageReader: () => lazyReaders().message,
+    getThreadReader: () => lazyReaders().thread, getNotifier: lazyNotifier,
+    getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
   });
-  shared = { read, http: httpClient(read), modify: Object.freeze(modify()) };
-  return shared;
+  const persistence = persistenceOf(a);
+  return { read, persistence, http: httpClient(read, persistence, a), modify: Object.freeze(modify(a, lazyNotifier)) };
 }
 
-function hookArguments(method, args) {
-  const { read, http, modify: modifier } = accessors();
+function hookArguments(call, method, args) {
+  const { read, http, persistence, modify: modifier } = accessors(call);
   let helper = null;
   const list = [...args];
   const forRoom = method.startsWith('executePreRoom');
@@ -437,8 +450,7 @@ async function handle(message) {
     case 'construct': {
       const Main = mainClass(require('/' + message.mainFile));
       if (!Main) throw new TypeError(`${message.mainFile} exports no class`);
-      const accessors = { environmentReader: environmentRead() };
-      const instance = new Main(message.info, new AppLogger('constructor'), accessors);
+      const instance = new Main(message.info, new AppLogger('constructor'), { environmentReader: environmentRead((name, ...args) => accessor(message.id, name, ...args)) });
       if (!(instance instanceof App)) throw new TypeError(`The main export of ${message.mainFile} is not an App`);
       app = instance;
       const methods = new Set();
@@ -450,7 +462,7 @@ async function handle(message) {
     case 'initialize': {
       if (!app) throw new Error('app not constructed');
       app.logger = new AppLogger('initialize');
-      await app.initialize(configurationExtend(), environmentRead());
+      await app.initialize(configurationExtend(), environmentRead((name, ...args) => accessor(message.id, name, ...args)));
       const { objects, ...described } = registrations;
       return described;
     }
@@ -459,7 +471,7 @@ async function handle(message) {
       const handler = app[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
       app.logger = new AppLogger(message.method);
-      const { list, helper } = hookArguments(message.method, message.args || []);
+      const { list, helper } = hookArguments(message.id, message.method, message.args || []);
       let value = await handler.apply(app, list);
       if ((value === undefined || value === null) && helper) value = helper.msg || helper.room;
       // The host takes only a message's content back: leave the room and users out of the reply.
@@ -478,7 +490,7 @@ async function handle(message) {
       app.logger = new AppLogger(`slashcommand:${message.name}:${message.method}`);
       const c = message.context;
       const context = new SlashCommandContext(c.sender, c.room, c.params || [], c.threadId, c.triggerId);
-      const { list } = hookArguments('executePost', []);
+      const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const args = message.method === 'executePreviewItem'
         ? [message.item, context, read, modifier, http, persistence]
@@ -504,7 +516,7 @@ async function handle(message) {
         viewErrorResponse: (viewErrors) => ({ success: false, type: 'errors', ...base, ...viewErrors }),
       });
       const context = { getInteractionData: () => data, getInteractionResponder: () => responder };
-      const { list } = hookArguments('executePost', []);
+      const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const value = await handler.call(app, context, read, http, persistence, modifier);
       return { value: value === undefined || value === null ? { success: true } : value };
@@ -514,7 +526,7 @@ async function handle(message) {
       const processor = registrations.objects.processors.get(message.processor);
       if (!processor || typeof processor.processor !== 'function') throw new TypeError(`no processor ${message.processor}`);
       app.logger = new AppLogger(`scheduler:${message.processor}`);
-      const { list } = hookArguments('executePost', []);
+      const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       await processor.processor.call(processor, message.context, read, modifier, http, persistence);
       return { value: null };
@@ -528,7 +540,7 @@ async function handle(message) {
       const request = { ...message.request };
       // The body exactly as it arrived, for signature checks (Airlock's addition to IApiRequest).
       request.rawBody = Buffer.from(request.rawBody || '', 'base64');
-      const { list } = hookArguments('executePost', []);
+      const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const response = await handler.call(endpoint, request, message.endpoint, read, modifier, http, persistence);
       return { value: response === undefined ? null : response };
@@ -536,8 +548,8 @@ async function handle(message) {
     case 'lifecycle': {
       if (!app) throw new Error('app not constructed');
       app.logger = new AppLogger(message.method);
-      const environment = environmentRead();
-      const { list } = hookArguments('executePost', []);
+      const { list } = hookArguments(message.id, 'executePost', []);
+      const environment = list[0].getEnvironmentReader();
       const [read, http, persist, modifier] = list;
       const configurationModify = { scheduler: notYet('ISchedulerModify'), slashCommands: notYet('ISlashCommandsModify'), serverSettings: notYet('IServerSettingsModify') };
       const context = message.context || {};

@@ -36,6 +36,8 @@ public struct AirlockConfiguration: Sendable {
     /// Largest JSON body on ordinary routes.
     public var maxBodySize: Int = 1 << 20
     public var logLevel: Logger.Level = .info
+    /// How often every enabled app's JavaScript heap is measured against its cap.
+    public var appsMemoryPollInterval: Duration = .seconds(2)
     /// Limits on every TCP connection: header and idle timeouts, connections per address.
     public var http = HTTPEdgeLimits()
     /// Limits of the realtime (DDP) WebSocket API.

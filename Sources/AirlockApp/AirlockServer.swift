@@ -119,7 +119,7 @@ public struct AirlockServer {
                 await onListening(port)
             },
             logger: logger)
-        app.addServices(AppsEngineService(manager: apps))
+        app.addServices(AppsEngineService(manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }

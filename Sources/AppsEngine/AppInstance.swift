@@ -10,11 +10,13 @@ public final class AppInstance: Sendable {
     public let manifest: AppManifest
     public let constructed: BridgeProtocol.Constructed
     let vm: JavaScriptVM
+    let fence: CallFence
 
-    private init(manifest: AppManifest, constructed: BridgeProtocol.Constructed, vm: JavaScriptVM) {
+    private init(manifest: AppManifest, constructed: BridgeProtocol.Constructed, vm: JavaScriptVM, fence: CallFence) {
         self.manifest = manifest
         self.constructed = constructed
         self.vm = vm
+        self.fence = fence
     }
 
     /// Creates the VM, installs the SDK and host functions, loads the package and constructs the main class.
@@ -36,12 +38,16 @@ public final class AppInstance: Sendable {
             host.log(appId: appId, level: arguments[0].string ?? "info", method: arguments[1].string ?? "", message: arguments[2].string ?? "")
             return .undefined
         }
+        let fence = CallFence()
         try await vm.registerAsyncValueFunction("accessor") { request in
             guard let name = request["name"]?.stringValue else { throw HostError.type("An accessor call needs a name") }
-            do {
-                return try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
-            } catch let denied as PermissionDenied {
-                throw HostError(name: "PermissionDeniedError", message: denied.message)
+            let call = request["call"].flatMap { if case .number(let n) = $0, n >= 0, n < 9e15 { UInt64(n) } else { nil } }
+            return try await fence.run(call: call) {
+                do {
+                    return try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
+                } catch let denied as PermissionDenied {
+                    throw HostError(name: "PermissionDeniedError", message: denied.message)
+                }
             }
         }
         for (specifier, source) in AppsSDKSources.modules {
@@ -52,47 +58,48 @@ public final class AppInstance: Sendable {
         try await vm.load("@airlock/bridge")
         let info = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(package.manifest))
         let constructed = try BridgeProtocol.decode(
-            BridgeProtocol.Constructed.self, from: try await send(vm, .construct(info: info, mainFile: package.manifest.mainFile), budget: budget))
-        return AppInstance(manifest: package.manifest, constructed: constructed, vm: vm)
+            BridgeProtocol.Constructed.self,
+            from: try await send(vm, fence, .construct(info: info, mainFile: package.manifest.mainFile), budget: budget))
+        return AppInstance(manifest: package.manifest, constructed: constructed, vm: vm, fence: fence)
     }
 
     /// `initialize` → `extendConfiguration`.
     public func initialize(budget: CallBudget = .standard) async throws -> BridgeProtocol.Registrations {
-        try BridgeProtocol.decode(BridgeProtocol.Registrations.self, from: try await Self.send(vm, .initialize, budget: budget))
+        try BridgeProtocol.decode(BridgeProtocol.Registrations.self, from: try await Self.send(vm, fence, .initialize, budget: budget))
     }
 
     /// A lifecycle method; answers what it returned (e.g. `onEnable`'s boolean).
     public func lifecycle(
         _ method: BridgeProtocol.LifecycleMethod, context: JSONValue? = nil, setting: JSONValue? = nil, budget: CallBudget = .standard
     ) async throws -> JSONValue {
-        try await Self.value(vm, .lifecycle(method: method, context: context, setting: setting), budget: budget)
+        try await Self.value(vm, fence, .lifecycle(method: method, context: context, setting: setting), budget: budget)
     }
 
     /// An event handler; answers what it returned.
     public func hook(_ method: String, args: [JSONValue], budget: CallBudget = .standard) async throws -> JSONValue {
-        try await Self.value(vm, .hook(method: method, args: args), budget: budget)
+        try await Self.value(vm, fence, .hook(method: method, args: args), budget: budget)
     }
 
     /// A slash command handler (`executor`, `previewer`, `executePreviewItem`); answers what it returned.
     public func command(
         _ name: String, method: String, context: JSONValue, item: JSONValue? = nil, budget: CallBudget = .standard
     ) async throws -> JSONValue {
-        try await Self.value(vm, .command(name: name, method: method, context: context, item: item), budget: budget)
+        try await Self.value(vm, fence, .command(name: name, method: method, context: context, item: item), budget: budget)
     }
 
     /// A UIKit interaction handler; answers the `IUIKitResponse`.
     public func uikit(_ method: String, data: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
-        try await Self.value(vm, .uikit(method: method, data: data), budget: budget)
+        try await Self.value(vm, fence, .uikit(method: method, data: data), budget: budget)
     }
 
     /// A scheduler processor's run.
     public func job(_ processor: String, context: JSONValue, budget: CallBudget = .standard) async throws {
-        _ = try await Self.value(vm, .job(processor: processor, context: context), budget: budget)
+        _ = try await Self.value(vm, fence, .job(processor: processor, context: context), budget: budget)
     }
 
     /// An app endpoint's handler; answers the `IApiResponse` it returned.
     public func api(path: String, method: String, request: JSONValue, endpoint: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
-        try await Self.value(vm, .api(path: path, method: method, request: request, endpoint: endpoint), budget: budget)
+        try await Self.value(vm, fence, .api(path: path, method: method, request: request, endpoint: endpoint), budget: budget)
     }
 
     /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
@@ -117,10 +124,17 @@ public final class AppInstance: Sendable {
     /// Request ids, unique in the process.
     private static let requestIds = Atomic<UInt64>(0)
 
-    /// Sends a request and answers its reply's `result`, checking the reply's id.
-    static func send(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
+    /// Sends a request and answers its reply's `result`, checking the reply's id. When the request times out or runs
+    /// out of CPU, its accessor requests are fenced off (``CallFence``).
+    static func send(_ vm: JavaScriptVM, _ fence: CallFence, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
         let id = requestIds.add(1, ordering: .relaxed).newValue
-        let reply = try await vm.callEntry("dispatch", value: BridgeProtocol.Envelope(id: id, request: request).json, budget: budget) ?? .null
+        let reply: JSONValue
+        do {
+            reply = try await vm.callEntry("dispatch", value: BridgeProtocol.Envelope(id: id, request: request).json, budget: budget) ?? .null
+        } catch let error as JavaScriptError where error.kind == .timedOut || error.kind == .terminated {
+            fence.expire(id)
+            throw error
+        }
         guard reply["id"] == .number(Double(id)) else {
             throw JavaScriptError(kind: .thrown, name: "BridgeError", message: "reply \(reply["id"] ?? .null) to request \(id)")
         }
@@ -128,7 +142,7 @@ public final class AppInstance: Sendable {
     }
 
     /// The `value` of a reply's `result` (what a handler returned).
-    static func value(_ vm: JavaScriptVM, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
-        try await send(vm, request, budget: budget)["value"] ?? .null
+    static func value(_ vm: JavaScriptVM, _ fence: CallFence, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
+        try await send(vm, fence, request, budget: budget)["value"] ?? .null
     }
 }

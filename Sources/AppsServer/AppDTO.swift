@@ -8,6 +8,8 @@ struct AppDTO: Encodable {
     let record: AppRecord
     let stats: [String: AppCallStats.MethodStats]
     let droppedLogLines: Int
+    /// What the app uses now (only `GET /api/apps/:id` measures it).
+    var usage: JSONValue? = nil
 
     struct ManifestKey: CodingKey {
         var stringValue: String
@@ -17,7 +19,7 @@ struct AppDTO: Encodable {
     }
 
     enum Keys: String, CodingKey {
-        case status, statusReason, permissionsGranted, runtime, stats, droppedLogLines, createdAt, updatedAt, languages
+        case status, statusReason, permissionsGranted, runtime, stats, droppedLogLines, createdAt, updatedAt, languages, limits, usage
         case isPrivate = "private"
         case migrated
     }
@@ -36,6 +38,8 @@ struct AppDTO: Encodable {
         try container.encode("in-process", forKey: .runtime)
         try container.encode(stats, forKey: .stats)
         try container.encode(droppedLogLines, forKey: .droppedLogLines)
+        try container.encode(AppLimits(stored: record.limits).json, forKey: .limits)
+        try container.encodeIfPresent(usage, forKey: .usage)
         try container.encode([String: String](), forKey: .languages)
         try container.encode(true, forKey: .isPrivate)
         try container.encode(false, forKey: .migrated)

@@ -40,7 +40,9 @@ public struct AppEndpointsController: Sendable {
         }
         var body = try await request.body.collect(upTo: maxBodySize)
         var headers: [String: String] = [:]
-        for field in request.headers {
+        // The caller's credentials stay here: the app gets `user` when the caller is logged in, never the token or
+        // cookies that would let it act as them.
+        for field in request.headers where !Self.credentialHeaders.contains(field.name.canonicalName) {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
         }
@@ -55,10 +57,24 @@ public struct AppEndpointsController: Sendable {
         case .unauthenticated: throw ChatError.notLoggedIn
         case .handled(let response):
             var fields = HTTPFields()
-            for (name, value) in response.headers {
+            for (name, value) in response.headers where !Self.refusedResponseHeaders.contains(name.lowercased()) {
                 if let name = HTTPField.Name(name) { fields[name] = value }
             }
+            // App content is served from the server's own origin: it runs sandboxed (no scripts with the origin's
+            // cookies or storage) and is never sniffed into something more dangerous than it says it is.
+            fields[.contentSecurityPolicy] = "sandbox"
+            fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
             return Response(status: .init(code: response.status), headers: fields, body: .init(byteBuffer: .init(bytes: response.body)))
         }
     }
+
+    /// Request headers an app never sees.
+    static let credentialHeaders: Set<String> = ["x-auth-token", "x-user-id", "cookie"]
+
+    /// Response headers an app may not set: cookies on the server's origin, hop-by-hop headers and framing (the
+    /// server computes the length), and the security headers the server sets itself.
+    static let refusedResponseHeaders: Set<String> = [
+        "set-cookie", "set-cookie2", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "content-length", "content-security-policy", "x-content-type-options",
+    ]
 }

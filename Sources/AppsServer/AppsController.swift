@@ -56,8 +56,21 @@ public struct AppsController: Sendable {
         }
         api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId").lowercased()) }
         api.get(":id") { _, context in
-            let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
-            return try JSONResponse.success(Named(key: "app", value: dto(record)))
+            let id = try context.parameters.appId("id")
+            let record = try await mapped { try await manager.app(id: id) }
+            var app = dto(record)
+            app.usage = try await manager.usage(id: id)
+            return try JSONResponse.success(Named(key: "app", value: app))
+        }
+        api.get(":id/limits") { _, context in
+            let limits = try await mapped { try await manager.limits(id: try context.parameters.appId("id")) }
+            return try JSONResponse.success(Named(key: "limits", value: limits.json))
+        }
+        api.post(":id/limits") { request, context in
+            let id = try context.parameters.appId("id")
+            let body = try await request.json(JSONValue.self, limit: limits.maxBodySize)
+            let limits = try await mapped { try await manager.setLimits(id: id, changes: body["limits"] ?? body) }
+            return try JSONResponse.success(Named(key: "limits", value: limits.json))
         }
         api.post(":id") { request, context in
             let id = try context.parameters.appId("id")

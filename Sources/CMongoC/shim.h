@@ -5,6 +5,9 @@
 
 static inline const char *airlock_bson_error_message(const bson_error_t *error) { return error->message; }
 
+/// The document's size in bytes, as stored.
+static inline uint32_t airlock_bson_length(const bson_t *doc) { return doc->len; }
+
 /// The int64 (or int32/double, converted) at top-level `key`.
 static inline bool airlock_bson_get_int64(const bson_t *doc, const char *key, int64_t *out) {
     bson_iter_t it;

@@ -6,7 +6,7 @@ extension EmbeddedStore {
     public func insertPersistence(_ record: AppPersistenceRecord) async throws {
         let doc = try Codec.encode(record)
         try await write { db in
-            try Self.run(db, "INSERT INTO app_persistence (id, app_id, doc) VALUES (?, ?, ?)", [record.id, record.appId, doc])
+            try Self.run(db, "INSERT INTO app_persistence (id, app_id, doc, size) VALUES (?, ?, ?, ?)", [record.id, record.appId, doc, doc.count])
             for key in Set(record.associations) {
                 try Self.run(
                     db, "INSERT INTO app_persistence_associations (record_id, app_id, key) VALUES (?, ?, ?)", [record.id, record.appId, key])
@@ -31,7 +31,8 @@ extension EmbeddedStore {
             else { return false }
             var record = try Codec.decode(AppPersistenceRecord.self, from: doc)
             record.data = data
-            try Self.run(db, "UPDATE app_persistence SET doc = ? WHERE id = ?", [try Codec.encode(record), id])
+            let updated = try Codec.encode(record)
+            try Self.run(db, "UPDATE app_persistence SET doc = ?, size = ? WHERE app_id = ? AND id = ?", [updated, updated.count, appId, id])
             return true
         }
     }
@@ -40,7 +41,7 @@ extension EmbeddedStore {
         try await write { db in
             guard let doc = try Data.fetchOne(db, sql: "SELECT doc FROM app_persistence WHERE id = ? AND app_id = ?", arguments: [id, appId])
             else { return nil }
-            try Self.run(db, "DELETE FROM app_persistence WHERE id = ?", [id])
+            try Self.run(db, "DELETE FROM app_persistence WHERE app_id = ? AND id = ?", [appId, id])
             return try Codec.decode(AppPersistenceRecord.self, from: doc)
         }
     }
@@ -48,8 +49,15 @@ extension EmbeddedStore {
     public func removePersistence(appId: String, associations: [String]) async throws -> [AppPersistenceRecord] {
         try await write { db in
             let records = try Self.fetchPersistence(db, appId: appId, associations: associations)
-            for record in records { try Self.run(db, "DELETE FROM app_persistence WHERE id = ?", [record.id]) }
+            for record in records { try Self.run(db, "DELETE FROM app_persistence WHERE app_id = ? AND id = ?", [appId, record.id]) }
             return records
+        }
+    }
+
+    public func persistenceUsage(appId: String) async throws -> AppPersistenceUsage {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM app_persistence WHERE app_id = ?", arguments: [appId])
+            return AppPersistenceUsage(records: row?[0] ?? 0, bytes: row?[1] ?? 0)
         }
     }
 

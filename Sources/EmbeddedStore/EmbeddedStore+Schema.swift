@@ -83,6 +83,26 @@ extension EmbeddedStore {
         migrator.registerMigration("v6-room-custom-fields") { db in
             try db.execute(sql: "ALTER TABLE rooms ADD COLUMN custom_fields BLOB")
         }
+        // Persistence ids become per app (one app can no longer take an id another app's upsert needs), and each
+        // record's size is kept for the per-app quota.
+        migrator.registerMigration("v7-app-persistence-per-app") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE app_persistence_v7 (
+                        app_id TEXT NOT NULL, id TEXT NOT NULL, doc BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (app_id, id));
+                    INSERT INTO app_persistence_v7 (app_id, id, doc, size) SELECT app_id, id, doc, length(doc) FROM app_persistence ORDER BY rowid;
+                    CREATE TABLE app_persistence_associations_v7 (
+                        app_id TEXT NOT NULL, record_id TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (app_id, record_id, key),
+                        FOREIGN KEY (app_id, record_id) REFERENCES app_persistence_v7(app_id, id) ON DELETE CASCADE);
+                    INSERT INTO app_persistence_associations_v7 (app_id, record_id, key)
+                        SELECT app_id, record_id, key FROM app_persistence_associations;
+                    DROP TABLE app_persistence_associations;
+                    DROP TABLE app_persistence;
+                    ALTER TABLE app_persistence_v7 RENAME TO app_persistence;
+                    ALTER TABLE app_persistence_associations_v7 RENAME TO app_persistence_associations;
+                    CREATE INDEX app_persistence_key ON app_persistence_associations(app_id, key);
+                    """)
+        }
         return migrator
     }
 }

@@ -52,7 +52,9 @@ enum Bootstrap {
                 do {
                     _ = try state.call(fire, this: runtime, [JSValueMakeNumber(state.ctx, Double(id))])
                 } catch let error as JSException {
-                    configuration.log(.error, "timer callback failed: \(state.error(from: error.value))")
+                    let failure = state.error(from: error.value)
+                    configuration.log(.error, "timer callback failed: \(failure)")
+                    if failure.kind == .terminated { configuration.onTimerOverrun() }
                 } catch {}
                 _ = state.clearLeakedTermination()
             }

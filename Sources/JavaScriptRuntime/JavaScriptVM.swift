@@ -27,6 +27,10 @@ public final class JavaScriptVM: Sendable {
         public var onUnhandledRejection: @Sendable (JavaScriptError) -> Void = { _ in }
         /// Told when a deadline passed while the VM thread was still running JavaScript (seconds busy).
         public var onStuck: @Sendable (Double) -> Void = { _ in }
+        /// Told when a timer callback ran out of its CPU budget (the same as a call's): such a VM is stopped by its owner.
+        public var onTimerOverrun: @Sendable () -> Void = {}
+        /// What one value leaving the VM (a result, an argument of a host function) may amount to.
+        public var valueLimits = ValueLimits()
 
         public init() {}
     }
@@ -74,7 +78,7 @@ public final class JavaScriptVM: Sendable {
         let (state, contextTime) = await withCheckedContinuation { continuation in
             thread.enqueue {
                 let start = VMThread.now()
-                let state = VMState()
+                let state = VMState(valueLimits: configuration.valueLimits)
                 continuation.resume(returning: (UnsafeTransfer(state), VMThread.now() - start))
             }
         }
@@ -198,6 +202,8 @@ public final class JavaScriptVM: Sendable {
                         continuation.resume(returning: try convert(state, value))
                     } catch let error as JSException {
                         continuation.resume(throwing: state.error(from: error.value))
+                    } catch let error as HostError {
+                        continuation.resume(throwing: JavaScriptError(kind: .thrown, name: error.name, message: error.message))
                     } catch {
                         continuation.resume(throwing: error)
                     }

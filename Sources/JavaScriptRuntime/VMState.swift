@@ -25,8 +25,11 @@ final class VMState: @unchecked Sendable {
     var keys: [String: JSStringRef] = [:]
     private let names: [String: JSStringRef]
     private let probeScript = JSStringCreateWithUTF8CString("0")
+    /// What one value leaving the VM may amount to.
+    let valueLimits: ValueLimits
 
-    init() {
+    init(valueLimits: ValueLimits = ValueLimits()) {
+        self.valueLimits = valueLimits
         group = JSContextGroupCreate()
         ctx = JSGlobalContextCreateInGroup(group, nil)
         var names: [String: JSStringRef] = [:]
@@ -127,6 +130,9 @@ final class VMState: @unchecked Sendable {
     /// `JSON.stringify(value)`; nil for `undefined` and functions; throws on cycles or BigInt.
     func json(_ value: JSValueRef?) throws -> String? {
         guard let value, !JSValueIsUndefined(ctx, value) else { return nil }
+        // Measured by the bounded tree conversion first: `JSON.stringify` of `new Array(2 ** 32 - 1)` would build
+        // gigabytes of text before anything could refuse it.
+        guard try jsonValue(value) != nil else { return nil }
         var exception: JSValueRef?
         let js = JSValueCreateJSONString(ctx, value, 0, &exception)
         if let exception { throw JSException(value: exception) }

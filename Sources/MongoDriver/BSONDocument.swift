@@ -1,3 +1,4 @@
+public import AirlockJSON
 import CMongoC
 import Foundation
 
@@ -43,9 +44,19 @@ public final class BSONDocument: @unchecked Sendable {
         self.init(owning: pointer)
     }
 
+    /// A JSON tree as BSON, value by value (typed appends, no extended-JSON text): a user's `{"$date": 1}` stays
+    /// an object with a `$date` key rather than becoming a date. Numbers are doubles, as in JSON.
+    public convenience init(json fields: [String: JSONValue]) {
+        self.init()
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) { append(key, BSONValue(json: value)) }
+    }
+
     deinit {
         bson_destroy(pointer)
     }
+
+    /// The document's size in bytes, as stored.
+    public var byteCount: Int { withPointer { Int(airlock_bson_length($0)) } }
 
     func withPointer<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
         try withExtendedLifetime(self) { try body(pointer) }

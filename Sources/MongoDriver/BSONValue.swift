@@ -1,3 +1,4 @@
+public import AirlockJSON
 import Foundation
 
 /// A BSON value for filters, updates and commands built in Swift (documents use ``BSONDocument``).
@@ -19,6 +20,18 @@ public enum BSONValue: Sendable {
 
     /// A string array.
     public static func strings(_ values: [String]) -> BSONValue { .array(values.map(BSONValue.string)) }
+
+    /// A JSON value as the BSON value of the same kind (objects become documents through ``BSONDocument/init(json:)``).
+    public init(json value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .number(let number): self = .double(number)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .array(items.map(BSONValue.init(json:)))
+        case .object(let fields): self = .document(BSONDocument(json: fields))
+        }
+    }
 }
 
 extension BSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

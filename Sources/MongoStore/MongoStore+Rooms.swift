@@ -24,7 +24,7 @@ extension MongoStore {
             if let value { set.append(field, .string(value)) } else { unset.append(field, "") }
         }
         if let customFields = room.customFields {
-            set.append("customFields", .document(try BSONDocument(encoding: customFields)))
+            set.append("customFields", .document(BSONDocument(json: customFields)))
         } else {
             unset.append("customFields", "")
         }

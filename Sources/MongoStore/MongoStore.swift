@@ -71,6 +71,7 @@ public final class MongoStore: ChatStore {
                 try connection.createIndexes(collection, indexes)
             }
         }
+        try await migratePersistenceKeys()
     }
 
     static let indexes: [(String, [MongoConnection.Index])] = [

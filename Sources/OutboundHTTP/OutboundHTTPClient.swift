@@ -105,15 +105,16 @@ public final class OutboundHTTPClient: Sendable {
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let result: Result<OutboundResponse, OutboundHTTPError>
+        let cap = min(request.maxResponseBytes ?? policy.maxResponseBytes, policy.maxResponseBytes)
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
-            let body = try await response.body.collect(upTo: policy.maxResponseBytes)
+            let body = try await response.body.collect(upTo: cap)
             result = .success(
                 OutboundResponse(
                     url: target.url.absoluteString, statusCode: Int(response.status.code),
                     headers: response.headers.map { (name: $0.name, value: $0.value) }, body: Array(buffer: body)))
         } catch is NIOTooManyBytesError {
-            result = .failure(.responseTooLarge(limit: policy.maxResponseBytes))
+            result = .failure(.responseTooLarge(limit: cap))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             result = .failure(.timedOut(milliseconds: timeout.milliseconds))
         } catch {

@@ -7,13 +7,19 @@ public struct OutboundRequest: Sendable {
     public var body: [UInt8]?
     /// The app's `timeout`, capped by the policy.
     public var timeout: Duration?
+    /// The most response bytes this request may read (the app's share of its bytes in flight), capped by the policy.
+    public var maxResponseBytes: Int?
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, timeout: Duration? = nil) {
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, timeout: Duration? = nil,
+        maxResponseBytes: Int? = nil
+    ) {
         self.method = method.uppercased()
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 

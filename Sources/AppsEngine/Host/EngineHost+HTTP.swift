@@ -7,13 +7,23 @@ extension EngineHost {
     /// `IHttp` (`networking`): the one fetch that crosses the bridge. The SDK runs the rest of the Apps-Engine
     /// pipeline (default headers and params, pre-request and pre-response handlers) inside the app, as Rocket.Chat's
     /// Deno runtime does. A refused or failed request throws an `Error` the app can catch, and is logged.
-    static func httpAccessors(http: OutboundHTTPClient, logs: AppLogSink) -> [String: Accessor] {
+    static func httpAccessors(http: OutboundHTTPClient, logs: AppLogSink, quotas: AppQuotas) -> [String: Accessor] {
         [
             "http.call": Accessor(permission: "networking") { appId, arguments in
                 let method = (arguments[safe: 0]?.stringValue ?? "get").uppercased()
                 let url = arguments[safe: 1]?.stringValue ?? ""
                 let options = arguments[safe: 2] ?? .null
-                let request = try outboundRequest(method: method, url: url, options: options)
+                var request = try outboundRequest(method: method, url: url, options: options)
+                // A place among the app's requests in flight, and its share of their response bytes.
+                let reserved: Int
+                do {
+                    reserved = try quotas.reserveOutbound(appId: appId, cap: http.policy.maxResponseBytes)
+                } catch {
+                    logs.write(appId: appId, level: .warning, method: "http", message: "\(method) \(url): \(error)")
+                    throw error
+                }
+                defer { quotas.releaseOutbound(appId: appId, bytes: reserved) }
+                request.maxResponseBytes = reserved
                 let response: OutboundResponse
                 do throws(OutboundHTTPError) {
                     response = try await http.send(request)

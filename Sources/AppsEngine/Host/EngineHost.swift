@@ -16,6 +16,7 @@ public final class EngineHost: AppHost {
 
     public let grants: AppGrants
     public let logs: AppLogSink
+    public let quotas: AppQuotas
     let accessors: [String: Accessor]
 
     /// `serverSettings` answers the current registry; `environment` is the process environment apps may read from
@@ -23,18 +24,19 @@ public final class EngineHost: AppHost {
     public init(
         grants: AppGrants, logs: AppLogSink, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
         environment: [String: String] = ProcessInfo.processInfo.environment, chat: ChatAccess = ChatAccess(),
-        http: OutboundHTTPClient = OutboundHTTPClient()
+        http: OutboundHTTPClient = OutboundHTTPClient(), quotas: AppQuotas = AppQuotas()
     ) {
         self.grants = grants
         self.logs = logs
+        self.quotas = quotas
         self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
-            .merging(Self.persistenceAccessors(chat: chat)) { first, _ in first }
+            .merging(Self.persistenceAccessors(chat: chat, quotas: quotas)) { first, _ in first }
             .merging(Self.readerAccessors(chat: chat)) { first, _ in first }
             .merging(Self.notifierAccessors(chat: chat)) { first, _ in first }
             .merging(Self.changeAccessors(chat: chat)) { first, _ in first }
             .merging(Self.schedulerAccessors(chat: chat)) { first, _ in first }
-            .merging(Self.httpAccessors(http: http, logs: logs)) { first, _ in first }
+            .merging(Self.httpAccessors(http: http, logs: logs, quotas: quotas)) { first, _ in first }
             .merging(Self.uiAccessors(chat: chat)) { first, _ in first }
     }
 
@@ -51,6 +53,8 @@ public final class EngineHost: AppHost {
             logs.write(appId: appId, level: .error, method: name, message: "PermissionDeniedError: \(denied.message)")
             throw denied
         }
+        // The call this request belongs to may have timed out while the request waited: then nothing may happen.
+        try Task.checkCancellation()
         do {
             return try await accessor.run(appId, arguments)
         } catch let error as ChatError {
@@ -266,14 +270,23 @@ public final class EngineHost: AppHost {
 
     /// `IPersistence` / `IPersistenceRead` (`persistence`): JSON objects scoped to the app, found by id or by all of a
     /// set of associations (`model:id` keys).
-    static func persistenceAccessors(chat: ChatAccess) -> [String: Accessor] {
+    static func persistenceAccessors(chat: ChatAccess, quotas: AppQuotas) -> [String: Accessor] {
         @Sendable func store() throws -> any ChatStore {
             guard let services = chat.services else { throw HostError(name: "Error", message: "The store is not available") }
             return services.context.store
         }
+        /// The data as stored: an object whose keys the stores can keep as they are (DESIGN §4).
         @Sendable func object(_ value: JSONValue?) throws -> JSONValue {
             guard let value, value.objectValue != nil else { throw HostError(name: "TypeError", message: "Persisted data must be an object") }
+            do {
+                try Validation.storable(value, field: "Persisted data")
+            } catch let error as ChatError {
+                throw HostError(name: "TypeError", message: error.message)
+            }
             return value
+        }
+        @Sendable func size(_ value: JSONValue?) -> Int {
+            value.flatMap { try? JSONEncoder().encode($0).count } ?? 0
         }
         @Sendable func keys(_ value: JSONValue?) -> [String] {
             (value?.arrayValue ?? []).compactMap(\.stringValue)
@@ -281,13 +294,17 @@ public final class EngineHost: AppHost {
         return [
             "persistence.create": Accessor(permission: "persistence") { appId, arguments in
                 let record = AppPersistenceRecord(id: RandomID.make(), appId: appId, data: try object(arguments.first), associations: keys(arguments[safe: 1]))
+                try await quotas.checkPersistence(appId: appId, addedRecords: 1, addedBytes: size(record.data), store: try store())
                 try await store().insertPersistence(record)
                 return .string(record.id)
             },
             "persistence.update": Accessor(permission: "persistence") { appId, arguments in
                 let id = arguments.first?.stringValue ?? ""
                 let data = try object(arguments[safe: 1])
-                if try await store().updatePersistence(appId: appId, id: id, data: data) { return .string(id) }
+                let existing = try await store().persistence(appId: appId, id: id)
+                try await quotas.checkPersistence(
+                    appId: appId, addedRecords: existing == nil ? 1 : 0, addedBytes: size(data) - size(existing?.data), store: try store())
+                if existing != nil, try await store().updatePersistence(appId: appId, id: id, data: data) { return .string(id) }
                 guard arguments[safe: 2] == .bool(true), !id.isEmpty else {
                     throw HostError(name: "Error", message: "No persisted record with id \(id)")
                 }
@@ -302,10 +319,13 @@ public final class EngineHost: AppHost {
                     guard arguments[safe: 2] == .bool(true) else {
                         throw HostError(name: "Error", message: "No persisted record with these associations")
                     }
+                    try await quotas.checkPersistence(appId: appId, addedRecords: 1, addedBytes: size(data), store: try store())
                     let record = AppPersistenceRecord(id: RandomID.make(), appId: appId, data: data, associations: associations)
                     try await store().insertPersistence(record)
                     return .string(record.id)
                 }
+                let growth = found.reduce(0) { $0 + size(data) - size($1.data) }
+                try await quotas.checkPersistence(appId: appId, addedRecords: 0, addedBytes: growth, store: try store())
                 for record in found { _ = try await store().updatePersistence(appId: appId, id: record.id, data: data) }
                 return .string(found[0].id)
             },

@@ -38,6 +38,11 @@ final class AppHealth: Sendable {
         report(appId, "the app's VM is stuck (one job has run for \(Int(seconds)) s)")
     }
 
+    /// A timer callback ran past its CPU budget: timers repeat, so the app is stopped at once.
+    func timerOverrun(appId: String) {
+        report(appId, "a timer callback ran past its CPU budget")
+    }
+
     private func report(_ appId: String, _ reason: String) {
         observer.withLock { $0 }?(appId, reason)
     }

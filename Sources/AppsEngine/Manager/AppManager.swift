@@ -37,12 +37,14 @@ public actor AppManager {
     public nonisolated let enabled = EnabledApps()
     /// Apps' scheduled jobs.
     public nonisolated let scheduler: AppScheduler
+    /// Every app's limits and the counters checked against them.
+    public nonisolated let quotas: AppQuotas
     private var loaded: [String: Loaded] = [:]
 
     public init(
         store: any ChatStore, host: any AppHost, grants: AppGrants = AppGrants(), logs: AppLogSink? = nil,
         stats: AppCallStats = AppCallStats(), reader: AppPackageReader = AppPackageReader(), logger: Logger,
-        clock: ChatClock = ChatClock(), slowCall: Duration = .milliseconds(500)
+        clock: ChatClock = ChatClock(), slowCall: Duration = .milliseconds(500), quotas: AppQuotas = AppQuotas()
     ) {
         self.store = store
         self.host = host
@@ -52,8 +54,9 @@ public actor AppManager {
         self.reader = reader
         self.logger = logger
         self.clock = clock
+        self.quotas = quotas
         self.calls = AppCalls(host: host, stats: stats, slowCall: slowCall, health: AppHealth())
-        self.scheduler = AppScheduler(store: store, apps: enabled, calls: calls, clock: clock)
+        self.scheduler = AppScheduler(store: store, apps: enabled, calls: calls, clock: clock, quotas: quotas)
         calls.health.onFailure { [weak self] appId, reason in
             guard let self else { return }
             Task { await self.stopFailing(appId, reason: reason) }
@@ -68,8 +71,10 @@ public actor AppManager {
     ) -> AppManager {
         let grants = AppGrants()
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
-        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat, http: http)
-        let manager = AppManager(store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock)
+        let quotas = AppQuotas()
+        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat, http: http, quotas: quotas)
+        let manager = AppManager(
+            store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock, quotas: quotas)
         chat.bind(scheduler: manager.scheduler)
         return manager
     }
@@ -86,6 +91,7 @@ public actor AppManager {
         }
         let granted = try Self.grantedPermissions(manifest: manifest, requested: permissions)
         grants.set(appId: manifest.id, permissions: granted, settings: [:])
+        quotas.setLimits(AppLimits(), appId: manifest.id)
         let instance: AppInstance
         do {
             instance = try await loadInstance(package)
@@ -178,6 +184,7 @@ public actor AppManager {
         grants.remove(appId: id)
         logs.forget(appId: id)
         stats.forget(appId: id)
+        quotas.forget(appId: id)
         enabled.setEssentials([], appId: id, name: "", enabled: false)
         try await store.uninstallApp(id: id)
         record.status = "disabled"
@@ -257,6 +264,63 @@ public actor AppManager {
         return try reader.read(zip).icon
     }
 
+    // MARK: Limits
+
+    /// The app's limits (defaults where the admin set none).
+    public func limits(id: String) async throws -> AppLimits {
+        guard let record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        return AppLimits(stored: record.limits)
+    }
+
+    /// Applies an admin's changes (`{name: integer}`); they take effect at once, for a running app too.
+    public func setLimits(id: String, changes: JSONValue) async throws -> AppLimits {
+        guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        let limits = try AppLimits(stored: record.limits).applying(changes)
+        record.limits = limits.json
+        record.updatedAt = clock.now()
+        try await store.updateApp(record)
+        quotas.setLimits(limits, appId: id)
+        host.log(appId: id, level: "info", method: "limits", message: "Limits changed: \(Self.text(changes))")
+        return limits
+    }
+
+    /// What the app uses now (persistence, jobs, outbound requests, heap).
+    public func usage(id: String) async throws -> JSONValue {
+        try await quotas.usage(appId: id, store: store)
+    }
+
+    /// Polls every enabled app's JavaScript heap; an app past its cap after a full collection is stopped. A VM busy
+    /// for longer than `interval` is skipped this round (a stuck one is the health watch's business).
+    public func watchMemory(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            for (appId, app) in loaded {
+                guard let heap = await Self.heap(of: app.instance, within: interval) else { continue }
+                quotas.recordHeap(heap, appId: appId)
+                let cap = quotas.limits(appId: appId).heapBytes
+                guard heap > cap else { continue }
+                // Garbage counts until collected: only what survives a full collection stops the app.
+                try? await app.instance.vm.collectGarbage()
+                guard let live = await Self.heap(of: app.instance, within: interval), live > cap else { continue }
+                quotas.recordHeap(live, appId: appId)
+                await stopFailing(appId, reason: "its JavaScript heap grew to \(live >> 20) MiB, over its cap of \(cap >> 20) MiB")
+            }
+        }
+    }
+
+    private static func heap(of instance: AppInstance, within limit: Duration) async -> Int? {
+        await withTaskGroup(of: Int?.self) { group in
+            group.addTask { try? await instance.vm.heapBytes() }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// Log lines, including those still waiting for the batch writer.
     public func logs(_ query: AppLogQuery, page: PageRequest) async throws -> Page<AppLogEntry> {
         await logs.flush()
@@ -315,6 +379,7 @@ public actor AppManager {
         }
         let package = try reader.read(zip)
         grants.set(appId: record.id, permissions: Set(record.permissionsGranted), settings: record.settings)
+        quotas.setLimits(AppLimits(stored: record.limits), appId: record.id)
         logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
         let instance = try await loadInstance(package)
         loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
@@ -355,6 +420,7 @@ public actor AppManager {
         let health = calls.health
         var configuration = JavaScriptVM.Configuration()
         configuration.onStuck = { seconds in health.stuck(appId: appId, seconds: seconds) }
+        configuration.onTimerOverrun = { health.timerOverrun(appId: appId) }
         return try await AppInstance.load(package, host: host, configuration: configuration)
     }
 

@@ -2,22 +2,32 @@ import AirlockCrypto
 import ChatCore
 import Foundation
 import JavaScriptRuntime
+import Synchronization
 
-/// Runs apps' scheduled jobs: stored (they survive restarts), polled every `pollInterval`, run one at a time through
-/// the app's registered processor. A recurring job is rescheduled after each run, a one-time job removed; while the
-/// app is not enabled its jobs are skipped (consumed as if run), as in Rocket.Chat. Uninstalling removes them.
+/// Runs apps' scheduled jobs: stored (they survive restarts), polled every `pollInterval`, run through the app's
+/// registered processor — one job at a time per app, apps side by side, so one app's slow job never delays another
+/// app's. A recurring job is rescheduled after each run, a one-time job removed; while the app is not enabled its
+/// jobs are skipped (consumed as if run), as in Rocket.Chat. Uninstalling removes them. Each app's job count and
+/// shortest interval are limited (``AppLimits``).
 public final class AppScheduler: Sendable {
     let store: any ChatStore
     let apps: EnabledApps
     let calls: AppCalls
     let clock: ChatClock
+    let quotas: AppQuotas
     let pollInterval: Duration
+    /// Apps with a job running now.
+    private let running = Mutex<Set<String>>([])
 
-    init(store: any ChatStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, pollInterval: Duration = .milliseconds(200)) {
+    init(
+        store: any ChatStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
+        pollInterval: Duration = .milliseconds(200)
+    ) {
         self.store = store
         self.apps = apps
         self.calls = calls
         self.clock = clock
+        self.quotas = quotas
         self.pollInterval = pollInterval
     }
 
@@ -38,6 +48,11 @@ public final class AppScheduler: Sendable {
             throw HostError(name: "Error", message: "Invalid \"interval\": milliseconds, a human interval or a cron expression")
         }
         let now = clock.now()
+        // The gap between two runs, measured on the schedule itself (cron, human intervals and milliseconds alike).
+        let minimum = Double(quotas.limits(appId: appId).minJobIntervalMilliseconds)
+        if let a = interval.next(after: now), let b = interval.next(after: a), b.timeIntervalSince(a) * 1000 < minimum {
+            throw HostError(name: "Error", message: "A recurring job may run at most every \(Int(minimum)) ms")
+        }
         let first = job["skipImmediate"] == .bool(true) ? (interval.next(after: now) ?? now) : now
         let text = raw.stringValue ?? raw.numberText
         return try await insert(appId, processor, at: first, interval: text, data: job["data"])
@@ -85,9 +100,17 @@ public final class AppScheduler: Sendable {
         }
     }
 
+    /// Starts the due jobs of every app that has none running; an app's jobs run in order on one task.
     func runDue() async {
-        guard let due = try? await store.dueJobs(at: clock.now(), limit: 50) else { return }
-        for job in due where !Task.isCancelled { await run(job) }
+        guard let due = try? await store.dueJobs(at: clock.now(), limit: 200) else { return }
+        var byApp: [String: [AppJob]] = [:]
+        for job in due { byApp[job.appId, default: []].append(job) }
+        for (appId, jobs) in byApp where running.withLock({ $0.insert(appId).inserted }) {
+            Task {
+                defer { _ = running.withLock { $0.remove(appId) } }
+                for job in jobs where !Task.isCancelled { await run(job) }
+            }
+        }
     }
 
     private func run(_ job: AppJob) async {
@@ -115,6 +138,10 @@ public final class AppScheduler: Sendable {
     }
 
     private func insert(_ appId: String, _ processor: String, at date: Date, interval: String?, data: JSONValue?) async throws -> String {
+        if let data {
+            do { try Validation.storable(data, field: "The job's data") } catch let error as ChatError { throw HostError(name: "TypeError", message: error.message) }
+        }
+        try await quotas.checkJobs(appId: appId, adding: 1, store: store)
         let job = AppJob(id: RandomID.make(), appId: appId, processorId: processor, nextRunAt: date, interval: interval, data: data, createdAt: clock.now())
         try await store.insertJob(job)
         return job.id

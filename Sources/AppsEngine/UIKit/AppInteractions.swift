@@ -11,6 +11,9 @@ public struct AppInteractions: Sendable {
         "viewClosed": "executeViewClosedHandler", "actionButton": "executeActionButtonHandler",
     ]
 
+    /// Fields only the server may set: who acted, where, on what, for which app.
+    static let serverOwned: Set<String> = ["user", "room", "message", "appId", "triggerId", "actionId", "container"]
+
     let apps: EnabledApps
     let calls: AppCalls
     let services: ChatServices
@@ -42,15 +45,13 @@ public struct AppInteractions: Sendable {
             throw ChatError.invalidParams("The app does not handle \(type) interactions")
         }
         let store = services.context.store
-        var data: [String: JSONValue] = [
-            "appId": .string(appId), "user": AppsEngineShapes.user(user),
-            "triggerId": payload["triggerId"] ?? .string(UUID().uuidString),
-        ]
+        // What the client chooses (Rocket.Chat takes these from the client): the action, the block, the value, the
+        // view and its state, the context. Identity fields a client sends are dropped: the server's win, below.
+        var data: [String: JSONValue] = ["triggerId": payload["triggerId"] ?? .string(UUID().uuidString)]
         for key in ["actionId", "container", "viewId"] { if let value = payload[key] { data[key] = value } }
-        if let inner = payload["payload"]?.objectValue {
-            for (key, value) in inner where key != "context" { data[key] = value }
-            if let context = inner["context"] { data["context"] = context }
-        }
+        for (key, value) in payload["payload"]?.objectValue ?? [:] where !Self.serverOwned.contains(key) { data[key] = value }
+        data["appId"] = .string(appId)
+        data["user"] = AppsEngineShapes.user(user)
         if let roomId = payload["rid"]?.stringValue ?? payload["container"]?["id"]?.stringValue,
             let (room, subscription) = try await store.room(id: roomId, member: user.id)
         {

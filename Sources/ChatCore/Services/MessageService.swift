@@ -64,7 +64,7 @@ public struct MessageService: Sendable {
         } else {
             id = RandomID.make()
         }
-        try validateContent(text: draft.text, attachments: draft.attachments)
+        try validateContent(text: draft.text, attachments: draft.attachments, blocks: draft.blocks, customFields: draft.customFields)
         if let threadId = draft.threadId {
             guard let parent = try await context.store.message(id: threadId), parent.roomId == room.id else {
                 throw ChatError.invalidParams("Invalid thread message id")
@@ -105,7 +105,7 @@ public struct MessageService: Sendable {
         guard allowed, previous.systemType == nil else {
             throw ChatError.actionNotAllowed("Editing this message is not allowed")
         }
-        try validateContent(text: text, attachments: previous.attachments)
+        try validateContent(text: text, attachments: previous.attachments, blocks: nil, customFields: nil)
         let now = context.clock.now()
         var message = previous
         message.text = text
@@ -225,13 +225,16 @@ public struct MessageService: Sendable {
         return (message, room)
     }
 
-    private func validateContent(text: String, attachments: [JSONValue]?) throws {
+    private func validateContent(text: String, attachments: [JSONValue]?, blocks: [JSONValue]?, customFields: [String: JSONValue]?) throws {
         if text.isEmpty, attachments?.isEmpty ?? true {
             throw ChatError.invalidParams("The message text must not be empty")
         }
         if text.count > context.settings.maxMessageSize {
             throw ChatError(.refused, code: "error-message-size-exceeded", message: "Message size exceeds the allowed limit")
         }
+        if let attachments { try Validation.storable(.array(attachments), field: "attachments") }
+        if let blocks { try Validation.storable(.array(blocks), field: "blocks") }
+        if let customFields { try Validation.storable(.object(customFields), field: "customFields") }
     }
 
     /// A hook may rewrite content but not the message's identity, room, sender or time; the result is validated again.
@@ -243,7 +246,7 @@ public struct MessageService: Sendable {
         message.createdAt = original.createdAt
         message.threadId = original.threadId
         message.systemType = original.systemType
-        try validateContent(text: message.text, attachments: message.attachments)
+        try validateContent(text: message.text, attachments: message.attachments, blocks: message.blocks, customFields: message.customFields)
         return message
     }
 

@@ -6,6 +6,7 @@ extension RoomService {
     /// adds `addingUsernames` as members (system message, hooks and events as for an invite by the bot).
     public func updateAsApp(_ changed: Room, addingUsernames: [String], by bot: User) async throws -> Room {
         guard var room = try await context.store.room(id: changed.id) else { throw ChatError.roomNotFound() }
+        if let customFields = changed.customFields { try Validation.storable(.object(customFields), field: "customFields") }
         // Every member to add is looked up first, so an unknown name changes nothing.
         var joining: [User] = []
         for username in addingUsernames where room.type != .direct {

@@ -28,6 +28,7 @@ public struct RoomService: Sendable {
         guard Validation.isValidName(name) else {
             throw ChatError(.refused, code: "error-invalid-room-name", message: "\(name) is not a valid room name")
         }
+        if let customFields { try Validation.storable(.object(customFields), field: "customFields") }
         var others: [User] = []
         for username in Set(members) where username != creator.username {
             guard let user = try await context.store.user(username: username) else {
@@ -51,6 +52,7 @@ public struct RoomService: Sendable {
             }
             room = Self.revalidated(modified, original: room)
             room.usersCount = others.count + 1
+            if let customFields = room.customFields { try Validation.storable(.object(customFields), field: "customFields") }
         }
         let subscriptions = [Self.subscription(room: room, user: creator, roles: ["owner"], now: now)]
             + others.map { Self.subscription(room: room, user: $0, roles: [], now: now) }

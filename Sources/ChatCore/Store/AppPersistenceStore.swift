@@ -17,9 +17,21 @@ public struct AppPersistenceRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// Apps' persistence, always scoped by app. Lookups by associations match records holding **all** of them.
+/// How much an app keeps: records and their stored size in bytes (for the per-app quota).
+public struct AppPersistenceUsage: Sendable, Hashable {
+    public var records: Int
+    public var bytes: Int
+
+    public init(records: Int, bytes: Int) {
+        self.records = records
+        self.bytes = bytes
+    }
+}
+
+/// Apps' persistence, always scoped by app: record ids are per app (two apps may use the same id). Lookups by
+/// associations match records holding **all** of them.
 public protocol AppPersistenceStore: Sendable {
-    /// Throws `duplicate(key: "persistence.id")` for a reused id.
+    /// Throws `duplicate(key: "persistence.id")` for an id the app already uses.
     func insertPersistence(_ record: AppPersistenceRecord) async throws
     func persistence(appId: String, id: String) async throws -> AppPersistenceRecord?
     func persistence(appId: String, associations: [String]) async throws -> [AppPersistenceRecord]
@@ -29,4 +41,6 @@ public protocol AppPersistenceStore: Sendable {
     func removePersistence(appId: String, id: String) async throws -> AppPersistenceRecord?
     /// Removes and answers the records holding all the associations.
     func removePersistence(appId: String, associations: [String]) async throws -> [AppPersistenceRecord]
+    /// What the app keeps, counted by the store.
+    func persistenceUsage(appId: String) async throws -> AppPersistenceUsage
 }

@@ -18,6 +18,8 @@ public struct AppRecord: Sendable, Hashable, Codable {
     /// Secret part of private endpoint URLs.
     public var privateHash: String
     public var botUserId: String?
+    /// The admin's limits for this app (the apps engine's `AppLimits`); nil: the defaults.
+    public var limits: JSONValue?
     public var createdAt: Date
     public var updatedAt: Date
 

@@ -1,5 +1,33 @@
 /// Input rules shared by the services (Rocket.Chat's defaults).
-enum Validation {
+public enum Validation {
+    /// Deepest nesting of user-supplied JSON a store keeps.
+    public static let maxStoredDepth = 32
+
+    /// User-supplied JSON a store keeps as it is (attachments, blocks, custom fields, apps' data and settings):
+    /// no key may start with `$` or contain `.` or NUL, and nesting stops at ``maxStoredDepth``. MongoDB reads
+    /// `$`-keys as operators or extended-JSON wrappers (`{"$date": …}` became a date) and dotted keys as paths;
+    /// refusing them here makes both stores keep exactly what they were given, or refuse it the same way.
+    public static func storable(_ value: JSONValue, field: String) throws {
+        func check(_ value: JSONValue, depth: Int) throws {
+            guard depth <= maxStoredDepth else {
+                throw ChatError.invalidParams("\(field) is nested more than \(maxStoredDepth) levels deep")
+            }
+            switch value {
+            case .object(let fields):
+                for (key, child) in fields {
+                    if key.hasPrefix("$") || key.contains(".") || key.contains("\0") {
+                        throw ChatError.invalidParams("\(field) has the key \"\(key.prefix(64))\": keys may not start with $ or contain dots")
+                    }
+                    try check(child, depth: depth + 1)
+                }
+            case .array(let items):
+                for item in items { try check(item, depth: depth + 1) }
+            default: break
+            }
+        }
+        try check(value, depth: 0)
+    }
+
     /// `UTF8_User_Names_Validation` / `UTF8_Channel_Names_Validation` default: `[0-9a-zA-Z-_.]+`.
     static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && name.utf8.allSatisfy { c in
