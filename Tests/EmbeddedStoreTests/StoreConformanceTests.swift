@@ -424,6 +424,68 @@ import Testing
         }
     }
 
+    /// Ids are per app: one app cannot take an id another app's upsert needs. Usage is counted per app.
+    @Test(arguments: Backend.allCases) func persistenceIdsArePerAppAndUsageIsCounted(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            try await store.insertPersistence(AppPersistenceRecord(id: "settings", appId: "a", data: ["owner": "a"], associations: []))
+            try await store.insertPersistence(AppPersistenceRecord(id: "settings", appId: "b", data: ["owner": "b", "pad": "xxxxxxxxxx"], associations: ["misc:x"]))
+            #expect(try await store.persistence(appId: "a", id: "settings")?.data["owner"] == "a")
+            #expect(try await store.persistence(appId: "b", id: "settings")?.data["owner"] == "b")
+            #expect(try await store.persistence(appId: "b", associations: ["misc:x"]).map(\.id) == ["settings"])
+            let a = try await store.persistenceUsage(appId: "a"), b = try await store.persistenceUsage(appId: "b")
+            #expect(a.records == 1 && b.records == 1 && b.bytes > a.bytes && a.bytes > 0)
+            #expect(try await store.removePersistence(appId: "a", id: "settings") != nil)
+            #expect(try await store.persistence(appId: "b", id: "settings") != nil)
+            #expect(try await store.persistenceUsage(appId: "a") == AppPersistenceUsage(records: 0, bytes: 0))
+        }
+    }
+
+    /// User JSON that looks like MongoDB's extended JSON or operators is refused the same way on both stores, and
+    /// JSON that only resembles it in values is kept exactly.
+    @Test(arguments: Backend.allCases) func userJSONIsKeptExactlyOrRefusedTheSameWay(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let services = ChatServices(
+                context: ChatContext(store: store, settings: ServerSettings(siteURL: "http://localhost")),
+                hasher: PasswordHasher(iterations: 1, runner: InlineRunner()))
+            let alice = Self.user("alice")
+            try await store.insertUser(alice)
+            let room = try await services.rooms.create(type: .channel, name: "json", members: [], readOnly: false, by: alice)
+            for attachment: JSONValue in [
+                ["ts": ["$date": 1_700_000_000_000]], ["$where": "1"], ["a.b": 1], ["x": ["y": [["$numberLong": "5"]]]],
+                Self.nested(40),
+            ] {
+                await #expect(throws: ChatError.self, "\(attachment)") {
+                    _ = try await services.messages.send(.init(text: "t", attachments: [attachment]), roomId: room.id, by: alice)
+                }
+            }
+            await #expect(throws: ChatError.self) {
+                _ = try await services.messages.send(.init(text: "t", customFields: ["$set": ["x": 1]]), roomId: room.id, by: alice)
+            }
+            let kept: [JSONValue] = [
+                ["note": #"{"$date": 1}"#, "dollar": "$5", "deep": Self.nested(20), "list": [1.5, -2, "x", .null, true]],
+            ]
+            let sent = try await services.messages.send(
+                .init(text: "t", attachments: kept, customFields: ["price": "$5", "nested": ["k": [1, 2]]]), roomId: room.id, by: alice)
+            let stored = try #require(try await store.message(id: sent.id))
+            #expect(stored.attachments == kept)
+            #expect(stored.customFields == ["price": "$5", "nested": ["k": [1, 2]]])
+            // Room custom fields too.
+            await #expect(throws: ChatError.self) {
+                _ = try await services.rooms.create(
+                    type: .channel, name: "bad", members: [], readOnly: false, customFields: ["$inc": ["n": 1]], by: alice)
+            }
+            let custom = try await services.rooms.create(
+                type: .channel, name: "good", members: [], readOnly: false, customFields: ["when": ["date": "$date"]], by: alice)
+            #expect(try await store.room(id: custom.id)?.customFields == ["when": ["date": "$date"]])
+        }
+    }
+
+    static func nested(_ depth: Int) -> JSONValue {
+        var value: JSONValue = "bottom"
+        for _ in 0..<depth { value = ["down": value] }
+        return value
+    }
+
     @Test(arguments: Backend.allCases) func appJobsDueRescheduleAndCancel(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             func job(_ id: String, app: String = "a", _ processor: String, at offset: TimeInterval, every interval: String? = nil) -> AppJob {
