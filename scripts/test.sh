@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: Swift tests, then the Python client integration tests against the debug `airlock`,
 # then a few-second benchmark smoke run. Installs what it needs first. Exits non-zero on any failure.
+# Every phase has a time limit (a hang fails fast instead of eating CI's 90 minutes) and prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
 
-echo "== python test environment (client packages, SecantusDB)"
-scripts/python-env.sh
+TOTAL_START=$SECONDS
+# phase NAME LIMIT_SECONDS COMMAND...: runs COMMAND under `timeout`, reports its time, stops the script on failure.
+phase() {
+    local name=$1 limit=$2
+    shift 2
+    echo "== $name (limit ${limit}s)"
+    local start=$SECONDS status=0
+    timeout --kill-after=30 "$limit" "$@" || status=$?
+    echo "== $name: $((SECONDS - start)) s$([ "$status" -ne 0 ] && echo ", FAILED (exit $status$([ "$status" -eq 124 ] && echo ': time limit'))")"
+    return "$status"
+}
 
-echo "== swift build (debug, with tests)"
-swift build --build-tests
+phase "system packages" 900 scripts/install-deps.sh
+phase "python test environment (client packages, SecantusDB)" 600 scripts/python-env.sh
+phase "swift build (debug, with tests)" 1800 swift build --build-tests
 
-echo "== swift test (MongoDB tests against one SecantusDB, stopped by PID on exit)"
 SECANTUS_LOG=$(mktemp)
 .venv/bin/secantusd-py --host 127.0.0.1 --port 0 --storage-path :memory: >"$SECANTUS_LOG" 2>&1 &
 SECANTUS_PID=$!
@@ -23,18 +32,20 @@ for _ in $(seq 1 600); do
     sleep 0.1
 done
 [ -n "$PORT" ] || { echo "SecantusDB did not start" >&2; exit 1; }
-AIRLOCK_TEST_MONGO_URI="mongodb://127.0.0.1:$PORT" swift test --skip-build
+phase "swift test (MongoDB tests against one SecantusDB, stopped by PID on exit)" 900 \
+    env AIRLOCK_TEST_MONGO_URI="mongodb://127.0.0.1:$PORT" swift test --skip-build
 
-echo "== python client integration tests (both stores)"
-AIRLOCK_BIN="$PWD/.build/debug/airlock" .venv/bin/python -m pytest -q -p no:cacheprovider Tests/Integration
+phase "python client integration tests (both stores)" 900 \
+    env AIRLOCK_BIN="$PWD/.build/debug/airlock" .venv/bin/python -m pytest -q -p no:cacheprovider --timeout=120 Tests/Integration
 
-echo "== benchmark smoke"
-Benchmarks/post-message.sh --smoke
-Benchmarks/js-runtime.sh --smoke
-Benchmarks/realtime-fanout.sh --smoke
-Benchmarks/apps-install.sh --smoke
-Benchmarks/hooks.sh --smoke
-Benchmarks/mongo-driver.sh --smoke
-Benchmarks/post-message.sh --smoke --store mongo
-Benchmarks/post-message.sh --smoke --apps
-Benchmarks/outbound-http.sh --smoke
+bench() { phase "benchmark smoke: $*" 300 "$@"; }
+bench Benchmarks/post-message.sh --smoke
+bench Benchmarks/js-runtime.sh --smoke
+bench Benchmarks/realtime-fanout.sh --smoke
+bench Benchmarks/apps-install.sh --smoke
+bench Benchmarks/hooks.sh --smoke
+bench Benchmarks/mongo-driver.sh --smoke
+bench Benchmarks/post-message.sh --smoke --store mongo
+bench Benchmarks/post-message.sh --smoke --apps
+bench Benchmarks/outbound-http.sh --smoke
+echo "== all phases passed in $((SECONDS - TOTAL_START)) s"
