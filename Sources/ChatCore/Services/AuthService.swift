@@ -161,23 +161,25 @@ public struct AuthService: Sendable {
 
     /// `users.removePersonalAccessToken`: the token stops working at once, on REST and on open sockets.
     public func removePersonalAccessToken(of user: User, name: String) async throws {
-        try context.policy.require(user, .createPersonalAccessTokens)
-        guard let token = try await context.store.tokens(userId: user.id).first(where: { $0.kind == .personal && $0.name == name }) else {
-            throw ChatError(.refused, code: "not-authorized", message: "Invalid token")
-        }
-        try await revoke(token)
+        try await revoke(try await personalAccessToken(of: user, name: name))
     }
 
     /// `users.regeneratePersonalAccessToken`: the old token stops working; a new one with the same name and expiry
     /// length is answered.
     public func regeneratePersonalAccessToken(of user: User, name: String) async throws -> String {
+        let token = try await personalAccessToken(of: user, name: name)
+        let days = token.expiresAt.map { Int(($0.timeIntervalSince(token.createdAt) / 86_400).rounded()) }
+        try await revoke(token)
+        return try await generatePersonalAccessToken(for: user, name: name, expiresInDays: days.map { max(1, $0) })
+    }
+
+    /// The caller's personal token named `name` (with the permission to manage them).
+    private func personalAccessToken(of user: User, name: String) async throws -> AccessToken {
         try context.policy.require(user, .createPersonalAccessTokens)
         guard let token = try await context.store.tokens(userId: user.id).first(where: { $0.kind == .personal && $0.name == name }) else {
             throw ChatError(.refused, code: "not-authorized", message: "Invalid token")
         }
-        let days = token.expiresAt.map { Int(($0.timeIntervalSince(token.createdAt) / 86_400).rounded()) }
-        try await revoke(token)
-        return try await generatePersonalAccessToken(for: user, name: name, expiresInDays: days.map { max(1, $0) })
+        return token
     }
 
     private func revoke(_ token: AccessToken) async throws {

@@ -137,15 +137,7 @@ final class DDPConnection: Sendable {
     /// Starts a login: from here on membership events are recorded until ``finishLogin(roomIds:)``. Answers the
     /// subscriptions that belonged to a previous login (they are dropped).
     func beginLogin(_ user: User, tokenDigest: String, expiresAt: Date?) -> [String] {
-        state.withLock { state in
-            let dropped = Array(state.subscriptions.keys)
-            state.subscriptions = [:]
-            state.user = user
-            state.tokenDigest = tokenDigest
-            state.tokenExpiresAt = expiresAt
-            state.membership = .loading(changes: [])
-            return dropped
-        }
+        state.withLock { Self.reset(&$0, user: user, tokenDigest: tokenDigest, expiresAt: expiresAt, membership: .loading(changes: [])) }
     }
 
     /// Ends a login with the rooms read from the store, replaying membership changes seen meanwhile.
@@ -162,15 +154,18 @@ final class DDPConnection: Sendable {
 
     /// Logs out; answers the ids of the subscriptions that needed the login (all of them).
     func logOut() -> [String] {
-        state.withLock { state in
-            let dropped = Array(state.subscriptions.keys)
-            state.subscriptions = [:]
-            state.user = nil
-            state.tokenDigest = nil
-            state.tokenExpiresAt = nil
-            state.membership = .loaded([])
-            return dropped
-        }
+        state.withLock { Self.reset(&$0, user: nil, tokenDigest: nil, expiresAt: nil, membership: .loaded([])) }
+    }
+
+    /// A new session state; answers the ids of the subscriptions the old one had (they all end).
+    private static func reset(_ state: inout State, user: User?, tokenDigest: String?, expiresAt: Date?, membership: Membership) -> [String] {
+        let dropped = Array(state.subscriptions.keys)
+        state.subscriptions = [:]
+        state.user = user
+        state.tokenDigest = tokenDigest
+        state.tokenExpiresAt = expiresAt
+        state.membership = membership
+        return dropped
     }
 
     /// Re-authenticates with a changed version of the same account (new roles take effect at once).

@@ -149,8 +149,13 @@ struct DDPMethods {
                 reason: "You already have \(gateway.limits.maxConnectionsPerUser) realtime connections open; close one first")
         }
         // Membership changes published while the rooms load are replayed on top of what the store answered.
-        let subscriptions = try await services.rooms.subscriptions(of: session.user, updatedSince: nil)
-        connection.finishLogin(roomIds: Set(subscriptions.map(\.roomId)))
+        do {
+            let subscriptions = try await services.rooms.subscriptions(of: session.user, updatedSince: nil)
+            connection.finishLogin(roomIds: Set(subscriptions.map(\.roomId)))
+        } catch {
+            gateway.hub.logOut(connection)
+            throw error
+        }
         let result = LoginResult(
             id: session.user.id, token: session.token, tokenExpires: session.expiresAt.map { WireTime($0, .ejson) },
             type: type)
