@@ -197,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
+                "AirlockApp", "AppsEngine", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

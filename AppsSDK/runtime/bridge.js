@@ -10,7 +10,7 @@ const host = require('airlock:host');
 const hostAccessor = host.accessor;
 const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
-const { PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
+const { AppsEngineException, PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
 const { BlockBuilder } = require('@rocket.chat/apps-engine/definition/uikit');
 
@@ -442,8 +442,16 @@ function mainClass(exports) {
   return undefined;
 }
 
-/// Every request's reply echoes its id.
-const registered = host.register('dispatch', async (message) => ({ id: message.id, result: await handle(message) }));
+/// Every request's reply echoes its id. An app refusing the action (an `AppsEngineException`, its subclasses and the
+/// app's own subclasses: checked with `instanceof`, never by name) answers `refused` instead of failing.
+const registered = host.register('dispatch', async (message) => {
+  try {
+    return { id: message.id, result: await handle(message) };
+  } catch (error) {
+    if (error instanceof AppsEngineException) return { id: message.id, refused: { name: String(error.name), message: String(error.message) } };
+    throw error;
+  }
+});
 
 async function handle(message) {
   switch (message.type) {

@@ -26,6 +26,8 @@ public struct AirlockServer {
     public let router: Router<AirlockRequestContext>
     public let realtime: RealtimeGateway
     public let apps: AppManager
+    /// The apps' side of the chat core's hook port.
+    public let hooks: AppHookDispatcher
     let logger: Logger
     let metricsRegistry: PrometheusCollectorRegistry?
 
@@ -101,8 +103,8 @@ public struct AirlockServer {
         CommandsController(commands: commands, services: services, maxBodySize: configuration.maxBodySize)
             .register(on: router)
         return AirlockServer(
-            configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, logger: logger,
-            metricsRegistry: metricsRegistry)
+            configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, hooks: dispatcher,
+            logger: logger, metricsRegistry: metricsRegistry)
     }
 
     /// The HTTP application; `onListening` receives the bound port (useful with port 0).

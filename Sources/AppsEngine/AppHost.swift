@@ -1,8 +1,10 @@
 public import ChatCore
+public import JavaScriptRuntime
 
 /// What an app's VM can reach on the host. Every call arrives with the app id the host derived from the VM it
-/// came from; implementations check permissions here, in Swift, and throw ``PermissionDenied`` to make the app see
-/// a catchable `PermissionDeniedError`.
+/// came from; implementations check permissions here, in Swift. What an accessor throws is what the app sees, so
+/// implementations throw `HostError`s only (``PermissionDenied/error`` for a missing permission: a catchable
+/// `PermissionDeniedError`); any other error reaches the app as a generic failure.
 public protocol AppHost: Sendable {
     /// An `ILogger` line (levels `debug`, `info`, `success`, `warn`, `error`) from `method` (lifecycle/hook name).
     func log(appId: String, level: String, method: String, message: String)
@@ -21,6 +23,9 @@ public struct PermissionDenied: Error, Sendable {
         self.permission = permission
         self.call = call
     }
+
+    /// What the app sees: a `PermissionDeniedError` it can catch.
+    public var error: HostError { HostError(name: "PermissionDeniedError", message: message) }
 
     /// Apps-Engine's wording, so app authors recognise it.
     public var message: String {

@@ -43,11 +43,7 @@ public final class AppInstance: Sendable {
             guard let name = request["name"]?.stringValue else { throw HostError.type("An accessor call needs a name") }
             let call = request["call"].flatMap { if case .number(let n) = $0, n >= 0, n < 9e15 { UInt64(n) } else { nil } }
             return try await fence.run(call: call) {
-                do {
-                    return try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
-                } catch let denied as PermissionDenied {
-                    throw HostError(name: "PermissionDeniedError", message: denied.message)
-                }
+                try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
             }
         }
         for (specifier, source) in AppsSDKSources.modules {
@@ -137,6 +133,9 @@ public final class AppInstance: Sendable {
         }
         guard reply["id"] == .number(Double(id)) else {
             throw JavaScriptError(kind: .thrown, name: "BridgeError", message: "reply \(reply["id"] ?? .null) to request \(id)")
+        }
+        if let refused = reply["refused"] {
+            throw AppRefusal(name: refused["name"]?.stringValue ?? "AppsEngineException", message: refused["message"]?.stringValue ?? "")
         }
         return reply["result"] ?? .null
     }

@@ -29,6 +29,17 @@ extension EmbeddedStore {
         }
     }
 
+    public func setReaction(messageId: String, emoji: String, username: String, add: Bool, at date: Date) async throws -> Message? {
+        // One write transaction: the read and the write cannot interleave with another reaction's.
+        try await write { db in
+            guard let message = try Self.fetchMessages(db, where: "id = ?", [messageId]).first else { return nil }
+            let changed = message.reacting(emoji, by: username, add: add, at: date)
+            guard changed != message else { return message }
+            try Self.run(db, "UPDATE messages SET doc = ? WHERE id = ?", [try Codec.encode(changed), messageId])
+            return changed
+        }
+    }
+
     public func deleteMessage(id: String) async throws {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT room_id, thread_id FROM messages WHERE id = ?", arguments: [id])

@@ -33,7 +33,8 @@ final class HostFunctionBox {
                 exception?.pointee = box.state.makeError(name: error.name, message: error.message)
                 return nil
             } catch {
-                exception?.pointee = box.state.makeError(name: "Error", message: "\(error)")
+                // Only `HostError`s carry a message meant for the app; anything else stays on the host.
+                exception?.pointee = box.state.makeError(name: "Error", message: "The host could not answer")
                 return nil
             }
         }

@@ -345,8 +345,9 @@ public final class JavaScriptVM: Sendable {
                             _ = try? state.call(resolve, [converted])
                         case .failure(let error as HostError):
                             _ = try? state.call(reject, [state.makeError(name: error.name, message: error.message)])
-                        case .failure(let error):
-                            _ = try? state.call(reject, [state.makeError(name: "Error", message: "\(error)")])
+                        case .failure:
+                            // Only `HostError`s carry a message meant for the app; anything else stays on the host.
+                            _ = try? state.call(reject, [state.makeError(name: "Error", message: "The host could not answer")])
                         }
                     }
                 }

@@ -33,6 +33,18 @@ extension MongoStore {
         }
     }
 
+    public func setReaction(messageId: String, emoji: String, username: String, add: Bool, at date: Date) async throws -> Message? {
+        // A transaction (retried on write conflicts): a concurrent reaction makes this one read again.
+        try await transaction { connection, session in
+            guard let found = try connection.findOne(Collection.messages, ["_id": .string(messageId)], session: session) else { return nil }
+            let message = try MongoDocuments.decodeMessage(found)
+            let changed = message.reacting(emoji, by: username, add: add, at: date)
+            guard changed != message, let record = try MongoDocuments.message(changed).document("message") else { return message }
+            try connection.updateOne(Collection.messages, ["_id": .string(messageId)], ["$set": ["message": .document(record)]], session: session)
+            return changed
+        }
+    }
+
     public func deleteMessage(id: String) async throws {
         try await transaction { connection, session in
             guard let found = try connection.findOne(Collection.messages, ["_id": .string(id)], projection: ["rid": 1, "tmid": 1], session: session),

@@ -7,19 +7,29 @@ import JavaScriptRuntime
 import Synchronization
 import Testing
 
-/// A host that records logs and answers `settings.getValueById`, optionally denying it.
+/// A host that records logs and answers `settings.getValueById`, optionally denying it or failing the way a store
+/// fails (an error that is not meant for the app).
 final class RecordingHost: AppHost {
     let logs = Mutex<[String]>([])
     let deny: Bool
+    let failInternally: Bool
 
-    init(deny: Bool = false) { self.deny = deny }
+    struct InternalFailure: Error, CustomStringConvertible {
+        var description: String { "SQLITE_BUSY at /var/lib/airlock/secret-path.sqlite" }
+    }
+
+    init(deny: Bool = false, failInternally: Bool = false) {
+        self.deny = deny
+        self.failInternally = failInternally
+    }
 
     func log(appId: String, level: String, method: String, message: String) {
         logs.withLock { $0.append("\(level) \(method): \(message)") }
     }
 
     func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
-        if deny { throw PermissionDenied(appId: appId, permission: "server-setting.read", call: name) }
+        if deny { throw PermissionDenied(appId: appId, permission: "server-setting.read", call: name).error }
+        if failInternally { throw InternalFailure() }
         guard name == "settings.getValueById", arguments == ["greeting"] else { return nil }
         return "Hello from the host"
     }
@@ -62,6 +72,16 @@ func fixture(_ name: String, patch: [String: String] = [:]) throws -> AppPackage
         #expect(try await app.lifecycle(.onEnable) == .bool(true))
         let logs = host.logs.withLock { $0 }
         #expect(logs.contains { $0.hasPrefix("error onEnable: denied: true Failed to call the method \"settings.getValueById\"") })
+    }
+
+    /// Host failures that are not meant for the app (a store's text) never reach it.
+    @Test func internalHostErrorsStayOnTheHost() async throws {
+        let host = RecordingHost(failInternally: true)
+        let app = try await AppInstance.load(try fixture("hello"), host: host)
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        let logs = host.logs.withLock { $0 }
+        #expect(logs.contains { $0.hasPrefix("error onEnable: denied: false The host could not answer") }, "\(logs)")
+        #expect(!logs.contains { $0.contains("secret-path") })
     }
 
     @Test func patchedHostObjectCannotReplaceTheBridge() async throws {

@@ -79,9 +79,9 @@ import Testing
             grants: grants, logs: sink, serverSettings: { registry },
             environment: ["NODE_ENV": "production", "HOME": "/root", "RC_APPS_0B2F6D1E_8C3A_4E5B_9F7D_2A1C3E4B5D6F_KEY": "k"])
         let manager = AppManager(store: store, host: host, grants: grants, logs: sink, logger: Logger(label: "test"))
-        await #expect(throws: PermissionDenied.self) {
+        await #expect {
             _ = try await host.accessor(appId: appId, name: "serverSettings.getValueById", arguments: ["Site_Url"])
-        }
+        } throws: { ($0 as? HostError)?.name == "PermissionDeniedError" }
         grants.set(appId: appId, permissions: ["server-setting.read", "env.read"], settings: [:])
         #expect(try await host.accessor(appId: appId, name: "serverSettings.getValueById", arguments: ["Site_Url"]) == "http://chat.example.org")
         #expect(try await host.accessor(appId: appId, name: "serverSettings.isReadableById", arguments: ["SMTP_Password"]) == false)

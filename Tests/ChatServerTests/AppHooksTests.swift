@@ -1,6 +1,7 @@
 import AirlockApp
 import AirlockCrypto
 import AppFixtures
+import AppsEngine
 import ChatCore
 import Foundation
 import HTTPTypes
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func postHooksReplyAndTheDepthLimitEndsLoops() async throws {
-        try await TestServer.run(.live) { api, admin in
+        try await TestServer.run(.live) { api, admin, hooks in
             _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
             let room = try #require(try await api.post("/api/v1/channels.create", ["name": "echoes"], auth: admin)["channel"]?["_id"]?.stringValue)
 
@@ -118,7 +119,7 @@ import Testing
             // The app answers its own replies; the depth limit stops it after three levels, with an error logged.
             #expect(try await Self.send(api, "loop", room: room, auth: admin).status == 200)
             let looped = try await Self.history(api, room: room, auth: admin) { $0.filter { $0 == "loop again" }.count >= 3 }
-            try await Task.sleep(for: .milliseconds(300))
+            await hooks.idle()
             let settled = try await Self.history(api, room: room, auth: admin) { _ in true }
             #expect(looped.filter { $0 == "loop again" }.count == 3)
             #expect(settled.filter { $0 == "loop again" }.count == 3)
@@ -324,6 +325,32 @@ import Testing
 
             let invite = try await api.post("/api/v1/channels.invite", ["roomId": .string(lobby), "userId": .string(malloryId)], auth: admin)
             #expect(invite.status == 400 && invite["error"]?.stringValue?.contains("mallory is not welcome here") == true)
+        }
+    }
+
+    /// An edit shows the app the message's author as `sender` and who edited it as `editor`.
+    @Test func editsShowTheAuthorAndTheEditorApart() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let (_, bob) = try await api.makeUser("bob", admin: admin)
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "edits", "members": ["bob"]], auth: admin)["channel"]?["_id"]?.stringValue)
+            let mid = try #require(try await AppHooksTests.send(api, "a typo", room: room, auth: bob)["message"]?["_id"]?.stringValue)
+            let edited = try await api.post("/api/v1/chat.update", ["roomId": .string(room), "msgId": .string(mid), "text": "who?"], auth: admin)
+            #expect(edited["message"]?["msg"] == "sender=bob editor=admin", "\(edited.json)")
+        }
+    }
+
+    /// Refusals are recognised by class (`instanceof AppsEngineException`), not by an error's name.
+    @Test func refusalsAreAppsEngineExceptionsByClass() async throws {
+        try await TestServer.run(.live) { api, admin in
+            _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
+            let room = try #require(try await api.post("/api/v1/channels.create", ["name": "refusals"], auth: admin)["channel"]?["_id"]?.stringValue)
+            let own = try await AppHooksTests.send(api, "my own refusal", room: room, auth: admin)
+            #expect(own.status == 400 && own["errorType"] == "error-app-prevented" && own["error"]?.stringValue?.hasPrefix("Not today") == true, "\(own.json)")
+            // An Error that only calls itself AppsEngineException is a failure: the hook fails open.
+            #expect(try await AppHooksTests.send(api, "a fake refusal", room: room, auth: admin).status == 200)
+            let log = try await api.appLog(AppHooksTests.hooksId, auth: admin)
+            #expect(log.contains { $0.contains("executePreMessageSentPrevent failed: AppsEngineException: only pretends") }, "\(log)")
         }
     }
 }

@@ -480,6 +480,28 @@ import Testing
         }
     }
 
+    /// Reactions are one step in the store: twenty users reacting at once are all kept.
+    @Test(arguments: Backend.allCases) func concurrentReactionsAreAllKept(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let alice = Self.user("alice")
+            try await store.insertUser(alice)
+            let room = Self.room("r1", name: "react")
+            try await store.createRoom(room, subscriptions: [Self.subscription(room: room, user: alice)])
+            try await store.insertMessage(Self.message("m1", room: "r1", by: alice, at: 1))
+            let names = (0..<20).map { "user\($0)" }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for name in names {
+                    group.addTask { _ = try await store.setReaction(messageId: "m1", emoji: ":tada:", username: name, add: true, at: Self.t0) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(Set(try await store.message(id: "m1")?.reactions[":tada:"] ?? []) == Set(names))
+            let removed = try await store.setReaction(messageId: "m1", emoji: ":tada:", username: "user0", add: false, at: Self.t0)
+            #expect(removed?.reactions[":tada:"]?.contains("user0") == false)
+            #expect(try await store.setReaction(messageId: "nope", emoji: ":tada:", username: "x", add: true, at: Self.t0) == nil)
+        }
+    }
+
     static func nested(_ depth: Int) -> JSONValue {
         var value: JSONValue = "bottom"
         for _ in 0..<depth { value = ["down": value] }

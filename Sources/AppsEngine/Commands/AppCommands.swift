@@ -83,8 +83,8 @@ public struct AppCommands: Sendable {
             return try await calls.run(target.appId, "slashcommand:\(key):\(method)", logSuccess: false) {
                 try await target.instance.command(key, method: method, context: .object(context), item: item)
             }
-        } catch let error as JavaScriptError {
-            throw ChatError(.refused, code: "error-app-command-failed", message: "/\(key) failed: \(error.message)")
+        } catch {
+            throw AppCalls.callerError(error, code: "error-app-command-failed", action: "/\(key)")
         }
     }
 }

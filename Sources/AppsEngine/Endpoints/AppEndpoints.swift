@@ -92,7 +92,7 @@ public struct AppEndpoints: Sendable {
             }
             return Self.response(value)
         } catch {
-            let message = (error as? JavaScriptError).map { $0.kind == .thrown ? "\($0.name): \($0.message)" : "\($0)" } ?? "\(error)"
+            let message = AppCalls.reason(error)
             let body = (try? JSONEncoder().encode(["success": JSONValue.bool(false), "error": .string(message)])) ?? Data()
             return Response(status: 500, headers: ["content-type": "application/json"], body: body)
         }

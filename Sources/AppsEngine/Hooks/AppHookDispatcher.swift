@@ -32,6 +32,8 @@ public final class AppHookDispatcher: HookPipeline {
     private let depths = Mutex<[String: Int]>([:])
     /// Depth of the event each app's post handler is processing (its queue runs one at a time).
     private let activeDepth = Mutex<[String: Int]>([:])
+    /// Post handlers queued or running, and who waits for there to be none.
+    private let pending = Mutex<(count: Int, waiters: [CheckedContinuation<Void, Never>])>((0, []))
 
     public init(manager: AppManager) {
         self.apps = manager.enabled
@@ -48,8 +50,9 @@ public final class AppHookDispatcher: HookPipeline {
                          preventedMessage: "A Rocket.Chat App prevented the message sending.")
     }
 
+    /// The message keeps its author as `sender`; who edits it is `editor` (set on the message by the service).
     public func preMessageUpdated(_ message: Message, previous: Message, room: Room, editor: User) async -> HookDecision<Message> {
-        await preMessage(message, room: room, sender: editor, event: "PreMessageUpdated", preventedCode: "error-app-prevented-updating",
+        await preMessage(message, room: room, sender: nil, event: "PreMessageUpdated", preventedCode: "error-app-prevented-updating",
                          preventedMessage: "A Rocket.Chat App prevented the message updating.")
     }
 
@@ -63,7 +66,7 @@ public final class AppHookDispatcher: HookPipeline {
 
     /// Prevent → extend → modify for a message event (`PreMessageSent`, `PreMessageUpdated`).
     private func preMessage(
-        _ message: Message, room: Room, sender: User, event: String, preventedCode: String, preventedMessage: String
+        _ message: Message, room: Room, sender: User?, event: String, preventedCode: String, preventedMessage: String
     ) async -> HookDecision<Message> {
         if depth(of: message.id) >= Self.maxDepth { return .proceed(message) }
         return await preStages(
@@ -294,8 +297,8 @@ public final class AppHookDispatcher: HookPipeline {
                 try await calls.run(target.appId, "execute\(event)", logSuccess: false) {
                     try await target.instance.hook("execute\(event)", args: args, budget: budget)
                 })
-        } catch let error as JavaScriptError where error.kind == .thrown && AppCalls.refusals.contains(error.name) {
-            return .refused(error.message)
+        } catch let refusal as AppRefusal {
+            return .refused(refusal.message)
         } catch {
             return .failed
         }
@@ -326,6 +329,28 @@ public final class AppHookDispatcher: HookPipeline {
         queues.withLock { $0.removeValue(forKey: appId) }?.finish()
     }
 
+    /// Returns once no post handler is queued or running (tests await this instead of sleeping).
+    public func idle() async {
+        await withCheckedContinuation { continuation in
+            let done = pending.withLock { state -> Bool in
+                guard state.count > 0 else { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func finished() {
+        let waiters = pending.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.count -= 1
+            guard state.count == 0 else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     private func enqueue(_ appId: String, _ method: String, _ job: @escaping @Sendable () async -> Void) {
         let continuation = queues.withLock { queues in
             if let existing = queues[appId] { return existing }
@@ -334,7 +359,15 @@ public final class AppHookDispatcher: HookPipeline {
             Task { for await job in stream { await job() } }
             return continuation
         }
-        if case .dropped = continuation.yield(job) {
+        pending.withLock { $0.count += 1 }
+        let counted: @Sendable () async -> Void = { [weak self] in
+            await job()
+            self?.finished()
+        }
+        let result = continuation.yield(counted)
+        if case .enqueued = result { return }
+        finished()
+        if case .dropped = result {
             droppedMetric.increment()
             let count = dropped.withLock { dropped in
                 dropped[appId, default: 0] += 1

@@ -49,6 +49,7 @@ public enum AppsEngineShapes {
         if let avatar = message.avatar { object["avatarUrl"] = .string(avatar) }
         if let customFields = message.customFields { object["customFields"] = .object(customFields) }
         if let editedAt = message.editedAt { object["editedAt"] = .string(WireDate.string(editedAt)) }
+        if let editor = message.editedBy { object["editor"] = user(editor) }
         if !message.reactions.isEmpty {
             object["reactions"] = .object(message.reactions.mapValues { ["usernames": .array($0.map(JSONValue.string))] })
         }

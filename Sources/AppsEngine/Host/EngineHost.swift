@@ -3,6 +3,7 @@ import Foundation
 import AirlockCrypto
 import JavaScriptRuntime
 public import OutboundHTTP
+public import Logging
 
 /// The host side of the bridge: every accessor an app calls is looked up here by name, its permission checked in
 /// Swift against what the app was granted, and only then run. A denial throws ``PermissionDenied`` (the app sees a
@@ -17,6 +18,7 @@ public final class EngineHost: AppHost {
     public let grants: AppGrants
     public let logs: AppLogSink
     public let quotas: AppQuotas
+    let logger: Logger
     let accessors: [String: Accessor]
 
     /// `serverSettings` answers the current registry; `environment` is the process environment apps may read from
@@ -24,11 +26,12 @@ public final class EngineHost: AppHost {
     public init(
         grants: AppGrants, logs: AppLogSink, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
         environment: [String: String] = ProcessInfo.processInfo.environment, chat: ChatAccess = ChatAccess(),
-        http: OutboundHTTPClient = OutboundHTTPClient(), quotas: AppQuotas = AppQuotas()
+        http: OutboundHTTPClient = OutboundHTTPClient(), quotas: AppQuotas = AppQuotas(), logger: Logger = Logger(label: "airlock.apps")
     ) {
         self.grants = grants
         self.logs = logs
         self.quotas = quotas
+        self.logger = logger
         self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
             .merging(Self.persistenceAccessors(chat: chat, quotas: quotas)) { first, _ in first }
@@ -44,6 +47,10 @@ public final class EngineHost: AppHost {
         logs.write(appId: appId, level: AppLogEntry.Level(loggerMethod: level), method: method, message: message)
     }
 
+    /// Runs an accessor for an app. This is the one place where host errors become what the app sees: a missing
+    /// permission is a `PermissionDeniedError`, the chat core's refusals (invalid room name, unknown user, ...) and
+    /// the accessors' own errors keep their message, and anything else (a store or driver failure) reaches the app
+    /// only as a generic error, its detail going to the server log.
     public func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
         guard let accessor = accessors[name] else {
             throw HostError(name: "Error", message: "Unknown accessor \(name)")
@@ -51,15 +58,21 @@ public final class EngineHost: AppHost {
         if let permission = accessor.permission, !grants.has(permission, appId: appId) {
             let denied = PermissionDenied(appId: appId, permission: permission, call: name)
             logs.write(appId: appId, level: .error, method: name, message: "PermissionDeniedError: \(denied.message)")
-            throw denied
+            throw denied.error
         }
-        // The call this request belongs to may have timed out while the request waited: then nothing may happen.
-        try Task.checkCancellation()
         do {
+            // The call this request belongs to may have timed out while the request waited: then nothing may happen.
+            try Task.checkCancellation()
             return try await accessor.run(appId, arguments)
+        } catch let error as HostError {
+            throw error
         } catch let error as ChatError {
-            // The chat core's refusals (invalid room name, unknown user, ...) reach the app as its own catchable error.
             throw HostError(name: "Error", message: error.message)
+        } catch is CancellationError {
+            throw CallFence.expiredError
+        } catch {
+            logger.error("accessor failed", metadata: ["app.id": "\(appId)", "accessor": "\(name)", "error": "\(String(reflecting: error))"])
+            throw HostError(name: "Error", message: "\(name) failed on the server; the server log has the details")
         }
     }
 

@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import JavaScriptRuntime
 
@@ -34,11 +35,11 @@ struct AppCalls: Sendable {
                 host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(took)")
             }
             return result
-        } catch let error as JavaScriptError where error.kind == .thrown && Self.refusals.contains(error.name) {
+        } catch let refusal as AppRefusal {
             // An app refusing an action is an answer, not a failure.
             stats.record(appId: appId, method: method, seconds: seconds(), outcome: .success)
-            host.log(appId: appId, level: "info", method: method, message: "\(method) refused: \(error.name): \(error.message)")
-            throw error
+            host.log(appId: appId, level: "info", method: method, message: "\(method) refused: \(refusal)")
+            throw refusal
         } catch {
             let timedOut = (error as? JavaScriptError).map { [.timedOut, .terminated].contains($0.kind) } ?? false
             stats.record(appId: appId, method: method, seconds: seconds(), outcome: timedOut ? .timeout : .failure)
@@ -48,14 +49,22 @@ struct AppCalls: Sendable {
         }
     }
 
-    /// Names of the exceptions with which an app refuses an action (`AppsEngineException` and its subclasses).
-    static let refusals: Set<String> = [
-        "AppsEngineException", "UserNotAllowedException", "FileUploadNotAllowedException", "EssentialAppDisabledException",
-        "InvalidSettingValueException",
-    ]
-
-    /// The app-facing reason of a failure: a JavaScript error's own message.
+    /// The reason of a failed app call in the app's own words (its error's name and message, a refusal, a timeout);
+    /// host-side failures are not described (they are in the server log).
     static func reason(_ error: any Error) -> String {
-        (error as? JavaScriptError)?.description ?? "\(error)"
+        switch error {
+        case let error as JavaScriptError: error.description
+        case let refusal as AppRefusal: refusal.description
+        case let error as HostError: "\(error.name): \(error.message)"
+        default: "the server failed to run the call"
+        }
+    }
+
+    /// What a caller (an HTTP client, a user running a command) is told when a call into an app failed; the one
+    /// place app failures become chat errors. A refusal carries the app's message; anything else is `code` with the
+    /// reason. The failure itself is already in the app's log and stats.
+    static func callerError(_ error: any Error, code: String, action: String) -> ChatError {
+        if let refusal = error as? AppRefusal { return ChatError(.refused, code: "error-app-prevented", message: refusal.message) }
+        return ChatError(.refused, code: code, message: "\(action) failed: \((error as? JavaScriptError)?.message ?? reason(error))")
     }
 }

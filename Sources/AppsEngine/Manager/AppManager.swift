@@ -72,7 +72,8 @@ public actor AppManager {
         let grants = AppGrants()
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
         let quotas = AppQuotas()
-        let host = EngineHost(grants: grants, logs: logs, serverSettings: serverSettings, chat: chat, http: http, quotas: quotas)
+        let host = EngineHost(
+            grants: grants, logs: logs, serverSettings: serverSettings, chat: chat, http: http, quotas: quotas, logger: logger)
         let manager = AppManager(
             store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock, quotas: quotas)
         chat.bind(scheduler: manager.scheduler)

@@ -64,8 +64,8 @@ public struct AppInteractions: Sendable {
         let response: JSONValue
         do {
             response = try await calls.run(appId, method, logSuccess: false) { try await target.instance.uikit(method, data: .object(data)) }
-        } catch let error as JavaScriptError {
-            throw ChatError(.refused, code: "error-app-interaction-failed", message: "\(method) failed: \(error.message)")
+        } catch {
+            throw AppCalls.callerError(error, code: "error-app-interaction-failed", action: method)
         }
         if response["type"]?.stringValue != nil {
             services.context.events.publish(.uiInteraction(userId: user.id, response: response))

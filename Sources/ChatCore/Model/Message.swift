@@ -55,3 +55,16 @@ public struct Message: Sendable, Hashable, Codable {
         self.systemType = systemType
     }
 }
+
+extension Message {
+    /// This message with `username`'s `emoji` reaction added or removed (an emoji nobody uses any more disappears).
+    public func reacting(_ emoji: String, by username: String, add: Bool, at date: Date) -> Message {
+        var message = self
+        var users = message.reactions[emoji] ?? []
+        guard users.contains(username) != add else { return message }
+        if add { users.append(username) } else { users.removeAll { $0 == username } }
+        message.reactions[emoji] = users.isEmpty ? nil : users
+        message.updatedAt = date
+        return message
+    }
+}

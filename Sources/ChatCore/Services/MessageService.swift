@@ -70,6 +70,8 @@ public struct MessageService: Sendable {
                 throw ChatError.invalidParams("Invalid thread message id")
             }
         }
+        // App bots in a direct room are found before anything is stored, so no failure can follow a sent message.
+        let bots = room.type == .direct ? try await appBots(in: room, except: sender) : []
         let now = context.clock.now()
         var message = Message(
             id: id, roomId: room.id, text: draft.text, sender: sender.ref, createdAt: now, threadId: draft.threadId,
@@ -87,9 +89,7 @@ public struct MessageService: Sendable {
         }
         context.events.publish(.messageCreated(message, room))
         context.hooks.postMessageSent(message, room: room, sender: sender)
-        if room.type == .direct {
-            try await notifyBots(message, room: room, sender: sender)
-        }
+        for bot in bots { context.hooks.postMessageSentToBot(message, room: room, sender: sender, bot: bot) }
         return message
     }
 
@@ -180,22 +180,21 @@ public struct MessageService: Sendable {
     /// `chat.react`: toggles unless `shouldReact` says which way.
     public func react(messageId: String, emoji rawEmoji: String, shouldReact: Bool?, by user: User) async throws {
         guard let emoji = Validation.normalizedEmoji(rawEmoji) else { throw ChatError.invalidParams("Invalid emoji provided.") }
-        guard var message = try await context.store.message(id: messageId),
+        guard let message = try await context.store.message(id: messageId),
             let room = try await context.store.room(id: message.roomId)
         else { throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed") }
         guard try await context.store.subscription(roomId: room.id, userId: user.id) != nil else {
             throw ChatError.notAllowed()
         }
-        var users = message.reactions[emoji] ?? []
-        let has = users.contains(user.username)
+        let has = message.reactions[emoji]?.contains(user.username) ?? false
         let add = shouldReact ?? !has
         guard add != has else { return }
-        if add { users.append(user.username) } else { users.removeAll { $0 == user.username } }
-        message.reactions[emoji] = users.isEmpty ? nil : users
-        message.updatedAt = context.clock.now()
-        try await context.store.updateMessage(message)
-        context.events.publish(.messageUpdated(message, room))
-        context.hooks.postMessageReacted(message, reaction: emoji, added: add, user: user)
+        // The store applies the change in one step: reactions of several users at once are all kept.
+        guard let reacted = try await context.store.setReaction(
+            messageId: message.id, emoji: emoji, username: user.username, add: add, at: context.clock.now())
+        else { throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed") }
+        context.events.publish(.messageUpdated(reacted, room))
+        context.hooks.postMessageReacted(reacted, reaction: emoji, added: add, user: user)
     }
 
     /// A room's history, newest first.
@@ -250,13 +249,13 @@ public struct MessageService: Sendable {
         return message
     }
 
-    /// App bots are named `<nameSlug>.bot`; only members with such a name are looked up, so a direct message
-    /// between people costs no extra read.
-    private func notifyBots(_ message: Message, room: Room, sender: User) async throws {
+    /// The app bots among a direct room's members. Bots are named `<nameSlug>.bot`; only members with such a name
+    /// are looked up, so a direct message between people costs no extra read.
+    private func appBots(in room: Room, except sender: User) async throws -> [User] {
+        var bots: [User] = []
         for username in room.usernames where username != sender.username && username.hasSuffix(".bot") {
-            if let bot = try await context.store.user(username: username), bot.type == .app {
-                context.hooks.postMessageSentToBot(message, room: room, sender: sender, bot: bot)
-            }
+            if let bot = try await context.store.user(username: username), bot.type == .app { bots.append(bot) }
         }
+        return bots
     }
 }

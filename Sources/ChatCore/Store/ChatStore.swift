@@ -70,6 +70,9 @@ public protocol MessageStore: Sendable {
     func insertMessage(_ message: Message) async throws
     func updateMessage(_ message: Message) async throws
     /// Deletes a message and decrements the room's message count atomically.
+    /// Adds or removes `username`'s `emoji` reaction in one step, so concurrent reactions are never lost; answers
+    /// the message after the change (nil when there is no such message).
+    func setReaction(messageId: String, emoji: String, username: String, add: Bool, at date: Date) async throws -> Message?
     func deleteMessage(id: String) async throws
     func message(id: String) async throws -> Message?
     /// A room's messages, newest first unless `page.ascending`, optionally bounded by time.

@@ -1,4 +1,5 @@
 import AirlockApp
+import AppsEngine
 import ChatCore
 import Foundation
 import HTTPTypes
@@ -98,11 +99,20 @@ enum TestServer {
         _ setup: TestingSetup = .router, configuration: AirlockConfiguration = configuration(), keepData: Bool = false,
         _ test: @escaping @Sendable (TestAPI, Auth) async throws -> Void
     ) async throws {
+        try await run(setup, configuration: configuration, keepData: keepData) { api, admin, _ in try await test(api, admin) }
+    }
+
+    /// The same, with the apps' hook dispatcher for tests that await its post-hook queues instead of sleeping.
+    static func run(
+        _ setup: TestingSetup = .router, configuration: AirlockConfiguration = configuration(), keepData: Bool = false,
+        _ test: @escaping @Sendable (TestAPI, Auth, AppHookDispatcher) async throws -> Void
+    ) async throws {
         defer { if !keepData { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) } }
         let server = try await AirlockServer.build(configuration)
+        let hooks = server.hooks
         try await server.application().test(setup) { client in
             let api = TestAPI(client: client)
-            try await test(api, try await api.login("admin", adminPassword))
+            try await test(api, try await api.login("admin", adminPassword), hooks)
         }
     }
 }

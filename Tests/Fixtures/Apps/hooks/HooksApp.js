@@ -1,6 +1,6 @@
 'use strict';
 const { App } = require('@rocket.chat/apps-engine/definition/App');
-const { UserNotAllowedException } = require('@rocket.chat/apps-engine/definition/exceptions');
+const { AppsEngineException, UserNotAllowedException } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { ApiEndpoint, ApiSecurity, ApiVisibility } = require('@rocket.chat/apps-engine/definition/api');
 const { RocketChatAssociationModel, RocketChatAssociationRecord } = require('@rocket.chat/apps-engine/definition/metadata');
 const crypto = require('crypto');
@@ -183,6 +183,9 @@ class HooksApp extends App {
     if (message.text.includes('forbidden')) return true;
     if (message.text.includes('not allowed')) throw new UserNotAllowedException('You may not say that here');
     if (message.text.includes('crash')) throw new Error('the prevent handler crashed');
+    // A refusal is an AppsEngineException by class, the app's own subclasses included; a name is not enough.
+    if (message.text.includes('own refusal')) throw new (class NotToday extends AppsEngineException { constructor(m) { super(m); this.name = 'NotToday'; } })('Not today');
+    if (message.text.includes('fake refusal')) { const e = new Error('only pretends'); e.name = 'AppsEngineException'; throw e; }
     return false;
   }
 
@@ -220,6 +223,7 @@ class HooksApp extends App {
   }
 
   async executePreMessageUpdatedModify(message, builder) {
+    if (message.text === 'who?') return builder.setText(`sender=${message.sender.username} editor=${message.editor && message.editor.username}`).getMessage();
     return builder.setText(message.text.replace(/darn/g, 'd**n')).getMessage();
   }
 
