@@ -58,8 +58,14 @@ let package = Package(
         // MARK: The JSON tree shared by the chat domain and the JavaScript runtime (no dependencies)
         .target(name: "AirlockJSON", swiftSettings: swiftSettings),
 
+        // MARK: JavaScript kept in .js files, embedded at build time as raw string literals
+        .executableTarget(name: "EmbedJavaScriptTool", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedJavaScript", capability: .buildTool(), dependencies: ["EmbedJavaScriptTool"]),
+
         // MARK: JavaScript runtime (the only module touching JSC pointers)
-        .target(name: "JavaScriptRuntime", dependencies: ["CJavaScriptCore", "AirlockCrypto", "AirlockJSON"], swiftSettings: swiftSettings),
+        .target(
+            name: "JavaScriptRuntime", dependencies: ["CJavaScriptCore", "AirlockCrypto", "AirlockJSON"], exclude: ["JavaScript"],
+            swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
 
         // MARK: App packages (zip + app.json), shared by the engine and the CLI; no JSC or HTTP
         .target(
@@ -79,7 +85,7 @@ let package = Package(
         .target(
             name: "AppsEngine",
             dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
         .target(name: "ChatCore", dependencies: ["AirlockCrypto", "AirlockJSON", logging, metrics], swiftSettings: swiftSettings),

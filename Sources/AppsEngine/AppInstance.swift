@@ -46,7 +46,7 @@ public final class AppInstance: Sendable {
                 try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
             }
         }
-        for (specifier, source) in AppsSDKSources.modules {
+        for (specifier, source) in Self.sdkModules {
             try await vm.registerModule(specifier, source: source)
         }
         try await vm.setFiles(package.files)
@@ -116,6 +116,13 @@ public final class AppInstance: Sendable {
     public func close() async {
         await vm.close()
     }
+
+    /// The AppsSDK (`AppsSDK/`, embedded at build time) by the specifier apps `require` it with: the definition
+    /// modules under `@rocket.chat/apps-engine/`, the bridge as `@airlock/bridge.js`.
+    public static let sdkModules: [String: String] = Dictionary(
+        uniqueKeysWithValues: EmbeddedAppsSDK.files.map { path, source in
+            (path.hasPrefix("runtime/") ? "@airlock/" + path.dropFirst("runtime/".count) : "@rocket.chat/apps-engine/" + path, source)
+        })
 
     /// Request ids, unique in the process.
     private static let requestIds = Atomic<UInt64>(0)

@@ -3,8 +3,13 @@ internal import CJavaScriptCore
 import Foundation
 
 /// Hardens a fresh context and installs the runtime: the private host functions the runtime's own JavaScript
-/// uses, then `RuntimeScript` (globals, module loader, Node-compatible built-ins).
+/// uses, then the runtime script (globals, module loader, Node-compatible built-ins).
 enum Bootstrap {
+    /// The runtime's JavaScript (`Sources/JavaScriptRuntime/JavaScript/*.js`, embedded at build time), in file-name
+    /// order inside one function of the private and the public host objects.
+    static let runtimeSource = "(function (host, publicHost) {\n"
+        + EmbeddedRuntimeScript.files.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n") + "\n})"
+
     static func install(into state: VMState, vm: JavaScriptVM) throws {
         state.setEvalDisabled(message: "eval and the Function constructor are disabled in Airlock apps")
         let global = JSContextGetGlobalObject(state.ctx)!
@@ -146,7 +151,7 @@ enum Bootstrap {
         }
         state.setUnhandledRejectionHandler(unhandled)
 
-        let factory = try state.evaluate(RuntimeScript.source, sourceURL: "airlock:runtime")
+        let factory = try state.evaluate(Self.runtimeSource, sourceURL: "airlock:runtime")
         guard let factory, let factoryFunction = JSValueToObject(state.ctx, factory, nil) else {
             throw JavaScriptError(kind: .unavailable, message: "runtime script did not evaluate to a function")
         }

@@ -1,0 +1,32 @@
+import Foundation
+import PackagePlugin
+
+/// Embeds JavaScript into a target at build time (``EmbedJavaScriptTool`` writes raw string literals), so the
+/// JavaScript lives in .js files and the binary still needs no files beside it:
+/// - `JavaScriptRuntime` gets its own `JavaScript/*.js` as `EmbeddedRuntimeScript.files`;
+/// - `AppsEngine` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files`.
+@main
+struct EmbedJavaScript: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
+        let (root, enumName): (URL, String)
+        switch target.name {
+        case "JavaScriptRuntime": (root, enumName) = (target.directoryURL.appending(path: "JavaScript"), "EmbeddedRuntimeScript")
+        case "AppsEngine": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK"), "EmbeddedAppsSDK")
+        default: return []
+        }
+        let files = try javaScriptFiles(under: root)
+        let output = context.pluginWorkDirectoryURL.appending(path: "\(enumName).swift")
+        return [
+            .buildCommand(
+                displayName: "Embedding \(files.count) JavaScript files into \(target.name)",
+                executable: try context.tool(named: "EmbedJavaScriptTool").url,
+                arguments: [output.path, enumName, root.path] + files.map(\.path),
+                inputFiles: files, outputFiles: [output])
+        ]
+    }
+
+    private func javaScriptFiles(under root: URL) throws -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "js" }.sorted { $0.path < $1.path }
+    }
+}
