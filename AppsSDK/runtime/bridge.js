@@ -18,9 +18,13 @@ let app = null;
 let registrations = null;
 let nextAccessorId = 0;
 
+/// The accessor contract shared with the host (names, permissions, argument shapes).
+const contract = require('./accessors.json');
+
 /// Calls an accessor on the host for the engine's request `call` (the host refuses requests of a call that timed
 /// out); permission denials arrive as PermissionDeniedError the app can catch.
 async function accessor(call, name, ...args) {
+  if (!Object.prototype.hasOwnProperty.call(contract, name)) throw new Error(`Airlock has no accessor ${name}`);
   try {
     // The request and the answer cross as values (no JSON text); `null` answers read as `undefined`, as before.
     const answer = await hostAccessor({ id: ++nextAccessorId, call, name, args });
@@ -55,6 +59,7 @@ function environmentRead(a) {
     getServerSettings: () => ({
       getOneById: (id) => a('serverSettings.getOneById', id),
       getValueById: (id) => a('serverSettings.getValueById', id),
+      isReadableById: (id) => a('serverSettings.isReadableById', id),
     }),
     getEnvironmentVariables: () => ({
       getValueByName: (name) => a('environment.getValueByName', name),

@@ -1,7 +1,7 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds JavaScript into a target at build time (``EmbedJavaScriptTool`` writes raw string literals), so the
+/// Embeds JavaScript (and the JSON it reads) into a target at build time (``EmbedJavaScriptTool`` writes raw string literals), so the
 /// JavaScript lives in .js files and the binary still needs no files beside it:
 /// - `JavaScriptRuntime` gets its own `JavaScript/*.js` as `EmbeddedRuntimeScript.files`;
 /// - `AppsEngine` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files`.
@@ -27,6 +27,6 @@ struct EmbedJavaScript: BuildToolPlugin {
 
     private func javaScriptFiles(under root: URL) throws -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
-        return enumerator.compactMap { $0 as? URL }.filter { $0.pathExtension == "js" }.sorted { $0.path < $1.path }
+        return enumerator.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
     }
 }

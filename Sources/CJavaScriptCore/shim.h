@@ -16,6 +16,7 @@ JS_EXPORT void JSGlobalContextSetUnhandledRejectionCallback(JSGlobalContextRef c
                                                             JSValueRef *exception);
 JS_EXPORT JSObjectRef JSGetMemoryUsageStatistics(JSContextRef ctx);
 JS_EXPORT void JSSynchronousGarbageCollectForDebugging(JSContextRef ctx);
+JS_EXPORT void JSSynchronousEdenCollectForDebugging(JSContextRef ctx);
 
 /* Names the calling thread (at most 15 bytes) for top and perf: pthread_setname_np is a GNU extension the Swift
    Glibc module does not export. */

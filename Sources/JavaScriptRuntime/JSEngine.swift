@@ -10,7 +10,8 @@ enum JSEngine {
     /// with a clear message at start-up.
     static let requiredSymbols = [
         "JSContextGroupSetExecutionTimeLimit", "JSContextGroupClearExecutionTimeLimit", "JSGlobalContextSetEvalEnabled",
-        "JSGlobalContextSetUnhandledRejectionCallback", "JSGetMemoryUsageStatistics",
+        "JSGlobalContextSetUnhandledRejectionCallback", "JSGetMemoryUsageStatistics", "JSSynchronousGarbageCollectForDebugging",
+        "JSSynchronousEdenCollectForDebugging",
     ]
 
     private static let initialization: Result<Void, JavaScriptError> = {

@@ -377,9 +377,18 @@ public final class JavaScriptVM: Sendable {
 
     // MARK: Introspection
 
-    /// JSC heap bytes in use (heap + extra memory).
+    /// JSC heap bytes in use (heap + extra memory) as of the VM's last collection.
     public func heapBytes() async throws -> Int {
         try await run { $0.heapBytes() }
+    }
+
+    /// The heap in use now: a young-generation collection first brings JSC's statistics up to date. `full` runs a
+    /// full collection instead (what survives it is what the VM really holds).
+    public func measureHeap(full: Bool = false) async throws -> Int {
+        try await run { state in
+            if full { state.collectGarbage() } else { state.collectYoungGarbage() }
+            return state.heapBytes()
+        }
     }
 
     /// Runs a full garbage collection (benchmarks and tests).

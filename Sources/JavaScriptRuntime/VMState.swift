@@ -353,6 +353,12 @@ final class VMState: @unchecked Sendable {
         JSSynchronousGarbageCollectForDebugging(ctx)
     }
 
+    /// A young-generation collection: cheap, and it brings the heap statistics up to date (JSC updates them only
+    /// when it collects, so a VM that allocated much since its last collection reports far less than it holds).
+    func collectYoungGarbage() {
+        JSSynchronousEdenCollectForDebugging(ctx)
+    }
+
     func setEvalDisabled(message: String) {
         let js = jsString(message)
         defer { JSStringRelease(js) }

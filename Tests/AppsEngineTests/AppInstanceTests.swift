@@ -161,7 +161,7 @@ func fixture(_ name: String, patch: [String: String] = [:]) throws -> AppPackage
         for (specifier, source) in AppInstance.sdkModules { try await vm.registerModule(specifier, source: source) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("AppsSDK")
-        let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { $0.pathExtension == "js" }
+        let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }
         #expect(AppInstance.sdkModules.count == onDisk.count)
         for specifier in AppInstance.sdkModules.keys.sorted() where specifier.hasPrefix("@rocket.chat/") {
             await #expect(throws: Never.self, "\(specifier)") { try await vm.load(specifier) }

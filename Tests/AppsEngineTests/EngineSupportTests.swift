@@ -16,6 +16,17 @@ import Testing
         func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
     }
 
+    /// The host implements exactly the accessors of the contract (`AppsSDK/runtime/accessors.json`), which the
+    /// bridge is held to by `Tests/JavaScript/contract.test.js`.
+    @Test func hostImplementsExactlyTheAccessorContract() throws {
+        let (store, directory) = try makeStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let host = EngineHost(grants: AppGrants(), logs: AppLogSink(store: store, logger: Logger(label: "t")), serverSettings: { [] })
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let contract = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: root.appendingPathComponent("AppsSDK/runtime/accessors.json")))
+        #expect(host.accessorNames == Set(contract.keys))
+    }
+
     @Test func logSinkRateLimitsMasksAndRetains() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -9,7 +9,7 @@ extension EngineHost {
     /// Deno runtime does. A refused or failed request throws an `Error` the app can catch, and is logged.
     static func httpAccessors(http: OutboundHTTPClient, logs: AppLogSink, quotas: AppQuotas) -> [String: Accessor] {
         [
-            "http.call": Accessor(permission: "networking") { appId, arguments in
+            "http.call": Accessor { appId, arguments in
                 let method = (arguments[safe: 0]?.stringValue ?? "get").uppercased()
                 let url = arguments[safe: 1]?.stringValue ?? ""
                 let options = arguments[safe: 2] ?? .null

@@ -23,24 +23,24 @@ extension EngineHost {
             return AppsEngineShapes.message(message, room: room, sender: try await store.user(id: message.sender.id))
         }
         return [
-            "reader.room.getById": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getById": Accessor { _, arguments in
                 try await store().room(id: string(arguments)).map(AppsEngineShapes.room)
             },
-            "reader.room.getByName": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getByName": Accessor { _, arguments in
                 try await store().room(name: string(arguments)).map(AppsEngineShapes.room)
             },
-            "reader.room.getCreatorUserById": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getCreatorUserById": Accessor { _, arguments in
                 try await user(try await store().room(id: string(arguments))?.creator?.id)
             },
-            "reader.room.getCreatorUserByName": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getCreatorUserByName": Accessor { _, arguments in
                 try await user(try await store().room(name: string(arguments))?.creator?.id)
             },
-            "reader.room.getMembers": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getMembers": Accessor { _, arguments in
                 let store = try store()
                 let members = try await store.subscriptions(roomId: string(arguments), page: PageRequest(offset: 0, count: 1_000))
                 return .array(try await store.users(ids: members.items.map(\.user.id)).map(AppsEngineShapes.user))
             },
-            "reader.room.getMessages": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getMessages": Accessor { _, arguments in
                 let store = try store()
                 guard let room = try await store.room(id: string(arguments)) else { return .array([]) }
                 let options = arguments[safe: 1]
@@ -52,7 +52,7 @@ extension EngineHost {
                     latest: nil, inclusive: false)
                 return .array(page.items.map { AppsEngineShapes.message($0, room: room, sender: nil) })
             },
-            "reader.room.getDirectByUsernames": Accessor(permission: "room.read") { _, arguments in
+            "reader.room.getDirectByUsernames": Accessor { _, arguments in
                 let store = try store()
                 var ids: [String] = []
                 for name in arguments.first?.arrayValue?.compactMap(\.stringValue) ?? [] {
@@ -61,24 +61,24 @@ extension EngineHost {
                 }
                 return try await store.directRoom(userIds: ids).map(AppsEngineShapes.room)
             },
-            "reader.user.getById": Accessor(permission: "user.read") { _, arguments in try await user(string(arguments)) },
-            "reader.user.getByUsername": Accessor(permission: "user.read") { _, arguments in
+            "reader.user.getById": Accessor { _, arguments in try await user(string(arguments)) },
+            "reader.user.getByUsername": Accessor { _, arguments in
                 try await store().user(username: string(arguments)).map(AppsEngineShapes.user)
             },
-            "reader.user.getAppUser": Accessor(permission: "user.read") { appId, arguments in
+            "reader.user.getAppUser": Accessor { appId, arguments in
                 let target = arguments.first?.stringValue ?? appId
                 return try await user(try await store().app(id: target)?.botUserId)
             },
-            "reader.message.getById": Accessor(permission: "message.read") { _, arguments in try await message(string(arguments)) },
-            "reader.message.getSenderUser": Accessor(permission: "message.read") { _, arguments in
+            "reader.message.getById": Accessor { _, arguments in try await message(string(arguments)) },
+            "reader.message.getSenderUser": Accessor { _, arguments in
                 try await user(try await store().message(id: string(arguments))?.sender.id)
             },
-            "reader.message.getRoom": Accessor(permission: "message.read") { _, arguments in
+            "reader.message.getRoom": Accessor { _, arguments in
                 let store = try store()
                 guard let found = try await store.message(id: string(arguments)) else { return nil }
                 return try await store.room(id: found.roomId).map(AppsEngineShapes.room)
             },
-            "reader.thread.getThreadById": Accessor(permission: "threads.read") { _, arguments in
+            "reader.thread.getThreadById": Accessor { _, arguments in
                 let store = try store()
                 guard let parent = try await store.message(id: string(arguments)), let room = try await store.room(id: parent.roomId) else {
                     return .array([])

@@ -9,10 +9,13 @@ public import Logging
 /// Swift against what the app was granted, and only then run. A denial throws ``PermissionDenied`` (the app sees a
 /// catchable `PermissionDeniedError`) and writes an error line to the app's log.
 public final class EngineHost: AppHost {
-    /// One accessor: the permission it needs (nil: none) and what it does.
+    /// What one accessor does; its name, permission and arguments are the contract's (``AccessorContract``).
     struct Accessor: Sendable {
-        let permission: String?
         let run: @Sendable (_ appId: String, _ arguments: [JSONValue]) async throws -> JSONValue?
+
+        init(_ run: @escaping @Sendable (_ appId: String, _ arguments: [JSONValue]) async throws -> JSONValue?) {
+            self.run = run
+        }
     }
 
     public let grants: AppGrants
@@ -43,6 +46,9 @@ public final class EngineHost: AppHost {
             .merging(Self.uiAccessors(chat: chat)) { first, _ in first }
     }
 
+    /// The accessors this host implements (the contract's names, every one: a test holds them together).
+    public var accessorNames: Set<String> { Set(accessors.keys) }
+
     public func log(appId: String, level: String, method: String, message: String) {
         logs.write(appId: appId, level: AppLogEntry.Level(loggerMethod: level), method: method, message: message)
     }
@@ -52,10 +58,11 @@ public final class EngineHost: AppHost {
     /// the accessors' own errors keep their message, and anything else (a store or driver failure) reaches the app
     /// only as a generic error, its detail going to the server log.
     public func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
-        guard let accessor = accessors[name] else {
+        guard let accessor = accessors[name], let contract = AccessorContract.shared.entries[name] else {
             throw HostError(name: "Error", message: "Unknown accessor \(name)")
         }
-        if let permission = accessor.permission, !grants.has(permission, appId: appId) {
+        try contract.check(arguments, accessor: name)
+        if let permission = contract.permission, !grants.has(permission, appId: appId) {
             let denied = PermissionDenied(appId: appId, permission: permission, call: name)
             logs.write(appId: appId, level: .error, method: name, message: "PermissionDeniedError: \(denied.message)")
             throw denied.error
@@ -87,14 +94,14 @@ public final class EngineHost: AppHost {
             return (services, bot)
         }
         return [
-            "modify.updater.message": Accessor(permission: "message.write") { appId, arguments in
+            "modify.updater.message": Accessor { appId, arguments in
                 let (services, _) = try await context(appId)
                 let store = services.context.store
                 guard let message = try await store.message(id: arguments.first?.stringValue ?? ""), let room = try await store.room(id: message.roomId)
                 else { throw HostError(name: "Error", message: "The message does not exist") }
                 return AppsEngineShapes.message(message, room: room, sender: nil)
             },
-            "modify.updater.finish": Accessor(permission: "message.write") { appId, arguments in
+            "modify.updater.finish": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 let edited = arguments.first ?? .null
                 guard let id = edited["id"]?.stringValue, let current = try await services.context.store.message(id: id) else {
@@ -103,14 +110,14 @@ public final class EngineHost: AppHost {
                 _ = try await services.messages.updateAsApp(AppsEngineShapes.applyContent(of: edited, to: current), by: bot)
                 return nil
             },
-            "modify.updater.room": Accessor(permission: "room.write") { appId, arguments in
+            "modify.updater.room": Accessor { appId, arguments in
                 let (services, _) = try await context(appId)
                 guard let room = try await services.context.store.room(id: arguments.first?.stringValue ?? "") else {
                     throw HostError(name: "Error", message: "The room does not exist")
                 }
                 return AppsEngineShapes.room(room)
             },
-            "modify.updater.room.finish": Accessor(permission: "room.write") { appId, arguments in
+            "modify.updater.room.finish": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 let edited = arguments.first ?? .null
                 guard let id = edited["id"]?.stringValue, let current = try await services.context.store.room(id: id) else {
@@ -121,7 +128,7 @@ public final class EngineHost: AppHost {
                 _ = try await services.rooms.updateAsApp(changed, addingUsernames: adding, by: bot)
                 return nil
             },
-            "modify.creator.room": Accessor(permission: "room.write") { appId, arguments in
+            "modify.creator.room": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 let room = arguments.first ?? .null
                 guard let name = room["slugifiedName"]?.stringValue ?? room["displayName"]?.stringValue else {
@@ -141,12 +148,12 @@ public final class EngineHost: AppHost {
                     customFields: room["customFields"]?.objectValue, by: creator)
                 return .string(created.id)
             },
-            "modify.deleter.deleteRoom": Accessor(permission: "room.write") { appId, arguments in
+            "modify.deleter.deleteRoom": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 try await services.rooms.deleteAsApp(roomId: arguments.first?.stringValue ?? "", by: bot)
                 return nil
             },
-            "modify.deleter.deleteMessage": Accessor(permission: "message.write") { appId, arguments in
+            "modify.deleter.deleteMessage": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 try await services.messages.deleteAsApp(messageId: arguments.first?["id"]?.stringValue ?? "", by: bot)
                 return nil
@@ -161,17 +168,17 @@ public final class EngineHost: AppHost {
             return scheduler
         }
         return [
-            "scheduler.scheduleOnce": Accessor(permission: "scheduler") { appId, arguments in
+            "scheduler.scheduleOnce": Accessor { appId, arguments in
                 .string(try await scheduler().scheduleOnce(appId: appId, arguments.first ?? .null))
             },
-            "scheduler.scheduleRecurring": Accessor(permission: "scheduler") { appId, arguments in
+            "scheduler.scheduleRecurring": Accessor { appId, arguments in
                 .string(try await scheduler().scheduleRecurring(appId: appId, arguments.first ?? .null))
             },
-            "scheduler.cancelJob": Accessor(permission: "scheduler") { appId, arguments in
+            "scheduler.cancelJob": Accessor { appId, arguments in
                 try await scheduler().cancel(appId: appId, arguments.first?.stringValue ?? "")
                 return nil
             },
-            "scheduler.cancelAllJobs": Accessor(permission: "scheduler") { appId, _ in
+            "scheduler.cancelAllJobs": Accessor { appId, _ in
                 try await scheduler().cancelAll(appId: appId)
                 return nil
             },
@@ -192,12 +199,12 @@ public final class EngineHost: AppHost {
             for userId in userIds { services.context.events.publish(.userNotified(userId: userId, message: message)) }
         }
         return [
-            "notifier.notifyUser": Accessor(permission: "message.write") { appId, arguments in
+            "notifier.notifyUser": Accessor { appId, arguments in
                 guard let userId = arguments.first?["id"]?.stringValue else { throw HostError(name: "Error", message: "notifyUser needs a user") }
                 try await notify(appId, [userId], arguments[safe: 1] ?? .null)
                 return nil
             },
-            "notifier.notifyRoom": Accessor(permission: "message.write") { appId, arguments in
+            "notifier.notifyRoom": Accessor { appId, arguments in
                 guard let roomId = arguments.first?["id"]?.stringValue, let services = chat.services,
                     let room = try await services.context.store.room(id: roomId)
                 else { throw HostError(name: "Error", message: "notifyRoom needs an existing room") }
@@ -209,7 +216,7 @@ public final class EngineHost: AppHost {
                 try await notify(appId, room.userIds.isEmpty ? [] : room.userIds, message)
                 return nil
             },
-            "notifier.typing": Accessor(permission: "message.write") { appId, arguments in
+            "notifier.typing": Accessor { appId, arguments in
                 let options = arguments.first ?? .null
                 guard let services = chat.services, let roomId = options["id"]?.stringValue, try await services.context.store.room(id: roomId) != nil
                 else { throw HostError(name: "Error", message: "typing needs an existing room id") }
@@ -228,7 +235,7 @@ public final class EngineHost: AppHost {
     /// Rocket.Chat's `uiInteraction` payload (`{type, triggerId, appId, view}` / `{type: "errors", viewId, errors}`).
     static func uiAccessors(chat: ChatAccess) -> [String: Accessor] {
         [
-            "ui.notify": Accessor(permission: "ui.interact") { appId, arguments in
+            "ui.notify": Accessor { appId, arguments in
                 guard let services = chat.services, let userId = arguments.first?["id"]?.stringValue,
                     try await services.context.store.user(id: userId) != nil
                 else { throw HostError(name: "Error", message: "The view needs an existing user") }
@@ -252,7 +259,7 @@ public final class EngineHost: AppHost {
     /// handler's depth (see ``AppHookDispatcher``).
     static func modifyAccessors(chat: ChatAccess) -> [String: Accessor] {
         [
-            "modify.creator.finish": Accessor(permission: "message.write") { appId, arguments in
+            "modify.creator.finish": Accessor { appId, arguments in
                 guard let services = chat.services, let dispatcher = chat.dispatcher else {
                     throw HostError(name: "Error", message: "The chat core is not available")
                 }
@@ -305,13 +312,13 @@ public final class EngineHost: AppHost {
             (value?.arrayValue ?? []).compactMap(\.stringValue)
         }
         return [
-            "persistence.create": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.create": Accessor { appId, arguments in
                 let record = AppPersistenceRecord(id: RandomID.make(), appId: appId, data: try object(arguments.first), associations: keys(arguments[safe: 1]))
                 try await quotas.checkPersistence(appId: appId, addedRecords: 1, addedBytes: size(record.data), store: try store())
                 try await store().insertPersistence(record)
                 return .string(record.id)
             },
-            "persistence.update": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.update": Accessor { appId, arguments in
                 let id = arguments.first?.stringValue ?? ""
                 let data = try object(arguments[safe: 1])
                 let existing = try await store().persistence(appId: appId, id: id)
@@ -324,7 +331,7 @@ public final class EngineHost: AppHost {
                 try await store().insertPersistence(AppPersistenceRecord(id: id, appId: appId, data: data, associations: []))
                 return .string(id)
             },
-            "persistence.updateByAssociations": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.updateByAssociations": Accessor { appId, arguments in
                 let associations = keys(arguments.first)
                 let data = try object(arguments[safe: 1])
                 let found = try await store().persistence(appId: appId, associations: associations)
@@ -342,17 +349,17 @@ public final class EngineHost: AppHost {
                 for record in found { _ = try await store().updatePersistence(appId: appId, id: record.id, data: data) }
                 return .string(found[0].id)
             },
-            "persistence.remove": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.remove": Accessor { appId, arguments in
                 try await store().removePersistence(appId: appId, id: arguments.first?.stringValue ?? "")?.data
             },
-            "persistence.removeByAssociations": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.removeByAssociations": Accessor { appId, arguments in
                 let removed = try await store().removePersistence(appId: appId, associations: keys(arguments.first))
                 return removed.isEmpty ? nil : .array(removed.map(\.data))
             },
-            "persistence.read": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.read": Accessor { appId, arguments in
                 try await store().persistence(appId: appId, id: arguments.first?.stringValue ?? "")?.data
             },
-            "persistence.readByAssociations": Accessor(permission: "persistence") { appId, arguments in
+            "persistence.readByAssociations": Accessor { appId, arguments in
                 .array(try await store().persistence(appId: appId, associations: keys(arguments.first)).map(\.data))
             },
         ]
@@ -371,42 +378,42 @@ public final class EngineHost: AppHost {
             return ["NODE_ENV", "ROOT_URL", "INSTANCE_IP"].contains(name) || name.hasPrefix(prefix)
         }
         return [
-            "settings.getById": Accessor(permission: nil) { appId, arguments in
+            "settings.getById": Accessor { appId, arguments in
                 guard let id = arguments.first?.stringValue, let setting = grants.setting(id, appId: appId) else { return nil }
                 return setting
             },
-            "settings.getValueById": Accessor(permission: nil) { appId, arguments in
+            "settings.getValueById": Accessor { appId, arguments in
                 guard let id = arguments.first?.stringValue, let setting = grants.setting(id, appId: appId) else {
                     throw HostError(name: "Error", message: "Setting \"\(arguments.first?.stringValue ?? "")\" does not exist.")
                 }
                 return AppSettings.effectiveValue(setting)
             },
-            "serverSettings.getOneById": Accessor(permission: "server-setting.read") { _, arguments in
+            "serverSettings.getOneById": Accessor { _, arguments in
                 guard let entry = readableSetting(arguments.first?.stringValue ?? "") else { return nil }
                 return ["_id": .string(entry.id), "id": .string(entry.id), "type": .string(entry.type), "value": entry.value,
                         "packageValue": entry.packageValue, "public": true, "secret": false]
             },
-            "serverSettings.getValueById": Accessor(permission: "server-setting.read") { _, arguments in
+            "serverSettings.getValueById": Accessor { _, arguments in
                 let id = arguments.first?.stringValue ?? ""
                 guard let entry = readableSetting(id) else {
                     throw HostError(name: "Error", message: "The setting \"\(id)\" is not readable.")
                 }
                 return entry.value == .null ? entry.packageValue : entry.value
             },
-            "serverSettings.isReadableById": Accessor(permission: "server-setting.read") { _, arguments in
+            "serverSettings.isReadableById": Accessor { _, arguments in
                 .bool(readableSetting(arguments.first?.stringValue ?? "") != nil)
             },
-            "environment.getValueByName": Accessor(permission: "env.read") { appId, arguments in
+            "environment.getValueByName": Accessor { appId, arguments in
                 let name = arguments.first?.stringValue ?? ""
                 guard readableVariable(name, appId: appId) else {
                     throw HostError(name: "Error", message: "The environmental variable \"\(name)\" is not readable.")
                 }
                 return environment[name].map(JSONValue.string)
             },
-            "environment.isReadable": Accessor(permission: "env.read") { appId, arguments in
+            "environment.isReadable": Accessor { appId, arguments in
                 .bool(readableVariable(arguments.first?.stringValue ?? "", appId: appId))
             },
-            "environment.isSet": Accessor(permission: "env.read") { appId, arguments in
+            "environment.isSet": Accessor { appId, arguments in
                 let name = arguments.first?.stringValue ?? ""
                 guard readableVariable(name, appId: appId) else {
                     throw HostError(name: "Error", message: "The environmental variable \"\(name)\" is not readable.")

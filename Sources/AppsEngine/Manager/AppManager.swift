@@ -290,28 +290,29 @@ public actor AppManager {
         try await quotas.usage(appId: id, store: store)
     }
 
-    /// Polls every enabled app's JavaScript heap; an app past its cap after a full collection is stopped. A VM busy
+    /// Polls every enabled app's JavaScript heap (after a young-generation collection, which keeps JSC's numbers
+    /// current); an app past its cap after a full collection is stopped. A VM busy
     /// for longer than `interval` is skipped this round (a stuck one is the health watch's business).
     public func watchMemory(every interval: Duration) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             for (appId, app) in loaded {
-                guard let heap = await Self.heap(of: app.instance, within: interval) else { continue }
+                // A young-generation collection first: JSC's statistics are only as fresh as its last collection.
+                guard let heap = await Self.heap(of: app.instance, full: false, within: interval) else { continue }
                 quotas.recordHeap(heap, appId: appId)
                 let cap = quotas.limits(appId: appId).heapBytes
                 guard heap > cap else { continue }
                 // Garbage counts until collected: only what survives a full collection stops the app.
-                try? await app.instance.vm.collectGarbage()
-                guard let live = await Self.heap(of: app.instance, within: interval), live > cap else { continue }
+                guard let live = await Self.heap(of: app.instance, full: true, within: interval), live > cap else { continue }
                 quotas.recordHeap(live, appId: appId)
                 await stopFailing(appId, reason: "its JavaScript heap grew to \(live >> 20) MiB, over its cap of \(cap >> 20) MiB")
             }
         }
     }
 
-    private static func heap(of instance: AppInstance, within limit: Duration) async -> Int? {
+    private static func heap(of instance: AppInstance, full: Bool, within limit: Duration) async -> Int? {
         await withTaskGroup(of: Int?.self) { group in
-            group.addTask { try? await instance.vm.heapBytes() }
+            group.addTask { try? await instance.vm.measureHeap(full: full) }
             group.addTask {
                 try? await Task.sleep(for: limit)
                 return nil
