@@ -21,7 +21,7 @@ enum AppsInstallBenchmark {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let store = try EmbeddedStore(configuration: .init(path: directory.appendingPathComponent("bench.sqlite").path))
-        let manager = AppManager.standard(store: store, serverSettings: { ServerSettings(siteURL: "http://bench").registry }, logger: logger)
+        let (manager, services, _) = AppsFoundation.assemble(store: store, settings: ServerSettings(siteURL: "http://bench"), logger: logger)
         let zip = try package()
         let id = try AppPackageReader().read(zip).manifest.id
         print("package: \(zip.count) bytes zipped, \(try AppPackageReader().read(zip).inflatedBytes) bytes inflated; \(count) installs")
@@ -31,7 +31,7 @@ enum AppsInstallBenchmark {
         var uninstalls: [UInt64] = []
         var loads: [UInt64] = []
         var callTimes: [String: [UInt64]] = [:]
-        let host = EngineHost(grants: AppGrants(), logs: manager.logs, serverSettings: { [] })
+        let host = EngineHost(foundation: AppsFoundation(store: store, logger: logger), services: services, serverSettings: { [] })
         for _ in 0..<count {
             let start = DispatchTime.now().uptimeNanoseconds
             let instance = try await AppInstance.load(try AppPackageReader().read(zip), host: host)

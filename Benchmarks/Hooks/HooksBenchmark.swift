@@ -37,10 +37,9 @@ enum HooksBenchmark {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let store = try EmbeddedStore(configuration: .init(path: directory.appendingPathComponent("bench.sqlite").path))
-        let manager = AppManager.standard(store: store, serverSettings: { [] }, logger: logger)
+        let (manager, _, dispatcher) = AppsFoundation.assemble(store: store, settings: ServerSettings(siteURL: "http://bench"), logger: logger)
         let zip = try Bench.zip([("app.json", manifest), ("ModifyApp.js", main)])
         _ = try await manager.install(zip)
-        let dispatcher = AppHookDispatcher(manager: manager)
 
         let sender = User(id: "u1", username: "alice", name: "Alice", createdAt: Date())
         let room = Room(id: "r1", type: .channel, name: "general", creator: sender.ref, createdAt: Date())

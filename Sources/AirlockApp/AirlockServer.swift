@@ -53,17 +53,19 @@ public struct AirlockServer {
         }
         var settings = ServerSettings(siteURL: configuration.siteURL ?? "http://\(configuration.host):\(configuration.port)")
         settings.siteName = "Airlock"
-        // Apps: the manager, and the hook dispatcher the chat services call; the host side of the bridge reaches the
-        // services once they exist.
-        let registry = settings.registry
-        let chat = ChatAccess()
-        let apps = AppManager.standard(
-            store: store, serverSettings: { registry }, logger: logger, chat: chat, http: OutboundHTTPClient(policy: configuration.appsHTTP))
-        let dispatcher = AppHookDispatcher(manager: apps)
-        let context = ChatContext(store: store, hooks: dispatcher, settings: settings, logger: logger)
+        // Built in one direction: the apps' registry and hook dispatcher, the chat services calling that dispatcher,
+        // the apps host acting through those services, the apps manager over the host.
+        let foundation = AppsFoundation(store: store, logger: logger)
+        let context = ChatContext(store: store, hooks: foundation.hooks, settings: settings, logger: logger)
         let hasher = PasswordHasher(
             iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))
         let services = ChatServices(context: context, hasher: hasher, throttle: LoginThrottle(configuration: configuration.loginThrottle))
+        let registry = settings.registry
+        let host = EngineHost(
+            foundation: foundation, services: services, serverSettings: { registry }, http: OutboundHTTPClient(policy: configuration.appsHTTP),
+            logger: logger)
+        let apps = AppManager(store: store, host: host, foundation: foundation, logger: logger)
+        let dispatcher = foundation.hooks
         // Open realtime sessions follow every chat event before the service that published it answers.
         let hub = RealtimeHub(policy: context.policy)
         context.events.listen(hub.route)
@@ -93,7 +95,6 @@ public struct AirlockServer {
         }
 
         // Apps that were enabled come back before the server listens.
-        chat.bind(services: services, dispatcher: dispatcher)
         try await apps.start()
         AppEndpointsController(endpoints: AppEndpoints(manager: apps), auth: services.auth, maxBodySize: configuration.maxBodySize)
             .register(on: router)

@@ -5,11 +5,15 @@ public import JavaScriptRuntime
 /// came from; implementations check permissions here, in Swift. What an accessor throws is what the app sees, so
 /// implementations throw `HostError`s only (``PermissionDenied/error`` for a missing permission: a catchable
 /// `PermissionDeniedError`); any other error reaches the app as a generic failure.
-public protocol AppHost: Sendable {
-    /// An `ILogger` line (levels `debug`, `info`, `success`, `warn`, `error`) from `method` (lifecycle/hook name).
-    func log(appId: String, level: String, method: String, message: String)
+public protocol AppHost: AppLog {
     /// An accessor call; answers JSON (nil for `undefined`).
     func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue?
+}
+
+/// Where lines about an app go (its log): the host, the log sink, a test's recorder.
+public protocol AppLog: Sendable {
+    /// An `ILogger` line (levels `debug`, `info`, `success`, `warn`, `error`) from `method` (lifecycle/hook name).
+    func log(appId: String, level: String, method: String, message: String)
 }
 
 /// Refuses an accessor call for lack of a permission; the app receives a `PermissionDeniedError`.

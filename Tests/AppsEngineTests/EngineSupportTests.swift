@@ -21,10 +21,21 @@ import Testing
     @Test func hostImplementsExactlyTheAccessorContract() throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let host = EngineHost(grants: AppGrants(), logs: AppLogSink(store: store, logger: Logger(label: "t")), serverSettings: { [] })
+        let (host, _) = makeHost(store: store, registry: [])
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let contract = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: root.appendingPathComponent("AppsSDK/runtime/accessors.json")))
         #expect(host.accessorNames == Set(contract.keys))
+    }
+
+    /// A host over `store` built in the composition root's order (foundation, chat services, host).
+    func makeHost(
+        store: any ChatStore, registry: [ServerSettingEntry], environment: [String: String] = [:]
+    ) -> (EngineHost, AppsFoundation) {
+        let foundation = AppsFoundation(store: store, logger: Logger(label: "test"))
+        let services = ChatServices(
+            context: ChatContext(store: store, hooks: foundation.hooks, settings: ServerSettings(siteURL: "http://chat.example.org")),
+            hasher: PasswordHasher(iterations: 1000, runner: InlineRunner()))
+        return (EngineHost(foundation: foundation, services: services, serverSettings: { registry }, environment: environment), foundation)
     }
 
     @Test func logSinkRateLimitsMasksAndRetains() async throws {
@@ -80,20 +91,18 @@ import Testing
     @Test func hostChecksPermissionsAndHidesSecretSettings() async throws {
         let (store, directory) = try makeStore()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let grants = AppGrants()
-        let sink = AppLogSink(store: store, logger: Logger(label: "test"))
         let registry = ServerSettings(siteURL: "http://chat.example.org").registry + [
             ServerSettingEntry(id: "SMTP_Password", type: "string", value: "smtp-secret", packageValue: "", secret: true)
         ]
         let appId = "0b2f6d1e-8c3a-4e5b-9f7d-2a1c3e4b5d6f"
-        let host = EngineHost(
-            grants: grants, logs: sink, serverSettings: { registry },
+        let (host, foundation) = makeHost(
+            store: store, registry: registry,
             environment: ["NODE_ENV": "production", "HOME": "/root", "RC_APPS_0B2F6D1E_8C3A_4E5B_9F7D_2A1C3E4B5D6F_KEY": "k"])
-        let manager = AppManager(store: store, host: host, grants: grants, logs: sink, logger: Logger(label: "test"))
+        let manager = AppManager(store: store, host: host, foundation: foundation, logger: Logger(label: "test"))
         await #expect {
             _ = try await host.accessor(appId: appId, name: "serverSettings.getValueById", arguments: ["Site_Url"])
         } throws: { ($0 as? HostError)?.name == "PermissionDeniedError" }
-        grants.set(appId: appId, permissions: ["server-setting.read", "env.read"], settings: [:])
+        foundation.grants.set(appId: appId, permissions: ["server-setting.read", "env.read"], settings: [:])
         #expect(try await host.accessor(appId: appId, name: "serverSettings.getValueById", arguments: ["Site_Url"]) == "http://chat.example.org")
         #expect(try await host.accessor(appId: appId, name: "serverSettings.isReadableById", arguments: ["SMTP_Password"]) == false)
         await #expect(throws: HostError.self) {

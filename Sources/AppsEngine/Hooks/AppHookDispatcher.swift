@@ -24,7 +24,7 @@ public final class AppHookDispatcher: HookPipeline {
 
     let apps: EnabledApps
     let calls: AppCalls
-    let host: any AppHost
+    let log: any AppLog
     private let queues = Mutex<[String: AsyncStream<@Sendable () async -> Void>.Continuation]>([:])
     private let dropped = Mutex<[String: Int]>([:])
     private let droppedMetric = Counter(label: "airlock_apps_events_dropped_total")
@@ -35,10 +35,10 @@ public final class AppHookDispatcher: HookPipeline {
     /// Post handlers queued or running, and who waits for there to be none.
     private let pending = Mutex<(count: Int, waiters: [CheckedContinuation<Void, Never>])>((0, []))
 
-    public init(manager: AppManager) {
-        self.apps = manager.enabled
-        self.calls = manager.calls
-        self.host = manager.host
+    init(apps: EnabledApps, calls: AppCalls) {
+        self.apps = apps
+        self.calls = calls
+        self.log = calls.log
         // A disabled app's queue ends after the events already queued (their calls fail: the VM is stopped).
         apps.onRemove { [weak self] appId in self?.endQueue(appId) }
     }
@@ -311,7 +311,7 @@ public final class AppHookDispatcher: HookPipeline {
     ) {
         for target in apps.snapshot() where target.implemented.contains(interface) && only(target) {
             guard depth < Self.maxDepth else {
-                host.log(
+                log.log(
                     appId: target.appId, level: "error", method: method,
                     message: "Hook depth limit (\(Self.maxDepth)) reached: a chain of \(depth) app-written messages; events not delivered")
                 continue
@@ -373,7 +373,7 @@ public final class AppHookDispatcher: HookPipeline {
                 dropped[appId, default: 0] += 1
                 return dropped[appId] ?? 0
             }
-            host.log(appId: appId, level: "error", method: method, message: "Event queue full (\(Self.queueLimit)): event dropped (\(count) so far)")
+            log.log(appId: appId, level: "error", method: method, message: "Event queue full (\(Self.queueLimit)): event dropped (\(count) so far)")
         }
     }
 }

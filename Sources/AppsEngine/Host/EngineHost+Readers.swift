@@ -5,9 +5,9 @@ import JavaScriptRuntime
 extension EngineHost {
     /// `IRead`'s room, user, message and thread readers, answering the Apps-Engine's shapes; each needs its
     /// `*.read` permission.
-    static func readerAccessors(chat: ChatAccess) -> [String: Accessor] {
+    static func readerAccessors(chat: ChatReach) -> [String: Accessor] {
         @Sendable func store() throws -> any ChatStore {
-            guard let services = chat.services else { throw HostError(name: "Error", message: "The store is not available") }
+            let services = chat.services
             return services.context.store
         }
         @Sendable func string(_ arguments: [JSONValue], _ index: Int = 0) -> String {

@@ -24,33 +24,43 @@ public final class EngineHost: AppHost {
     let logger: Logger
     let accessors: [String: Accessor]
 
-    /// `serverSettings` answers the current registry; `environment` is the process environment apps may read from
-    /// (filtered by Rocket.Chat's readability rule); `http` carries apps' outbound requests under the admin's policy.
+    /// `services` are the chat core's (the host acts through them as the app's bot); `serverSettings` answers the
+    /// current registry; `environment` is the process environment apps may read from (filtered by Rocket.Chat's
+    /// readability rule); `http` carries apps' outbound requests under the admin's policy.
     public init(
-        grants: AppGrants, logs: AppLogSink, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
-        environment: [String: String] = ProcessInfo.processInfo.environment, chat: ChatAccess = ChatAccess(),
-        http: OutboundHTTPClient = OutboundHTTPClient(), quotas: AppQuotas = AppQuotas(), logger: Logger = Logger(label: "airlock.apps")
+        foundation: AppsFoundation, services: ChatServices, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
+        environment: [String: String] = ProcessInfo.processInfo.environment, http: OutboundHTTPClient = OutboundHTTPClient(),
+        logger: Logger = Logger(label: "airlock.apps")
     ) {
-        self.grants = grants
-        self.logs = logs
-        self.quotas = quotas
+        self.grants = foundation.grants
+        self.logs = foundation.logs
+        self.quotas = foundation.quotas
         self.logger = logger
-        self.accessors = Self.environmentAccessors(grants: grants, serverSettings: serverSettings, environment: environment)
+        let chat = ChatReach(services: services, hooks: foundation.hooks, scheduler: foundation.scheduler)
+        self.accessors = Self.environmentAccessors(grants: foundation.grants, serverSettings: serverSettings, environment: environment)
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
-            .merging(Self.persistenceAccessors(chat: chat, quotas: quotas)) { first, _ in first }
+            .merging(Self.persistenceAccessors(chat: chat, quotas: foundation.quotas)) { first, _ in first }
             .merging(Self.readerAccessors(chat: chat)) { first, _ in first }
             .merging(Self.notifierAccessors(chat: chat)) { first, _ in first }
             .merging(Self.changeAccessors(chat: chat)) { first, _ in first }
             .merging(Self.schedulerAccessors(chat: chat)) { first, _ in first }
-            .merging(Self.httpAccessors(http: http, logs: logs, quotas: quotas)) { first, _ in first }
+            .merging(Self.httpAccessors(http: http, logs: foundation.logs, quotas: foundation.quotas)) { first, _ in first }
             .merging(Self.uiAccessors(chat: chat)) { first, _ in first }
+    }
+
+    /// What the accessors act on: the chat services, the dispatcher (depth of app-written messages) and the
+    /// scheduler; all exist before the host.
+    struct ChatReach: Sendable {
+        let services: ChatServices
+        let hooks: AppHookDispatcher
+        let scheduler: AppScheduler
     }
 
     /// The accessors this host implements (the contract's names, every one: a test holds them together).
     public var accessorNames: Set<String> { Set(accessors.keys) }
 
     public func log(appId: String, level: String, method: String, message: String) {
-        logs.write(appId: appId, level: AppLogEntry.Level(loggerMethod: level), method: method, message: message)
+        logs.log(appId: appId, level: level, method: method, message: message)
     }
 
     /// Runs an accessor for an app. This is the one place where host errors become what the app sees: a missing
@@ -86,9 +96,9 @@ public final class EngineHost: AppHost {
     /// `IModifyUpdater.message` / `finish` and `IModifyDeleter.deleteMessage` (`message.write`); `IModifyCreator`'s
     /// rooms, `IModifyUpdater.room`, `IModifyExtender.extendRoom` and `IModifyDeleter.deleteRoom` (`room.write`); all as
     /// the app's bot (a room's creator may be another user the app names).
-    static func changeAccessors(chat: ChatAccess) -> [String: Accessor] {
+    static func changeAccessors(chat: ChatReach) -> [String: Accessor] {
         @Sendable func context(_ appId: String) async throws -> (ChatServices, User) {
-            guard let services = chat.services else { throw HostError(name: "Error", message: "The chat core is not available") }
+            let services = chat.services
             guard let botId = try await services.context.store.app(id: appId)?.botUserId, let bot = try await services.context.store.user(id: botId)
             else { throw HostError(name: "Error", message: "The app has no bot user") }
             return (services, bot)
@@ -162,11 +172,8 @@ public final class EngineHost: AppHost {
     }
 
     /// `IModifyScheduler` (`scheduler`): jobs of the app's registered processors.
-    static func schedulerAccessors(chat: ChatAccess) -> [String: Accessor] {
-        @Sendable func scheduler() throws -> AppScheduler {
-            guard let scheduler = chat.scheduler else { throw HostError(name: "Error", message: "The scheduler is not available") }
-            return scheduler
-        }
+    static func schedulerAccessors(chat: ChatReach) -> [String: Accessor] {
+        @Sendable func scheduler() -> AppScheduler { chat.scheduler }
         return [
             "scheduler.scheduleOnce": Accessor { appId, arguments in
                 .string(try await scheduler().scheduleOnce(appId: appId, arguments.first ?? .null))
@@ -187,9 +194,9 @@ public final class EngineHost: AppHost {
 
     /// `INotifier` (`message.write`): an ephemeral message for one user, or for every member of a room, pushed over the
     /// realtime API (`stream-notify-user` `<uid>/message`) and never stored. It comes from the app's bot.
-    static func notifierAccessors(chat: ChatAccess) -> [String: Accessor] {
+    static func notifierAccessors(chat: ChatReach) -> [String: Accessor] {
         @Sendable func notify(_ appId: String, _ userIds: [String], _ content: JSONValue) async throws {
-            guard let services = chat.services else { throw HostError(name: "Error", message: "The chat core is not available") }
+            let services = chat.services
             let store = services.context.store
             guard let roomId = content["room"]?["id"]?.stringValue else { throw HostError(name: "Error", message: "The message needs a room") }
             var sender = UserRef(id: appId, username: appId)
@@ -205,8 +212,8 @@ public final class EngineHost: AppHost {
                 return nil
             },
             "notifier.notifyRoom": Accessor { appId, arguments in
-                guard let roomId = arguments.first?["id"]?.stringValue, let services = chat.services,
-                    let room = try await services.context.store.room(id: roomId)
+                let services = chat.services
+                guard let roomId = arguments.first?["id"]?.stringValue, let room = try await services.context.store.room(id: roomId)
                 else { throw HostError(name: "Error", message: "notifyRoom needs an existing room") }
                 var message = arguments[safe: 1] ?? .null
                 if case .object(var object) = message, object["room"] == nil {
@@ -218,7 +225,8 @@ public final class EngineHost: AppHost {
             },
             "notifier.typing": Accessor { appId, arguments in
                 let options = arguments.first ?? .null
-                guard let services = chat.services, let roomId = options["id"]?.stringValue, try await services.context.store.room(id: roomId) != nil
+                let services = chat.services
+                guard let roomId = options["id"]?.stringValue, try await services.context.store.room(id: roomId) != nil
                 else { throw HostError(name: "Error", message: "typing needs an existing room id") }
                 var username = options["username"]?.stringValue
                 if username == nil, let botId = try await services.context.store.app(id: appId)?.botUserId {
@@ -233,11 +241,11 @@ public final class EngineHost: AppHost {
 
     /// `IUIController` (`ui.interact`): a view to open or update, or view errors, pushed to one user's client as
     /// Rocket.Chat's `uiInteraction` payload (`{type, triggerId, appId, view}` / `{type: "errors", viewId, errors}`).
-    static func uiAccessors(chat: ChatAccess) -> [String: Accessor] {
+    static func uiAccessors(chat: ChatReach) -> [String: Accessor] {
         [
             "ui.notify": Accessor { appId, arguments in
-                guard let services = chat.services, let userId = arguments.first?["id"]?.stringValue,
-                    try await services.context.store.user(id: userId) != nil
+                let services = chat.services
+                guard let userId = arguments.first?["id"]?.stringValue, try await services.context.store.user(id: userId) != nil
                 else { throw HostError(name: "Error", message: "The view needs an existing user") }
                 guard var interaction = arguments[safe: 1]?.objectValue, interaction["type"]?.stringValue != nil else {
                     throw HostError(name: "TypeError", message: "Invalid interaction")
@@ -257,12 +265,10 @@ public final class EngineHost: AppHost {
     /// `IModify`: `getCreator().finish(messageBuilder)` posts as the message's sender, or as the app's bot user (which
     /// may post in any room, like Rocket.Chat's app users). Messages written from an event handler carry the
     /// handler's depth (see ``AppHookDispatcher``).
-    static func modifyAccessors(chat: ChatAccess) -> [String: Accessor] {
+    static func modifyAccessors(chat: ChatReach) -> [String: Accessor] {
         [
             "modify.creator.finish": Accessor { appId, arguments in
-                guard let services = chat.services, let dispatcher = chat.dispatcher else {
-                    throw HostError(name: "Error", message: "The chat core is not available")
-                }
+                let services = chat.services
                 let message = arguments.first ?? .null
                 guard let roomId = message["room"]?["id"]?.stringValue else {
                     throw HostError(name: "Error", message: "The message needs a room")
@@ -282,7 +288,7 @@ public final class EngineHost: AppHost {
                     alias: message["alias"]?.stringValue, emoji: message["emoji"]?.stringValue, avatar: message["avatarUrl"]?.stringValue,
                     attachments: message["attachments"]?.arrayValue, blocks: message["blocks"]?.arrayValue,
                     customFields: message["customFields"]?.objectValue)
-                dispatcher.recordAppMessage(draft.id ?? "", by: appId)
+                chat.hooks.recordAppMessage(draft.id ?? "", by: appId)
                 return .string(try await services.messages.send(draft, roomId: roomId, by: sender).id)
             }
         ]
@@ -290,11 +296,8 @@ public final class EngineHost: AppHost {
 
     /// `IPersistence` / `IPersistenceRead` (`persistence`): JSON objects scoped to the app, found by id or by all of a
     /// set of associations (`model:id` keys).
-    static func persistenceAccessors(chat: ChatAccess, quotas: AppQuotas) -> [String: Accessor] {
-        @Sendable func store() throws -> any ChatStore {
-            guard let services = chat.services else { throw HostError(name: "Error", message: "The store is not available") }
-            return services.context.store
-        }
+    static func persistenceAccessors(chat: ChatReach, quotas: AppQuotas) -> [String: Accessor] {
+        @Sendable func store() -> any ChatStore { chat.services.context.store }
         /// The data as stored: an object whose keys the stores can keep as they are (DESIGN §4).
         @Sendable func object(_ value: JSONValue?) throws -> JSONValue {
             guard let value, value.objectValue != nil else { throw HostError(name: "TypeError", message: "Persisted data must be an object") }

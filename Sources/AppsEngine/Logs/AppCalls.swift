@@ -6,7 +6,7 @@ import JavaScriptRuntime
 /// app's log. Shared by the manager (lifecycle) and the hook dispatcher (events), outside any actor, so calls into
 /// different apps never queue behind each other.
 struct AppCalls: Sendable {
-    let host: any AppHost
+    let log: any AppLog
     let stats: AppCallStats
     /// Calls slower than this are logged as warnings.
     let slowCall: Duration
@@ -30,20 +30,20 @@ struct AppCalls: Sendable {
             // Formatted only when logged: `String(format:)` showed in server profiles at one call per event.
             var took: String { String(format: "%.2f ms", elapsed * 1000) }
             if clock.now - start > slowCall {
-                host.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(took)")
+                log.log(appId: appId, level: "warning", method: method, message: "Slow call: \(method) took \(took)")
             } else if logSuccess {
-                host.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(took)")
+                log.log(appId: appId, level: "debug", method: method, message: "\(method) completed in \(took)")
             }
             return result
         } catch let refusal as AppRefusal {
             // An app refusing an action is an answer, not a failure.
             stats.record(appId: appId, method: method, seconds: seconds(), outcome: .success)
-            host.log(appId: appId, level: "info", method: method, message: "\(method) refused: \(refusal)")
+            log.log(appId: appId, level: "info", method: method, message: "\(method) refused: \(refusal)")
             throw refusal
         } catch {
             let timedOut = (error as? JavaScriptError).map { [.timedOut, .terminated].contains($0.kind) } ?? false
             stats.record(appId: appId, method: method, seconds: seconds(), outcome: timedOut ? .timeout : .failure)
-            host.log(appId: appId, level: "error", method: method, message: "\(method) failed: \(Self.reason(error))")
+            log.log(appId: appId, level: "error", method: method, message: "\(method) failed: \(Self.reason(error))")
             if timedOut { health.timedOut(appId: appId, method: method) }
             throw error
         }

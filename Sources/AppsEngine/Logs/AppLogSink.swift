@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Each app has a token bucket; lines over it are dropped and counted (shown with the app's stats). Values of the
 /// app's password-type settings are masked in every line before it is kept. Retention trims by age and count.
-public final class AppLogSink: Sendable {
+public final class AppLogSink: AppLog {
     public struct Limits: Sendable {
         /// Sustained lines per second per app.
         public var linesPerSecond: Double = 50
@@ -56,6 +56,10 @@ public final class AppLogSink: Sendable {
     }
 
     /// Queues a line (never blocks, never fails: logging must not break the app).
+    public func log(appId: String, level: String, method: String, message: String) {
+        write(appId: appId, level: AppLogEntry.Level(loggerMethod: level), method: method, message: message)
+    }
+
     public func write(appId: String, level: AppLogEntry.Level, method: String, message: String) {
         let now = clock.now()
         state.withLock { state in

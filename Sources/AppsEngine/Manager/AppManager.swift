@@ -34,50 +34,38 @@ public actor AppManager {
     public nonisolated let stats: AppCallStats
     let calls: AppCalls
     /// The enabled apps in enable order, for the hook dispatcher.
-    public nonisolated let enabled = EnabledApps()
+    public nonisolated let enabled: EnabledApps
     /// Apps' scheduled jobs.
     public nonisolated let scheduler: AppScheduler
     /// Every app's limits and the counters checked against them.
     public nonisolated let quotas: AppQuotas
     private var loaded: [String: Loaded] = [:]
 
+    /// The manager of `foundation`'s apps, calling into them through `host` (``EngineHost`` in the server).
     public init(
-        store: any ChatStore, host: any AppHost, grants: AppGrants = AppGrants(), logs: AppLogSink? = nil,
-        stats: AppCallStats = AppCallStats(), reader: AppPackageReader = AppPackageReader(), logger: Logger,
-        clock: ChatClock = ChatClock(), slowCall: Duration = .milliseconds(500), quotas: AppQuotas = AppQuotas()
+        store: any ChatStore, host: any AppHost, foundation: AppsFoundation, reader: AppPackageReader = AppPackageReader(), logger: Logger
     ) {
         self.store = store
         self.host = host
-        self.grants = grants
-        self.logs = logs ?? AppLogSink(store: store, clock: clock, logger: logger)
-        self.stats = stats
+        self.grants = foundation.grants
+        self.logs = foundation.logs
+        self.stats = foundation.stats
         self.reader = reader
         self.logger = logger
-        self.clock = clock
-        self.quotas = quotas
-        self.calls = AppCalls(host: host, stats: stats, slowCall: slowCall, health: AppHealth())
-        self.scheduler = AppScheduler(store: store, apps: enabled, calls: calls, clock: clock, quotas: quotas)
+        self.clock = foundation.clock
+        self.quotas = foundation.quotas
+        self.calls = foundation.calls
+        self.enabled = foundation.registry
+        self.scheduler = foundation.scheduler
         calls.health.onFailure { [weak self] appId, reason in
             guard let self else { return }
             Task { await self.stopFailing(appId, reason: reason) }
         }
     }
 
-    /// The manager with Airlock's own host: permission-checked accessors over the given server settings.
-    public static func standard(
-        store: any ChatStore, serverSettings: @escaping @Sendable () -> [ServerSettingEntry], logger: Logger,
-        chat: ChatAccess = ChatAccess(), http: OutboundHTTPClient = OutboundHTTPClient(), reader: AppPackageReader = AppPackageReader(),
-        clock: ChatClock = ChatClock()
-    ) -> AppManager {
-        let grants = AppGrants()
-        let logs = AppLogSink(store: store, clock: clock, logger: logger)
-        let quotas = AppQuotas()
-        let host = EngineHost(
-            grants: grants, logs: logs, serverSettings: serverSettings, chat: chat, http: http, quotas: quotas, logger: logger)
-        let manager = AppManager(
-            store: store, host: host, grants: grants, logs: logs, reader: reader, logger: logger, clock: clock, quotas: quotas)
-        chat.bind(scheduler: manager.scheduler)
-        return manager
+    /// A manager with a foundation of its own whose call lines go to `host` (tests with a recording host).
+    public init(store: any ChatStore, host: any AppHost, logger: Logger, clock: ChatClock = ChatClock()) {
+        self.init(store: store, host: host, foundation: AppsFoundation(store: store, clock: clock, logger: logger, log: host), logger: logger)
     }
 
     // MARK: Install, update, uninstall

@@ -87,7 +87,7 @@ public final class AppScheduler: Sendable {
                     _ = try await scheduleOnce(appId: appId, .object(job))
                 }
             } catch {
-                calls.host.log(appId: appId, level: "error", method: "scheduler", message: "startupSetting of \(id) refused: \(error)")
+                calls.log.log(appId: appId, level: "error", method: "scheduler", message: "startupSetting of \(id) refused: \(error)")
             }
         }
     }
