@@ -81,14 +81,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        // MARK: Apps engine (bridge, app instances; talks to apps only through the bridge protocol)
+        // MARK: Apps runtime: one app in its VM (AppInstance, the bridge protocol and accessor contract, the embedded
+        // AppsSDK, the call fence). What a worker process holds: no chat core, no store, no HTTP.
         .target(
-            name: "AppsEngine",
-            dependencies: ["AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics],
-            swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
+            name: "AppsRuntime", dependencies: ["AppsPackage", "JavaScriptRuntime", "AirlockJSON"], swiftSettings: swiftSettings,
+            plugins: ["EmbedJavaScript"]),
+
+        // MARK: Apps host: everything around the apps (manager, accessors, hook dispatcher, commands, endpoints, UIKit,
+        // scheduler, limits, logs and stats); reaches an app only through the runtime's bridge protocol
+        .target(
+            name: "AppsHost",
+            dependencies: ["AppsRuntime", "AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics],
+            swiftSettings: swiftSettings),
 
         // MARK: Chat domain: no HTTP, no JavaScript, no database driver
-        .target(name: "ChatCore", dependencies: ["AirlockCrypto", "AirlockJSON", logging, metrics], swiftSettings: swiftSettings),
+        .target(name: "ChatCore", dependencies: ["AirlockCrypto", "AirlockJSON", logging], swiftSettings: swiftSettings),
 
         // MARK: Embedded store (the only module importing GRDB)
         .target(
@@ -104,7 +111,7 @@ let package = Package(
         .target(name: "MongoStore", dependencies: ["ChatCore", "MongoDriver", logging], swiftSettings: swiftSettings),
 
         // MARK: HTTP surface (Rocket.Chat wire shapes live here)
-        .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, metrics, nioCore, .product(name: "HTTPTypes", package: "swift-http-types"),
+        .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, nioCore, .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 "AirlockNetwork",
@@ -114,7 +121,8 @@ let package = Package(
         .target(
             name: "AppsServer",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "ChatServer", hummingbird, nioCore,
+                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "ChatServer", hummingbird, nioCore,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: swiftSettings),
@@ -123,11 +131,8 @@ let package = Package(
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsEngine", "AppsServer", "AirlockCrypto", "OutboundHTTP", hummingbird,
-                "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"),
-                logging,
-                metrics,
-                lifecycle, nioCore,
+                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsServer", "OutboundHTTP", hummingbird,
+                "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"), logging, lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -139,8 +144,9 @@ let package = Package(
         .executableTarget(
             name: "airlock",
             dependencies: [
-                "AirlockApp", "OutboundHTTP", logging, nioCore, .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "MultipartKit", package: "multipart-kit"),
+                "AirlockApp", "OutboundHTTP", hummingbird, logging, metrics, nioCore,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -156,14 +162,14 @@ let package = Package(
         .executableTarget(
             name: "airlock-apps-bench",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
+                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
             ],
             path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-hooks-bench",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
+                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
             ],
             path: "Benchmarks/Hooks", swiftSettings: swiftSettings),
 
@@ -178,8 +184,8 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "AppFixtures", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/AppFixtures",
-            swiftSettings: swiftSettings),
+            name: "AppFixtures", dependencies: ["AppsRuntime", "AppsPackage", "AirlockJSON", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/AppFixtures", swiftSettings: swiftSettings),
         .testTarget(name: "AirlockCryptoTests", dependencies: ["AirlockCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OutboundHTTPTests", dependencies: ["OutboundHTTP", "AirlockNetwork", hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
@@ -187,9 +193,12 @@ let package = Package(
         .testTarget(
             name: "JavaScriptRuntimeTests", dependencies: ["JavaScriptRuntime", "AirlockJSON"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "AppsEngineTests",
+            name: "AppsRuntimeTests", dependencies: ["AppsRuntime", "AppsPackage", "JavaScriptRuntime", "AirlockJSON", "AppFixtures"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AppsHostTests",
             dependencies: [
-                "AppsEngine", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", logging,
+                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", logging,
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -198,12 +207,12 @@ let package = Package(
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .target(name: "MongoTestSupport", path: "Tests/MongoTestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore", "MongoStore", "MongoDriver", "MongoTestSupport", logging],
+            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore", "MongoStore", "MongoTestSupport", logging],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "AppsEngine", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
+                "AirlockApp", "AppsHost", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -20,6 +20,7 @@ phase() {
 phase "system packages" 900 scripts/install-deps.sh
 phase "python test environment (client packages, SecantusDB)" 600 scripts/python-env.sh
 phase "javascript unit tests (runtime JS in a bare vm context, node --test)" 120 node --test Tests/JavaScript/
+phase "package dependencies match the imports" 300 scripts/check-imports.py
 phase "swift build (debug, with tests)" 1800 swift build --build-tests
 
 SECANTUS_LOG=$(mktemp)

@@ -1,5 +1,5 @@
 'use strict';
-// The app side of Airlock's bridge protocol (Sources/AppsEngine/Bridge/BridgeProtocol.swift).
+// The app side of Airlock's bridge protocol (Sources/AppsRuntime/BridgeProtocol.swift).
 //
 // Engine -> app: one entry point, `dispatch({id, type, ...})` answering `{id, result}`, registered before any app code loads (so the app cannot
 // replace it). Messages: construct | initialize | lifecycle. App -> engine: `host.accessor(request)` (async) and

@@ -1,4 +1,5 @@
-import AppsEngine
+import AppsRuntime
+import AppsHost
 import AppsPackage
 import BenchmarkSupport
 import ChatCore

@@ -4,14 +4,14 @@ import PackagePlugin
 /// Embeds JavaScript (and the JSON it reads) into a target at build time (``EmbedJavaScriptTool`` writes raw string literals), so the
 /// JavaScript lives in .js files and the binary still needs no files beside it:
 /// - `JavaScriptRuntime` gets its own `JavaScript/*.js` as `EmbeddedRuntimeScript.files`;
-/// - `AppsEngine` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files`.
+/// - `AppsRuntime` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files`.
 @main
 struct EmbedJavaScript: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
         let (root, enumName): (URL, String)
         switch target.name {
         case "JavaScriptRuntime": (root, enumName) = (target.directoryURL.appending(path: "JavaScript"), "EmbeddedRuntimeScript")
-        case "AppsEngine": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK"), "EmbeddedAppsSDK")
+        case "AppsRuntime": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK"), "EmbeddedAppsSDK")
         default: return []
         }
         let files = try javaScriptFiles(under: root)

@@ -1,4 +1,4 @@
-public import AirlockNetwork
+import AirlockNetwork
 public import ChatCore
 public import ChatServer
 import Foundation

@@ -1,4 +1,4 @@
-public import AppsEngine
+public import AppsHost
 import AppsServer
 public import ChatCore
 public import ChatServer

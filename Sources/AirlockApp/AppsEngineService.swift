@@ -1,4 +1,4 @@
-import AppsEngine
+import AppsHost
 import ServiceLifecycle
 
 /// Runs the apps' log writer, job scheduler and memory watch for the life of the server; on graceful shutdown it

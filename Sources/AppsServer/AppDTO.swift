@@ -1,4 +1,4 @@
-import AppsEngine
+import AppsHost
 import ChatCore
 import Foundation
 

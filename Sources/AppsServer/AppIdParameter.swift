@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 extension Parameters {
     /// An app id from the path, in the canonical (lower-case) form ids are stored in: `ABC…` names the same app as

@@ -1,4 +1,5 @@
-public import AppsEngine
+import AppsRuntime
+public import AppsHost
 import AppsPackage
 public import ChatCore
 public import ChatServer

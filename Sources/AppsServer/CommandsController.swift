@@ -1,4 +1,4 @@
-public import AppsEngine
+public import AppsHost
 public import ChatCore
 public import ChatServer
 import Foundation

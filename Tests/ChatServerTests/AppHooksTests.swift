@@ -1,7 +1,7 @@
 import AirlockApp
 import AirlockCrypto
 import AppFixtures
-import AppsEngine
+import AppsHost
 import ChatCore
 import Foundation
 import HTTPTypes

@@ -1,5 +1,5 @@
 import AirlockApp
-import AppsEngine
+import AppsHost
 import ChatCore
 import Foundation
 import HTTPTypes

@@ -1,0 +1,82 @@
+import ChatCore
+import Foundation
+import JavaScriptRuntime
+
+extension EngineHost {
+    /// `IRead`'s room, user, message and thread readers, answering the Apps-Engine's shapes; each needs its
+    /// `*.read` permission.
+    static func readerAccessors(chat: ChatReach) -> [String: Accessor] {
+        let store = chat.services.context.store
+        @Sendable func string(_ arguments: [JSONValue], _ index: Int = 0) -> String {
+            arguments[safe: index]?.stringValue ?? ""
+        }
+        @Sendable func user(_ id: String?) async throws -> JSONValue? {
+            guard let id, let user = try await store.user(id: id) else { return nil }
+            return AppsEngineShapes.user(user)
+        }
+        @Sendable func message(_ id: String) async throws -> JSONValue? {
+            guard let message = try await store.message(id: id), let room = try await store.room(id: message.roomId) else { return nil }
+            return AppsEngineShapes.message(message, room: room, sender: try await store.user(id: message.sender.id))
+        }
+        return [
+            "reader.room.getById": Accessor { _, arguments in
+                try await store.room(id: string(arguments)).map(AppsEngineShapes.room)
+            },
+            "reader.room.getByName": Accessor { _, arguments in
+                try await store.room(name: string(arguments)).map(AppsEngineShapes.room)
+            },
+            "reader.room.getCreatorUserById": Accessor { _, arguments in
+                try await user(try await store.room(id: string(arguments))?.creator?.id)
+            },
+            "reader.room.getCreatorUserByName": Accessor { _, arguments in
+                try await user(try await store.room(name: string(arguments))?.creator?.id)
+            },
+            "reader.room.getMembers": Accessor { _, arguments in
+                let members = try await store.subscriptions(roomId: string(arguments), page: PageRequest(offset: 0, count: 1_000))
+                return .array(try await store.users(ids: members.items.map(\.user.id)).map(AppsEngineShapes.user))
+            },
+            "reader.room.getMessages": Accessor { _, arguments in
+                guard let room = try await store.room(id: string(arguments)) else { return .array([]) }
+                let options = arguments[safe: 1]
+                let limit = options?["limit"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 100
+                let skip = options?["skip"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 0
+                let ascending = options?["sort"]?["createdAt"] == "asc"
+                let page = try await store.messages(
+                    roomId: room.id, page: PageRequest(offset: skip, count: min(max(limit, 0), 100), ascending: ascending), oldest: nil,
+                    latest: nil, inclusive: false)
+                return .array(page.items.map { AppsEngineShapes.message($0, room: room, sender: nil) })
+            },
+            "reader.room.getDirectByUsernames": Accessor { _, arguments in
+                var ids: [String] = []
+                for name in arguments.first?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                    guard let found = try await store.user(username: name) else { return nil }
+                    ids.append(found.id)
+                }
+                return try await store.directRoom(userIds: ids).map(AppsEngineShapes.room)
+            },
+            "reader.user.getById": Accessor { _, arguments in try await user(string(arguments)) },
+            "reader.user.getByUsername": Accessor { _, arguments in
+                try await store.user(username: string(arguments)).map(AppsEngineShapes.user)
+            },
+            "reader.user.getAppUser": Accessor { appId, arguments in
+                let target = arguments.first?.stringValue ?? appId
+                return try await user(try await store.app(id: target)?.botUserId)
+            },
+            "reader.message.getById": Accessor { _, arguments in try await message(string(arguments)) },
+            "reader.message.getSenderUser": Accessor { _, arguments in
+                try await user(try await store.message(id: string(arguments))?.sender.id)
+            },
+            "reader.message.getRoom": Accessor { _, arguments in
+                guard let found = try await store.message(id: string(arguments)) else { return nil }
+                return try await store.room(id: found.roomId).map(AppsEngineShapes.room)
+            },
+            "reader.thread.getThreadById": Accessor { _, arguments in
+                guard let parent = try await store.message(id: string(arguments)), let room = try await store.room(id: parent.roomId) else {
+                    return .array([])
+                }
+                let replies = try await store.threadMessages(threadId: parent.id, page: PageRequest(offset: 0, count: 100))
+                return .array(([parent] + replies.items).map { AppsEngineShapes.message($0, room: room, sender: nil) })
+            },
+        ]
+    }
+}

@@ -1,0 +1,58 @@
+import AppsRuntime
+public import ChatCore
+public import Logging
+public import OutboundHTTP
+
+/// The parts of the apps host that exist before the chat services, so the graph is built in one direction:
+/// the registry of enabled apps and the hook dispatcher (the chat core's hook port) first; then the chat services
+/// with `hooks`; then ``EngineHost`` over those services; then ``AppManager``. Nothing is bound after construction.
+public struct AppsFoundation: Sendable {
+    /// The enabled apps in enable order, read by the dispatcher on every event, written by the manager.
+    public let registry: EnabledApps
+    /// What the chat services call at each hook point.
+    public let hooks: AppHookDispatcher
+    public let scheduler: AppScheduler
+    public let grants: AppGrants
+    public let logs: AppLogSink
+    public let stats: AppCallStats
+    public let quotas: AppQuotas
+    let calls: AppCalls
+    let clock: ChatClock
+
+    /// `log` receives the lines about calls into apps (the log sink unless a test records them itself).
+    public init(
+        store: any ChatStore, clock: ChatClock = ChatClock(), logger: Logger, log: (any AppLog)? = nil,
+        slowCall: Duration = .milliseconds(500)
+    ) {
+        let logs = AppLogSink(store: store, clock: clock, logger: logger)
+        let registry = EnabledApps()
+        let quotas = AppQuotas()
+        let stats = AppCallStats()
+        let calls = AppCalls(log: log ?? logs, stats: stats, slowCall: slowCall, health: AppHealth())
+        self.registry = registry
+        self.logs = logs
+        self.quotas = quotas
+        self.stats = stats
+        self.calls = calls
+        self.clock = clock
+        self.grants = AppGrants()
+        self.scheduler = AppScheduler(store: store, apps: registry, calls: calls, clock: clock, quotas: quotas)
+        self.hooks = AppHookDispatcher(apps: registry, calls: calls)
+    }
+}
+
+extension AppsFoundation {
+    /// The whole apps host over `store` with chat services of its own, built in the composition root's order
+    /// (benchmarks and tools; the server builds the same graph with its own services).
+    public static func assemble(
+        store: any ChatStore, settings: ServerSettings, logger: Logger, http: OutboundHTTPClient = OutboundHTTPClient()
+    ) -> (manager: AppManager, services: ChatServices, hooks: AppHookDispatcher) {
+        let foundation = AppsFoundation(store: store, logger: logger)
+        let services = ChatServices(
+            context: ChatContext(store: store, hooks: foundation.hooks, settings: settings, logger: logger),
+            hasher: PasswordHasher(iterations: 1000, runner: InlineRunner()))
+        let registry = settings.registry
+        let host = EngineHost(foundation: foundation, services: services, serverSettings: { registry }, http: http, logger: logger)
+        return (AppManager(store: store, host: host, foundation: foundation, logger: logger), services, foundation.hooks)
+    }
+}

@@ -1,0 +1,158 @@
+import AppsRuntime
+import AirlockCrypto
+import ChatCore
+import Foundation
+import JavaScriptRuntime
+import Synchronization
+
+/// Runs apps' scheduled jobs: stored (they survive restarts), polled every `pollInterval`, run through the app's
+/// registered processor — one job at a time per app, apps side by side, so one app's slow job never delays another
+/// app's. A recurring job is rescheduled after each run, a one-time job removed; while the app is not enabled its
+/// jobs are skipped (consumed as if run), as in Rocket.Chat. Uninstalling removes them. Each app's job count and
+/// shortest interval are limited (``AppLimits``).
+public final class AppScheduler: Sendable {
+    let store: any ChatStore
+    let apps: EnabledApps
+    let calls: AppCalls
+    let clock: ChatClock
+    let quotas: AppQuotas
+    let pollInterval: Duration
+    /// Apps with a job running now.
+    private let running = Mutex<Set<String>>([])
+
+    init(
+        store: any ChatStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
+        pollInterval: Duration = .milliseconds(200)
+    ) {
+        self.store = store
+        self.apps = apps
+        self.calls = calls
+        self.clock = clock
+        self.quotas = quotas
+        self.pollInterval = pollInterval
+    }
+
+    /// `scheduleOnce`: `job` is `{id: processorId, when, data}`; answers the job id.
+    func scheduleOnce(appId: String, _ job: JSONValue) async throws -> String {
+        let processor = try registered(appId, job)
+        guard let when = ScheduleSpec.when(job["when"] ?? .null, now: clock.now()) else {
+            throw HostError(name: "Error", message: "Invalid \"when\": a date or a human interval such as \"in 2 minutes\"")
+        }
+        return try await insert(appId, processor, at: when, interval: nil, data: job["data"])
+    }
+
+    /// `scheduleRecurring`: `job` is `{id: processorId, interval, skipImmediate, data}`; answers the job id.
+    func scheduleRecurring(appId: String, _ job: JSONValue) async throws -> String {
+        let processor = try registered(appId, job)
+        let raw = job["interval"] ?? .null
+        guard let interval = ScheduleSpec.interval(raw) else {
+            throw HostError(name: "Error", message: "Invalid \"interval\": milliseconds, a human interval or a cron expression")
+        }
+        let now = clock.now()
+        // The gap between two runs, measured on the schedule itself (cron, human intervals and milliseconds alike).
+        let minimum = Double(quotas.limits(appId: appId).minJobIntervalMilliseconds)
+        if let a = interval.next(after: now), let b = interval.next(after: a), b.timeIntervalSince(a) * 1000 < minimum {
+            throw HostError(name: "Error", message: "A recurring job may run at most every \(Int(minimum)) ms")
+        }
+        let first = job["skipImmediate"] == .bool(true) ? (interval.next(after: now) ?? now) : now
+        let text = raw.stringValue ?? raw.numberText
+        return try await insert(appId, processor, at: first, interval: text, data: job["data"])
+    }
+
+    /// `cancelJob`: by job id, or every job of the processor with that id.
+    func cancel(appId: String, _ jobId: String) async throws {
+        if let job = try await store.jobs(appId: appId).first(where: { $0.id == jobId }) {
+            _ = try await store.deleteJob(id: job.id)
+        } else {
+            _ = try await store.deleteJobs(appId: appId, processorId: jobId)
+        }
+    }
+
+    func cancelAll(appId: String) async throws {
+        _ = try await store.deleteJobs(appId: appId, processorId: nil)
+    }
+
+    /// The processors' `startupSetting`s when an app is enabled: a job is created unless one exists for the processor.
+    func startup(appId: String, processors: [JSONValue]) async {
+        guard let existing = try? await store.jobs(appId: appId) else { return }
+        for processor in processors {
+            guard let id = processor["id"]?.stringValue, let setting = processor["startupSetting"]?.objectValue,
+                !existing.contains(where: { $0.processorId == id })
+            else { continue }
+            var job = setting
+            job["id"] = .string(id)
+            do {
+                if setting["type"] == "recurring" {
+                    _ = try await scheduleRecurring(appId: appId, .object(job))
+                } else {
+                    _ = try await scheduleOnce(appId: appId, .object(job))
+                }
+            } catch {
+                calls.log.log(appId: appId, level: "error", method: "scheduler", message: "startupSetting of \(id) refused: \(error)")
+            }
+        }
+    }
+
+    /// Polls and runs due jobs until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: pollInterval)
+            await runDue()
+        }
+    }
+
+    /// Starts the due jobs of every app that has none running; an app's jobs run in order on one task.
+    func runDue() async {
+        guard let due = try? await store.dueJobs(at: clock.now(), limit: 200) else { return }
+        var byApp: [String: [AppJob]] = [:]
+        for job in due { byApp[job.appId, default: []].append(job) }
+        for (appId, jobs) in byApp where running.withLock({ $0.insert(appId).inserted }) {
+            Task {
+                defer { _ = running.withLock { $0.remove(appId) } }
+                for job in jobs where !Task.isCancelled { await run(job) }
+            }
+        }
+    }
+
+    private func run(_ job: AppJob) async {
+        if let target = apps.target(appId: job.appId) {
+            var context: [String: JSONValue] = job.data?.objectValue ?? [:]
+            context["jobId"] = .string(job.id)
+            _ = try? await calls.run(job.appId, "scheduler:\(job.processorId)", logSuccess: false) {
+                try await target.instance.job(job.processorId, context: .object(context))
+            }
+        }
+        if let text = job.interval, let interval = ScheduleSpec.interval(Double(text).map(JSONValue.number) ?? .string(text)),
+            let next = interval.next(after: clock.now())
+        {
+            _ = try? await store.rescheduleJob(id: job.id, nextRunAt: next)
+        } else {
+            _ = try? await store.deleteJob(id: job.id)
+        }
+    }
+
+    private func registered(_ appId: String, _ job: JSONValue) throws -> String {
+        guard let processor = job["id"]?.stringValue, apps.target(appId: appId)?.processors.contains(processor) ?? true else {
+            throw HostError(name: "Error", message: "No processor \"\(job["id"]?.stringValue ?? "")\" registered by the app")
+        }
+        return processor
+    }
+
+    private func insert(_ appId: String, _ processor: String, at date: Date, interval: String?, data: JSONValue?) async throws -> String {
+        if let data {
+            do { try Validation.storable(data, field: "The job's data") } catch let error as ChatError { throw HostError(name: "TypeError", message: error.message) }
+        }
+        try await quotas.checkJobs(appId: appId, adding: 1, store: store)
+        let job = AppJob(id: RandomID.make(), appId: appId, processorId: processor, nextRunAt: date, interval: interval, data: data, createdAt: clock.now())
+        try await store.insertJob(job)
+        return job.id
+    }
+}
+
+extension JSONValue {
+    /// A number as text (`"60000"`), for intervals given in milliseconds.
+    var numberText: String? {
+        if case .number(let n) = self { return n.rounded() == n ? String(Int64(n)) : String(n) }
+        return nil
+    }
+}

@@ -1,0 +1,134 @@
+import AppFixtures
+import AppsRuntime
+import AppsPackage
+import AirlockJSON
+import Foundation
+import JavaScriptRuntime
+import Synchronization
+import Testing
+
+@Suite(.timeLimit(.minutes(1))) struct AppInstanceTests {
+    @Test func constructsInitializesAndEnables() async throws {
+        let host = RecordingHost()
+        let app = try await AppInstance.load(try fixture("hello"), host: host)
+        #expect(app.constructed.className == "HelloApp")
+        #expect(app.constructed.methods.contains("executePostMessageSent"))
+        #expect(app.constructed.methods.contains("onEnable"))
+
+        let registrations = try await app.initialize()
+        #expect(registrations.settings.first?["id"] == "greeting")
+        #expect(registrations.settings.first?["type"] == "string")
+        #expect(registrations.slashCommands.first?["command"] == "hello")
+        #expect(registrations.slashCommands.first?["methods"]?.arrayValue?.contains("executor") == true)
+
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        let logs = host.logs.withLock { $0 }
+        #expect(logs.contains(#"info initialize: configured {"settings":1}"#))
+        #expect(logs.contains("info console: enabling HI!"))
+        #expect(logs.contains("info onEnable: greeting is Hello from the host"))
+        #expect(try await app.lifecycle(.onDisable) == .null)
+        await app.close()
+    }
+
+    @Test func permissionDenialIsACatchableError() async throws {
+        let host = RecordingHost(deny: true)
+        let app = try await AppInstance.load(try fixture("hello"), host: host)
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        let logs = host.logs.withLock { $0 }
+        #expect(logs.contains { $0.hasPrefix("error onEnable: denied: true Failed to call the method \"settings.getValueById\"") })
+    }
+
+    /// Host failures that are not meant for the app (a store's text) never reach it.
+    @Test func internalHostErrorsStayOnTheHost() async throws {
+        let host = RecordingHost(failInternally: true)
+        let app = try await AppInstance.load(try fixture("hello"), host: host)
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        let logs = host.logs.withLock { $0 }
+        #expect(logs.contains { $0.hasPrefix("error onEnable: denied: false The host could not answer") }, "\(logs)")
+        #expect(!logs.contains { $0.contains("secret-path") })
+    }
+
+    @Test func patchedHostObjectCannotReplaceTheBridge() async throws {
+        let host = RecordingHost(deny: true)
+        let package = try fixture("hello", patch: [
+            "lib/helper.js": """
+            const host = require('airlock:host');
+            try { host.accessor = async () => JSON.stringify('forged'); } catch (e) {}
+            try { host.register('dispatch', async () => ({ value: 'hijacked' })); } catch (e) {}
+            exports.shout = (s) => s;
+            """
+        ])
+        let app = try await AppInstance.load(package, host: host)
+        #expect(try await app.lifecycle(.onEnable) == .bool(true))
+        #expect(host.logs.withLock { $0 }.contains { $0.hasPrefix("error onEnable: denied: true") })
+    }
+
+    /// The registrations an rc-apps app makes with the SDK's value exports (endpoint classes, enums) arrive as data.
+    @Test func registrationsUseTheSDKsValueModules() async throws {
+        let main = """
+            const { App } = require('@rocket.chat/apps-engine/definition/App');
+            const { ApiEndpoint, ApiVisibility, ApiSecurity } = require('@rocket.chat/apps-engine/definition/api');
+            const { StartupType } = require('@rocket.chat/apps-engine/definition/scheduler');
+            const { UIActionButtonContext } = require('@rocket.chat/apps-engine/definition/ui');
+            const { RoomType } = require('@rocket.chat/apps-engine/definition/rooms');
+            class Webhook extends ApiEndpoint {
+              constructor(app) { super(app); this.path = 'incoming/:channel'; }
+              async post(request) { return this.json({ status: 200, content: { ok: true } }); }
+              async get() { return this.success('up'); }
+            }
+            exports.HelloApp = class HelloApp extends App {
+              async extendConfiguration(configuration) {
+                await configuration.api.provideApi({ visibility: ApiVisibility.PRIVATE, security: ApiSecurity.UNSECURE, endpoints: [new Webhook(this)] });
+                await configuration.scheduler.registerProcessors([{ id: 'sync', startupSetting: { type: StartupType.RECURRING, interval: '5 minutes' }, processor: async () => {} }]);
+                await configuration.ui.registerButton({ actionId: 'open', labelI18n: 'Open', context: UIActionButtonContext.ROOM_ACTION, when: { roomTypes: [RoomType.CHANNEL] } });
+              }
+            };
+            """
+        let app = try await AppInstance.load(try fixture("hello", patch: ["HelloApp.js": main]), host: RecordingHost())
+        defer { Task { await app.close() } }
+        let registrations = try await app.initialize()
+        #expect(registrations.apis.first?["visibility"] == 1)
+        #expect(registrations.apis.first?["endpoints"]?.arrayValue?.first?["path"] == "incoming/:channel")
+        let methods = registrations.apis.first?["endpoints"]?.arrayValue?.first?["methods"]?.arrayValue ?? []
+        #expect(Set(methods) == ["post", "get"])
+        #expect(registrations.processors.first?["startupSetting"]?["type"] == "recurring")
+        #expect(registrations.buttons.first?["context"] == "roomAction")
+        #expect(registrations.buttons.first?["when"]?["roomTypes"] == ["c"])
+    }
+
+    @Test func onEnableMayRefuse() async throws {
+        let package = try fixture("hello", patch: ["lib/helper.js": "globalThis.ENABLE = false; exports.shout = (s) => s;"])
+        let app = try await AppInstance.load(package, host: RecordingHost())
+        #expect(try await app.lifecycle(.onEnable) == .bool(false))
+    }
+
+    @Test func mainExportMustBeAnApp() async throws {
+        let package = try fixture("hello", patch: ["HelloApp.js": "exports.NotAnApp = class NotAnApp {};"])
+        await #expect {
+            _ = try await AppInstance.load(package, host: RecordingHost())
+        } throws: { ($0 as? JavaScriptError)?.message.contains("is not an App") == true }
+    }
+
+    @Test func codeThatThrowsAtLoadFailsTheLoad() async throws {
+        let package = try fixture("hello", patch: ["HelloApp.js": "throw new Error('broken at load');"])
+        await #expect {
+            _ = try await AppInstance.load(package, host: RecordingHost())
+        } throws: { ($0 as? JavaScriptError)?.message == "broken at load" }
+    }
+}
+
+@Suite struct SDKEmbeddingTests {
+    /// Every module of the SDK loads in a VM on its own (a syntax error or a broken require fails here, not in an app).
+    @Test func everySDKModuleLoads() async throws {
+        let vm = try await JavaScriptVM()
+        defer { Task { await vm.close() } }
+        for (specifier, source) in AppInstance.sdkModules { try await vm.registerModule(specifier, source: source) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("AppsSDK")
+        let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }
+        #expect(AppInstance.sdkModules.count == onDisk.count)
+        for specifier in AppInstance.sdkModules.keys.sorted() where specifier.hasPrefix("@rocket.chat/") {
+            await #expect(throws: Never.self, "\(specifier)") { try await vm.load(specifier) }
+        }
+    }
+}
