@@ -91,16 +91,22 @@ let package = Package(
         // scheduler, limits, logs and stats); reaches an app only through the runtime's bridge protocol
         .target(
             name: "AppsHost",
-            dependencies: ["AppsRuntime", "AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics],
+            dependencies: [
+                "AppsRuntime", "AppsStorage", "AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics,
+            ],
             swiftSettings: swiftSettings),
 
-        // MARK: Chat domain: no HTTP, no JavaScript, no database driver
+        // MARK: What the apps host stores (installed apps, logs, persistence, jobs): protocols and records, implemented
+        // by both stores beside the chat core's own; the chat core knows nothing of apps
+        .target(name: "AppsStorage", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+
+        // MARK: Chat domain: no HTTP, no JavaScript, no database driver, no apps
         .target(name: "ChatCore", dependencies: ["AirlockCrypto", "AirlockJSON", logging], swiftSettings: swiftSettings),
 
         // MARK: Embedded store (the only module importing GRDB)
         .target(
             name: "EmbeddedStore",
-            dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"), nioCore],
+            dependencies: ["ChatCore", "AppsStorage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"), nioCore],
             swiftSettings: swiftSettings
         ),
 
@@ -108,7 +114,7 @@ let package = Package(
         .target(
             name: "MongoDriver", dependencies: ["CMongoC", "AirlockJSON", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings),
-        .target(name: "MongoStore", dependencies: ["ChatCore", "MongoDriver", logging], swiftSettings: swiftSettings),
+        .target(name: "MongoStore", dependencies: ["ChatCore", "AppsStorage", "MongoDriver", logging], swiftSettings: swiftSettings),
 
         // MARK: HTTP surface (Rocket.Chat wire shapes live here)
         .target(name: "ChatServer", dependencies: ["ChatCore", "AirlockCrypto", hummingbird, logging, nioCore, .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -121,7 +127,7 @@ let package = Package(
         .target(
             name: "AppsServer",
             dependencies: [
-                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "ChatServer", hummingbird, nioCore,
+                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "ChatServer", hummingbird, nioCore,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
@@ -131,7 +137,7 @@ let package = Package(
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsServer", "OutboundHTTP", hummingbird,
+                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsStorage", "AppsServer", "OutboundHTTP", hummingbird,
                 "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"), logging, lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -162,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "airlock-apps-bench",
             dependencies: [
-                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
+                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
             ],
             path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
 
@@ -198,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "AppsHostTests",
             dependencies: [
-                "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", logging,
+                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", logging,
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -207,12 +213,12 @@ let package = Package(
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .target(name: "MongoTestSupport", path: "Tests/MongoTestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "EmbeddedStore", "MongoStore", "MongoTestSupport", logging],
+            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "AppsStorage", "EmbeddedStore", "MongoStore", "MongoTestSupport", logging],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatServerTests",
             dependencies: [
-                "AirlockApp", "AppsHost", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
+                "AirlockApp", "AppsHost", "AppsStorage", "ChatCore", "ChatServer", "AppFixtures", "AirlockCrypto", "OutboundHTTP", hummingbird, nioCore, logging,
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsRuntime
 import AppsHost
 import AppsPackage

@@ -1,3 +1,4 @@
+import AppsStorage
 public import AppsHost
 import AppsServer
 public import ChatCore
@@ -40,7 +41,7 @@ public struct AirlockServer {
         var logger = logger
         logger.logLevel = configuration.logLevel
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store: any ChatStore
+        let store: any ChatStore & AppsStore
         switch configuration.store {
         case .embedded:
             let path = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("airlock.sqlite").path
@@ -64,7 +65,7 @@ public struct AirlockServer {
         let host = EngineHost(
             foundation: foundation, services: services, serverSettings: { registry }, http: OutboundHTTPClient(policy: configuration.appsHTTP),
             logger: logger)
-        let apps = AppManager(store: store, host: host, foundation: foundation, logger: logger)
+        let apps = AppManager(host: host, foundation: foundation, logger: logger)
         let dispatcher = foundation.hooks
         // Open realtime sessions follow every chat event before the service that published it answers.
         let hub = RealtimeHub(policy: context.policy)

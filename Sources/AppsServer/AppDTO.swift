@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsHost
 import ChatCore
 import Foundation

@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsRuntime
 public import AppsHost
 import AppsPackage

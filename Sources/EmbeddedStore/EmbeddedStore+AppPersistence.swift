@@ -1,4 +1,5 @@
 public import ChatCore
+public import AppsStorage
 import Foundation
 import GRDB
 

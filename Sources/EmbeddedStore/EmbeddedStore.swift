@@ -1,4 +1,5 @@
 public import ChatCore
+public import AppsStorage
 import Foundation
 import GRDB
 import NIOCore
@@ -10,7 +11,7 @@ import NIOPosix
 /// updates such as "one more unread message for every other member" are single SQL statements. Durability:
 /// `synchronous=NORMAL` in WAL mode, so a committed transaction survives a process crash; after a power loss the
 /// last transactions before the most recent checkpoint may be lost, never corrupted.
-public final class EmbeddedStore: ChatStore {
+public final class EmbeddedStore: ChatStore, AppsStore {
     /// Storage options.
     public struct Configuration: Sendable {
         /// SQLite file path.

@@ -1,3 +1,4 @@
+import AppsStorage
 import ChatCore
 import Foundation
 import MongoDriver

@@ -1,4 +1,5 @@
 public import ChatCore
+public import AppsStorage
 import Foundation
 import Logging
 import MongoDriver
@@ -10,7 +11,7 @@ import Synchronization
 /// are queried case-insensitively (`usernameKey`, `nameKey`, ...) or changed in place by the store (room and thread
 /// counters). Multi-record operations run in transactions (retried on write conflicts). The store refuses a database
 /// that holds a Rocket.Chat installation.
-public final class MongoStore: ChatStore {
+public final class MongoStore: ChatStore, AppsStore {
     enum Collection {
         static let users = "users"
         static let tokens = "airlock_tokens"

@@ -1,3 +1,4 @@
+import AppsStorage
 @testable import AppsHost
 import ChatCore
 import EmbeddedStore
@@ -29,7 +30,7 @@ import Testing
 
     /// A host over `store` built in the composition root's order (foundation, chat services, host).
     func makeHost(
-        store: any ChatStore, registry: [ServerSettingEntry], environment: [String: String] = [:]
+        store: any ChatStore & AppsStore, registry: [ServerSettingEntry], environment: [String: String] = [:]
     ) -> (EngineHost, AppsFoundation) {
         let foundation = AppsFoundation(store: store, logger: Logger(label: "test"))
         let services = ChatServices(
@@ -98,7 +99,7 @@ import Testing
         let (host, foundation) = makeHost(
             store: store, registry: registry,
             environment: ["NODE_ENV": "production", "HOME": "/root", "RC_APPS_0B2F6D1E_8C3A_4E5B_9F7D_2A1C3E4B5D6F_KEY": "k"])
-        let manager = AppManager(store: store, host: host, foundation: foundation, logger: Logger(label: "test"))
+        let manager = AppManager(host: host, foundation: foundation, logger: Logger(label: "test"))
         await #expect {
             _ = try await host.accessor(appId: appId, name: "serverSettings.getValueById", arguments: ["Site_Url"])
         } throws: { ($0 as? HostError)?.name == "PermissionDeniedError" }

@@ -1,3 +1,4 @@
+import AppsStorage
 import AirlockApp
 import AirlockCrypto
 import AppFixtures

@@ -1,3 +1,4 @@
+import AppsStorage
 import ChatCore
 import EmbeddedStore
 import Logging
@@ -6,7 +7,7 @@ import MongoTestSupport
 import Foundation
 import Testing
 
-/// The store contract, written against `any ChatStore` so every backend runs the same checks.
+/// The store contract, written against `any ChatStore & AppsStore` so every backend runs the same checks.
 @Suite struct StoreConformanceTests {
     /// Every test runs against each backend: the same behaviour is the contract.
     enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -14,7 +15,7 @@ import Testing
         var testDescription: String { rawValue }
     }
 
-    static func withStore(_ backend: Backend, _ body: (any ChatStore) async throws -> Void) async throws {
+    static func withStore(_ backend: Backend, _ body: (any ChatStore & AppsStore) async throws -> Void) async throws {
         switch backend {
         case .embedded:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-store-\(UUID().uuidString)").path

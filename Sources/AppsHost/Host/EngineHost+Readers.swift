@@ -1,3 +1,4 @@
+import AppsStorage
 import ChatCore
 import Foundation
 import JavaScriptRuntime
@@ -60,7 +61,7 @@ extension EngineHost {
             },
             "reader.user.getAppUser": Accessor { appId, arguments in
                 let target = arguments.first?.stringValue ?? appId
-                return try await user(try await store.app(id: target)?.botUserId)
+                return try await chat.bot(of: target).map(AppsEngineShapes.user)
             },
             "reader.message.getById": Accessor { _, arguments in try await message(string(arguments)) },
             "reader.message.getSenderUser": Accessor { _, arguments in

@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsRuntime
 public import ChatCore
 import Foundation
@@ -37,7 +38,7 @@ public final class EngineHost: AppHost {
         self.logs = foundation.logs
         self.quotas = foundation.quotas
         self.logger = logger
-        let chat = ChatReach(services: services, hooks: foundation.hooks, scheduler: foundation.scheduler)
+        let chat = ChatReach(services: services, hooks: foundation.hooks, scheduler: foundation.scheduler, apps: foundation.store)
         self.accessors = Self.environmentAccessors(grants: foundation.grants, serverSettings: serverSettings, environment: environment)
             .merging(Self.modifyAccessors(chat: chat)) { first, _ in first }
             .merging(Self.persistenceAccessors(chat: chat, quotas: foundation.quotas)) { first, _ in first }
@@ -49,12 +50,19 @@ public final class EngineHost: AppHost {
             .merging(Self.uiAccessors(chat: chat)) { first, _ in first }
     }
 
-    /// What the accessors act on: the chat services, the dispatcher (depth of app-written messages) and the
-    /// scheduler; all exist before the host.
+    /// What the accessors act on: the chat services, the dispatcher (depth of app-written messages), the
+    /// scheduler and the apps' own store; all exist before the host.
     struct ChatReach: Sendable {
         let services: ChatServices
         let hooks: AppHookDispatcher
         let scheduler: AppScheduler
+        let apps: any AppsStore
+
+        /// The app's bot user (nil when it has none): the one place an app's identity in chat is looked up.
+        func bot(of appId: String) async throws -> User? {
+            guard let id = try await apps.app(id: appId)?.botUserId else { return nil }
+            return try await services.context.store.user(id: id)
+        }
     }
 
     /// The accessors this host implements (the contract's names, every one: a test holds them together).
@@ -99,10 +107,8 @@ public final class EngineHost: AppHost {
     /// the app's bot (a room's creator may be another user the app names).
     static func changeAccessors(chat: ChatReach) -> [String: Accessor] {
         @Sendable func context(_ appId: String) async throws -> (ChatServices, User) {
-            let services = chat.services
-            guard let botId = try await services.context.store.app(id: appId)?.botUserId, let bot = try await services.context.store.user(id: botId)
-            else { throw HostError(name: "Error", message: "The app has no bot user") }
-            return (services, bot)
+            guard let bot = try await chat.bot(of: appId) else { throw HostError(name: "Error", message: "The app has no bot user") }
+            return (chat.services, bot)
         }
         return [
             "modify.updater.message": Accessor { appId, arguments in
@@ -198,10 +204,8 @@ public final class EngineHost: AppHost {
     static func notifierAccessors(chat: ChatReach) -> [String: Accessor] {
         @Sendable func notify(_ appId: String, _ userIds: [String], _ content: JSONValue) async throws {
             let services = chat.services
-            let store = services.context.store
             guard let roomId = content["room"]?["id"]?.stringValue else { throw HostError(name: "Error", message: "The message needs a room") }
-            var sender = UserRef(id: appId, username: appId)
-            if let botId = try await store.app(id: appId)?.botUserId, let bot = try await store.user(id: botId) { sender = bot.ref }
+            let sender = try await chat.bot(of: appId)?.ref ?? UserRef(id: appId, username: appId)
             let base = Message(id: RandomID.make(), roomId: roomId, text: content["text"]?.stringValue ?? "", sender: sender, createdAt: services.context.clock.now())
             let message = AppsEngineShapes.applyContent(of: content, to: base)
             for userId in userIds { services.context.events.publish(.userNotified(userId: userId, message: message)) }
@@ -230,9 +234,7 @@ public final class EngineHost: AppHost {
                 guard let roomId = options["id"]?.stringValue, try await services.context.store.room(id: roomId) != nil
                 else { throw HostError(name: "Error", message: "typing needs an existing room id") }
                 var username = options["username"]?.stringValue
-                if username == nil, let botId = try await services.context.store.app(id: appId)?.botUserId {
-                    username = try await services.context.store.user(id: botId)?.username
-                }
+                if username == nil { username = try await chat.bot(of: appId)?.username }
                 let typing = arguments[safe: 1] == .bool(true)
                 services.context.events.publish(.userActivity(roomId: roomId, username: username ?? appId, activities: typing ? ["user-typing"] : []))
                 return nil
@@ -278,10 +280,8 @@ public final class EngineHost: AppHost {
                 let sender: User?
                 if let senderId = message["sender"]?["id"]?.stringValue {
                     sender = try await store.user(id: senderId)
-                } else if let botId = try await store.app(id: appId)?.botUserId {
-                    sender = try await store.user(id: botId)
                 } else {
-                    sender = nil
+                    sender = try await chat.bot(of: appId)
                 }
                 guard let sender else { throw HostError(name: "Error", message: "The message's sender does not exist") }
                 let draft = MessageService.Draft(
@@ -298,7 +298,7 @@ public final class EngineHost: AppHost {
     /// `IPersistence` / `IPersistenceRead` (`persistence`): JSON objects scoped to the app, found by id or by all of a
     /// set of associations (`model:id` keys).
     static func persistenceAccessors(chat: ChatReach, quotas: AppQuotas) -> [String: Accessor] {
-        let store = chat.services.context.store
+        let store = chat.apps
         /// The data as stored: an object whose keys the stores can keep as they are (DESIGN §4).
         @Sendable func object(_ value: JSONValue?) throws -> JSONValue {
             guard let value, value.objectValue != nil else { throw HostError(name: "TypeError", message: "Persisted data must be an object") }

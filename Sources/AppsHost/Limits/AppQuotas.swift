@@ -1,3 +1,4 @@
+import AppsStorage
 public import ChatCore
 import Foundation
 import JavaScriptRuntime
@@ -42,7 +43,7 @@ public final class AppQuotas: Sendable {
 
     /// Refuses a write that would take the app past its record or byte limit (`addedRecords` new records, the data
     /// growing by `addedBytes`).
-    func checkPersistence(appId: String, addedRecords: Int, addedBytes: Int, store: any ChatStore) async throws {
+    func checkPersistence(appId: String, addedRecords: Int, addedBytes: Int, store: any AppPersistenceStore) async throws {
         let limits = limits(appId: appId)
         let usage = try await store.persistenceUsage(appId: appId)
         if addedRecords > 0, usage.records + addedRecords > limits.persistenceRecords {
@@ -55,7 +56,7 @@ public final class AppQuotas: Sendable {
 
     // MARK: Scheduler
 
-    func checkJobs(appId: String, adding count: Int, store: any ChatStore) async throws {
+    func checkJobs(appId: String, adding count: Int, store: any AppJobStore) async throws {
         let limit = limits(appId: appId).scheduledJobs
         guard try await store.jobs(appId: appId).count + count <= limit else { throw Self.exceeded("scheduled jobs (\(limit))") }
     }
@@ -96,7 +97,7 @@ public final class AppQuotas: Sendable {
     // MARK: Usage
 
     /// What the app uses now, next to its limits (`usage` in `GET /api/apps/:id`).
-    public func usage(appId: String, store: any ChatStore) async throws -> JSONValue {
+    public func usage(appId: String, store: any AppPersistenceStore & AppJobStore) async throws -> JSONValue {
         let persistence = try await store.persistenceUsage(appId: appId)
         let jobs = try await store.jobs(appId: appId).count
         let (outbound, heap) = state.withLock { ($0.outbound[appId] ?? Outbound(), $0.heapBytes[appId]) }

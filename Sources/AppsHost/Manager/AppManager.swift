@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsRuntime
 public import AppsPackage
 import AirlockCrypto
@@ -25,7 +26,7 @@ public actor AppManager {
         let icon: Data?
     }
 
-    let store: any ChatStore
+    let store: any AppsStore
     let reader: AppPackageReader
     let logger: Logger
     let clock: ChatClock
@@ -44,9 +45,9 @@ public actor AppManager {
 
     /// The manager of `foundation`'s apps, calling into them through `host` (``EngineHost`` in the server).
     public init(
-        store: any ChatStore, host: any AppHost, foundation: AppsFoundation, reader: AppPackageReader = AppPackageReader(), logger: Logger
+        host: any AppHost, foundation: AppsFoundation, reader: AppPackageReader = AppPackageReader(), logger: Logger
     ) {
-        self.store = store
+        self.store = foundation.store
         self.host = host
         self.grants = foundation.grants
         self.logs = foundation.logs
@@ -65,8 +66,8 @@ public actor AppManager {
     }
 
     /// A manager with a foundation of its own whose call lines go to `host` (tests with a recording host).
-    public init(store: any ChatStore, host: any AppHost, logger: Logger, clock: ChatClock = ChatClock()) {
-        self.init(store: store, host: host, foundation: AppsFoundation(store: store, clock: clock, logger: logger, log: host), logger: logger)
+    public init(store: any AppsStore, host: any AppHost, logger: Logger, clock: ChatClock = ChatClock()) {
+        self.init(host: host, foundation: AppsFoundation(store: store, clock: clock, logger: logger, log: host), logger: logger)
     }
 
     // MARK: Install, update, uninstall

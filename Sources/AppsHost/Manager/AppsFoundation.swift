@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsRuntime
 public import ChatCore
 public import Logging
@@ -9,6 +10,8 @@ public import OutboundHTTP
 public struct AppsFoundation: Sendable {
     /// The enabled apps in enable order, read by the dispatcher on every event, written by the manager.
     public let registry: EnabledApps
+    /// Installed apps, their logs, persistence and jobs.
+    public let store: any AppsStore
     /// What the chat services call at each hook point.
     public let hooks: AppHookDispatcher
     public let scheduler: AppScheduler
@@ -21,7 +24,7 @@ public struct AppsFoundation: Sendable {
 
     /// `log` receives the lines about calls into apps (the log sink unless a test records them itself).
     public init(
-        store: any ChatStore, clock: ChatClock = ChatClock(), logger: Logger, log: (any AppLog)? = nil,
+        store: any AppsStore, clock: ChatClock = ChatClock(), logger: Logger, log: (any AppLog)? = nil,
         slowCall: Duration = .milliseconds(500)
     ) {
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
@@ -30,6 +33,7 @@ public struct AppsFoundation: Sendable {
         let stats = AppCallStats()
         let calls = AppCalls(log: log ?? logs, stats: stats, slowCall: slowCall, health: AppHealth())
         self.registry = registry
+        self.store = store
         self.logs = logs
         self.quotas = quotas
         self.stats = stats
@@ -45,7 +49,7 @@ extension AppsFoundation {
     /// The whole apps host over `store` with chat services of its own, built in the composition root's order
     /// (benchmarks and tools; the server builds the same graph with its own services).
     public static func assemble(
-        store: any ChatStore, settings: ServerSettings, logger: Logger, http: OutboundHTTPClient = OutboundHTTPClient()
+        store: any ChatStore & AppsStore, settings: ServerSettings, logger: Logger, http: OutboundHTTPClient = OutboundHTTPClient()
     ) -> (manager: AppManager, services: ChatServices, hooks: AppHookDispatcher) {
         let foundation = AppsFoundation(store: store, logger: logger)
         let services = ChatServices(
@@ -53,6 +57,6 @@ extension AppsFoundation {
             hasher: PasswordHasher(iterations: 1000, runner: InlineRunner()))
         let registry = settings.registry
         let host = EngineHost(foundation: foundation, services: services, serverSettings: { registry }, http: http, logger: logger)
-        return (AppManager(store: store, host: host, foundation: foundation, logger: logger), services, foundation.hooks)
+        return (AppManager(host: host, foundation: foundation, logger: logger), services, foundation.hooks)
     }
 }

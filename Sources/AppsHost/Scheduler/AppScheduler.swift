@@ -1,3 +1,4 @@
+import AppsStorage
 import AppsRuntime
 import AirlockCrypto
 import ChatCore
@@ -11,7 +12,7 @@ import Synchronization
 /// jobs are skipped (consumed as if run), as in Rocket.Chat. Uninstalling removes them. Each app's job count and
 /// shortest interval are limited (``AppLimits``).
 public final class AppScheduler: Sendable {
-    let store: any ChatStore
+    let store: any AppJobStore
     let apps: EnabledApps
     let calls: AppCalls
     let clock: ChatClock
@@ -21,7 +22,7 @@ public final class AppScheduler: Sendable {
     private let running = Mutex<Set<String>>([])
 
     init(
-        store: any ChatStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
+        store: any AppJobStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
         pollInterval: Duration = .milliseconds(200)
     ) {
         self.store = store

@@ -82,4 +82,4 @@ public protocol MessageStore: Sendable {
 }
 
 /// Everything the chat core stores. Backends (embedded SQLite, MongoDB) implement the whole family.
-public protocol ChatStore: UserStore, TokenStore, RoomStore, MessageStore, AppStore, AppLogStore, AppPersistenceStore, AppJobStore {}
+public protocol ChatStore: UserStore, TokenStore, RoomStore, MessageStore {}

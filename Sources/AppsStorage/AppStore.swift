@@ -1,7 +1,8 @@
-import Foundation
+public import ChatCore
+public import Foundation
 
 /// An installed app as the store keeps it. The engine owns the meaning of `manifest` and `status` (Apps-Engine's
-/// `AppStatus` values); the chat core only stores them.
+/// `AppStatus` values); the stores only keep them.
 public struct AppRecord: Sendable, Hashable, Codable {
     /// The manifest's `id`.
     public var id: String

@@ -1,4 +1,5 @@
-import Foundation
+public import ChatCore
+public import Foundation
 
 /// A scheduled run of an app's processor (`IModify.getScheduler()`, `startupSetting`).
 public struct AppJob: Sendable, Hashable, Codable {

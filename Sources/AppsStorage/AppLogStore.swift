@@ -1,4 +1,5 @@
-import Foundation
+public import ChatCore
+public import Foundation
 
 /// One line of an app's log: an `ILogger`/`console` call, a lifecycle step, an error, a timeout or a slow call.
 public struct AppLogEntry: Sendable, Hashable, Codable {
