@@ -1,5 +1,5 @@
 public import ChatCore
-public import Foundation
+import Foundation
 
 /// One record an app keeps through `IPersistence`: a JSON object with the associations it can be found by.
 public struct AppPersistenceRecord: Sendable, Hashable, Codable {

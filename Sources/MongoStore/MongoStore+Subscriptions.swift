@@ -69,7 +69,7 @@ extension MongoStore {
     }
 
     public func markRead(roomId: String, userId: String, at date: Date) async throws {
-        try await run { connection in
+        _ = try await run { connection in
             try connection.updateOne(
                 Collection.subscriptions, ["roomId": .string(roomId), "userId": .string(userId)],
                 ["$set": ["unread": 0, "alert": false, "lastSeen": .date(date), "updatedAt": .date(date)]])

@@ -24,16 +24,72 @@ import Testing
 
         let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: alice)
         await #expect(throws: ChatError(.refused, code: "error-app-prevented-deleting", message: "kept by test")) {
-            _ = try await h.services.messages.delete(messageId: kept.id, roomId: room.id, by: alice)
+            _ = try await h.services.messages.delete(messageId: kept.id, roomId: room.id, by: .user(alice))
         }
-        _ = try await h.services.messages.update(messageId: sent.id, roomId: room.id, text: "edited", by: alice)
+        _ = try await h.services.messages.update(messageId: sent.id, roomId: room.id, edit: .text("edited"), by: .user(alice))
         try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: nil, by: alice)
-        _ = try await h.services.messages.delete(messageId: sent.id, roomId: room.id, by: alice)
+        _ = try await h.services.messages.delete(messageId: sent.id, roomId: room.id, by: .user(alice))
 
         let recorded = hooks.events.withLock { $0 }
         #expect(recorded.contains("postMessageSent:**** it"))
         #expect(!recorded.contains("postMessageSent:forbidden words"))
-        for event in ["preMessageUpdated", "postMessageUpdated", "postMessageReacted::smile::true", "postMessageDeleted", "postRoomCreated"] {
+        for event in ["preMessageUpdated:alice", "postMessageUpdated", "postMessageReacted::smile::true", "postMessageDeleted", "postRoomCreated"] {
+            #expect(recorded.contains(event), "\(event)")
+        }
+    }
+
+    /// An app changes chat through the same services as a person, as its bot: its own permission replaces the chat
+    /// permission and membership checks, and validation, hooks and events apply as for anyone.
+    @Test func appsActThroughTheSameServicesUnderTheirOwnRules() async throws {
+        let hooks = RecordingHooks()
+        let h = try Harness(hooks: hooks)
+        defer { h.cleanup() }
+        let alice = try await h.user("alice")
+        let bob = try await h.user("bob")
+        let bot = User(id: "bot-id-2", username: "helper.bot", name: "Helper", roles: ["app"], type: .app, createdAt: Date())
+        try await h.services.users.insert(bot)
+        let app = ChatActor.app(id: "app-1", bot: bot)
+        let room = try await h.services.rooms.create(type: .channel, name: "town", members: [], readOnly: false, by: alice)
+        let sent = try await h.services.messages.send(.init(text: "hello"), roomId: room.id, by: alice)
+        try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: true, by: alice)
+
+        // Bob is no member and holds no edit right; the app's bot is no member either, and needs none.
+        await #expect(throws: ChatError.self) {
+            _ = try await h.services.messages.update(messageId: sent.id, roomId: room.id, edit: .text("bob's"), by: .user(bob))
+        }
+        var rewritten = sent
+        rewritten.text = "rewritten by the app"
+        rewritten.sender = bot.ref  // identity is not the app's to change
+        let edited = try await h.services.messages.update(messageId: sent.id, roomId: nil, edit: .content(rewritten), by: app)
+        #expect(edited.text == "rewritten by the app" && edited.sender.id == alice.id)
+        #expect(edited.editedBy?.id == bot.id && edited.reactions[":smile:"] == ["alice"])
+        rewritten.text = "veto this"
+        await #expect(throws: ChatError(.refused, code: "error-app-prevented-updating", message: "vetoed by test")) {
+            _ = try await h.services.messages.update(messageId: sent.id, roomId: nil, edit: .content(rewritten), by: app)
+        }
+        #expect(try await h.services.context.store.message(id: sent.id)?.text == "rewritten by the app")
+
+        let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: alice)
+        await #expect(throws: ChatError.self) { _ = try await h.services.messages.delete(messageId: kept.id, roomId: nil, by: app) }
+        _ = try await h.services.messages.delete(messageId: sent.id, roomId: nil, by: app)
+        #expect(try await h.services.context.store.message(id: sent.id) == nil)
+
+        // Rooms: a user needs edit-room (the creator owns the room), an app its own permission.
+        var changed = room
+        changed.topic = "news"
+        await #expect(throws: ChatError.self) { _ = try await h.services.rooms.update(changed, addingUsernames: [], by: .user(bob)) }
+        #expect(try await h.services.rooms.update(changed, addingUsernames: [], by: .user(alice)).topic == "news")
+        changed.description = "by the app"
+        let updated = try await h.services.rooms.update(changed, addingUsernames: ["bob"], by: app)
+        #expect(updated.description == "by the app")
+        #expect(try await h.services.context.store.subscription(roomId: room.id, userId: bob.id) != nil)
+        let direct = try await h.services.rooms.createDirect(with: ["bob"], by: alice)
+        await #expect(throws: ChatError.self) { try await h.services.rooms.delete(direct, by: app) }
+        try await h.services.rooms.delete(updated, by: app)
+        #expect(try await h.services.context.store.room(id: room.id) == nil)
+
+        let recorded = hooks.events.withLock { $0 }
+        for event in ["preMessageUpdated:helper.bot", "preMessageDeleted:helper.bot", "postUserJoinedRoom:bob", "preRoomDeleted"] {
             #expect(recorded.contains(event), "\(event)")
         }
     }
@@ -54,7 +110,7 @@ import Testing
         #expect(try await h.services.context.store.subscription(roomId: room.id, userId: banned.id) == nil)
         let joined = try await h.services.rooms.invite(userId: bob.id, to: room, by: admin)
         _ = try await h.services.rooms.leave(joined, user: bob)
-        try await h.services.rooms.delete(room, by: admin)
+        try await h.services.rooms.delete(room, by: .user(admin))
         let recorded = hooks.events.withLock { $0 }
         for event in ["postUserJoinedRoom:bob", "preUserLeavingRoom:bob", "postUserLeftRoom:bob", "preRoomDeleted", "postRoomDeleted", "postUserCreated:bob"] {
             #expect(recorded.contains(event), "\(event)")

@@ -43,12 +43,13 @@ final class RecordingHooks: HookPipeline {
     func postMessageSent(_ message: Message, room: Room, sender: User) { record("postMessageSent:\(message.text)") }
     func postMessageSentToBot(_ message: Message, room: Room, sender: User, bot: User) { record("postMessageSentToBot:\(bot.username)") }
     func preMessageUpdated(_ message: Message, previous: Message, room: Room, editor: User) async -> HookDecision<Message> {
-        record("preMessageUpdated")
+        record("preMessageUpdated:\(editor.username)")
+        if message.text.contains("veto") { return .refuse(code: "error-app-prevented-updating", message: "vetoed by test") }
         return .proceed(message)
     }
     func postMessageUpdated(_ message: Message, room: Room, editor: User) { record("postMessageUpdated") }
     func preMessageDeleted(_ message: Message, room: Room, deleter: User) async -> HookDecision<Message> {
-        record("preMessageDeleted")
+        record("preMessageDeleted:\(deleter.username)")
         if message.text.contains("keep") { return .refuse(code: "error-app-prevented-deleting", message: "kept by test") }
         return .proceed(message)
     }

@@ -124,7 +124,8 @@ public final class EngineHost: AppHost {
                 guard let id = edited["id"]?.stringValue, let current = try await services.context.store.message(id: id) else {
                     throw HostError(name: "Error", message: "The message does not exist")
                 }
-                _ = try await services.messages.updateAsApp(AppsEngineShapes.applyContent(of: edited, to: current), by: bot)
+                let content = AppsEngineShapes.applyContent(of: edited, to: current)
+                _ = try await services.messages.update(messageId: id, roomId: nil, edit: .content(content), by: .app(id: appId, bot: bot))
                 return nil
             },
             "modify.updater.room": Accessor { appId, arguments in
@@ -142,7 +143,7 @@ public final class EngineHost: AppHost {
                 }
                 let changed = AppsEngineShapes.applyRoom(of: edited, to: current)
                 let adding = changed.usernames.filter { !current.usernames.contains($0) }
-                _ = try await services.rooms.updateAsApp(changed, addingUsernames: adding, by: bot)
+                _ = try await services.rooms.update(changed, addingUsernames: adding, by: .app(id: appId, bot: bot))
                 return nil
             },
             "modify.creator.room": Accessor { appId, arguments in
@@ -167,12 +168,15 @@ public final class EngineHost: AppHost {
             },
             "modify.deleter.deleteRoom": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
-                try await services.rooms.deleteAsApp(roomId: arguments.first?.stringValue ?? "", by: bot)
+                guard let room = try await services.context.store.room(id: arguments.first?.stringValue ?? "") else {
+                    throw HostError(name: "Error", message: "The room does not exist")
+                }
+                try await services.rooms.delete(room, by: .app(id: appId, bot: bot))
                 return nil
             },
             "modify.deleter.deleteMessage": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
-                try await services.messages.deleteAsApp(messageId: arguments.first?["id"]?.stringValue ?? "", by: bot)
+                _ = try await services.messages.delete(messageId: arguments.first?["id"]?.stringValue ?? "", roomId: nil, by: .app(id: appId, bot: bot))
                 return nil
             },
         ]

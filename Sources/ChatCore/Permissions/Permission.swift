@@ -20,6 +20,7 @@ public struct Permission: RawRepresentable, Sendable, Hashable, Codable, Express
     public static let addUserToAnyPublicRoom: Permission = "add-user-to-any-c-room"
     public static let addUserToAnyPrivateRoom: Permission = "add-user-to-any-p-room"
     public static let removeUser: Permission = "remove-user"
+    public static let editRoom: Permission = "edit-room"
     public static let viewRoomAdministration: Permission = "view-room-administration"
     public static let viewPublicRoom: Permission = "view-c-room"
     public static let viewDirectRoom: Permission = "view-d-room"

@@ -36,6 +36,7 @@ public struct PermissionTable: Sendable, Hashable {
         .addUserToAnyPublicRoom: ["admin"],
         .addUserToAnyPrivateRoom: ["admin"],
         .removeUser: ["admin", "owner", "moderator"],
+        .editRoom: ["admin", "owner", "moderator"],
         .viewRoomAdministration: ["admin"],
         .viewPublicRoom: ["admin", "user", "bot", "app", "guest"],
         .viewDirectRoom: ["admin", "user", "bot", "app", "guest"],

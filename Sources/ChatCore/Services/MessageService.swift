@@ -93,79 +93,70 @@ public struct MessageService: Sendable {
         return message
     }
 
-    /// `chat.update`: own messages while editing is allowed (or with `edit-message`); others' need
-    /// `edit-other-user-message` (room owners and moderators hold it).
-    public func update(messageId: String, roomId: String, text: String, by editor: User) async throws -> Message {
-        let (previous, room) = try await loadForChange(messageId: messageId, roomId: roomId, by: editor)
-        let roles = try await context.store.subscription(roomId: room.id, userId: editor.id)?.roles ?? []
-        let allowed =
-            previous.sender.id == editor.id
-            ? context.settings.allowEditing || context.policy.allows(editor, .editMessage, roomRoles: roles)
-            : context.policy.allows(editor, .editOtherUserMessage, roomRoles: roles)
-        guard allowed, previous.systemType == nil else {
-            throw ChatError.actionNotAllowed("Editing this message is not allowed")
+    /// A message's new content: the text alone (a client's `chat.update`), or the content an app rewrote (text,
+    /// attachments, blocks, alias, emoji, avatar, custom fields); identity, room, sender, thread and times stay.
+    public enum Edit: Sendable {
+        case text(String)
+        case content(Message)
+    }
+
+    /// `chat.update` and an app's `IModifyUpdater`. A user edits their own messages while editing is allowed (or
+    /// with `edit-message`) and others' with `edit-other-user-message` (room owners and moderators hold it); an app
+    /// under its own permission. Either way the edit is validated, seen by pre-update hooks (which may refuse or
+    /// rewrite it), stored, published and seen by post-update hooks. `roomId`, when given, must be the message's.
+    public func update(messageId: String, roomId: String?, edit: Edit, by actor: ChatActor) async throws -> Message {
+        let (previous, room) = try await loadForChange(messageId: messageId, roomId: roomId, by: actor)
+        if case .user(let editor) = actor {
+            let roles = try await context.store.subscription(roomId: room.id, userId: editor.id)?.roles ?? []
+            let allowed =
+                previous.sender.id == editor.id
+                ? context.settings.allowEditing || context.policy.allows(editor, .editMessage, roomRoles: roles)
+                : context.policy.allows(editor, .editOtherUserMessage, roomRoles: roles)
+            guard allowed, previous.systemType == nil else {
+                throw ChatError.actionNotAllowed("Editing this message is not allowed")
+            }
         }
-        try validateContent(text: text, attachments: previous.attachments, blocks: nil, customFields: nil)
-        let now = context.clock.now()
         var message = previous
-        message.text = text
+        switch edit {
+        case .text(let text): message.text = text
+        case .content(let content): message = content
+        }
+        let now = context.clock.now()
+        message.reactions = previous.reactions
         message.editedAt = now
-        message.editedBy = UserRef(id: editor.id, username: editor.username)
+        message.editedBy = actor.user.ref
         message.updatedAt = now
-        switch await context.hooks.preMessageUpdated(message, previous: previous, room: room, editor: editor) {
+        message = try revalidated(message, original: previous)
+        switch await context.hooks.preMessageUpdated(message, previous: previous, room: room, editor: actor.user) {
         case .refuse(let code, let reason): throw ChatError(.refused, code: code, message: reason)
         case .proceed(let modified): message = try revalidated(modified, original: message)
         }
         try await context.store.updateMessage(message)
         context.events.publish(.messageUpdated(message, room))
-        context.hooks.postMessageUpdated(message, room: room, editor: editor)
+        context.hooks.postMessageUpdated(message, room: room, editor: actor.user)
         return message
     }
 
-    /// `chat.delete`: own messages with `delete-own-message` while deleting is allowed; others' with `delete-message`.
-    public func delete(messageId: String, roomId: String, by deleter: User) async throws -> Message {
-        let (message, room) = try await loadForChange(messageId: messageId, roomId: roomId, by: deleter)
-        let roles = try await context.store.subscription(roomId: room.id, userId: deleter.id)?.roles ?? []
-        let allowed =
-            context.policy.allows(deleter, .deleteMessage, roomRoles: roles)
-            || (message.sender.id == deleter.id && context.settings.allowDeleting
-                && context.policy.allows(deleter, .deleteOwnMessage, roomRoles: roles))
-        guard allowed else { throw ChatError.actionNotAllowed("Deleting this message is not allowed") }
-        if case .refuse(let code, let reason) = await context.hooks.preMessageDeleted(message, room: room, deleter: deleter) {
+    /// `chat.delete` and an app's `IModifyDeleter.deleteMessage`. A user deletes their own messages with
+    /// `delete-own-message` while deleting is allowed, others' with `delete-message`; an app under its own
+    /// permission. Pre-delete hooks may refuse either way.
+    public func delete(messageId: String, roomId: String?, by actor: ChatActor) async throws -> Message {
+        let (message, room) = try await loadForChange(messageId: messageId, roomId: roomId, by: actor)
+        if case .user(let deleter) = actor {
+            let roles = try await context.store.subscription(roomId: room.id, userId: deleter.id)?.roles ?? []
+            let allowed =
+                context.policy.allows(deleter, .deleteMessage, roomRoles: roles)
+                || (message.sender.id == deleter.id && context.settings.allowDeleting
+                    && context.policy.allows(deleter, .deleteOwnMessage, roomRoles: roles))
+            guard allowed else { throw ChatError.actionNotAllowed("Deleting this message is not allowed") }
+        }
+        if case .refuse(let code, let reason) = await context.hooks.preMessageDeleted(message, room: room, deleter: actor.user) {
             throw ChatError(.refused, code: code, message: reason)
         }
         try await context.store.deleteMessage(id: message.id)
         context.events.publish(.messageDeleted(messageId: message.id, roomId: room.id))
-        context.hooks.postMessageDeleted(message, room: room, deleter: deleter)
+        context.hooks.postMessageDeleted(message, room: room, deleter: actor.user)
         return message
-    }
-
-    /// An app's edit (`IModifyUpdater`): the app's own accessor permission replaces the editor's message rights, as
-    /// in Rocket.Chat; the content is validated and the edit is published and seen by post-update hooks.
-    public func updateAsApp(_ edited: Message, by bot: User) async throws -> Message {
-        guard let previous = try await context.store.message(id: edited.id), let room = try await context.store.room(id: previous.roomId) else {
-            throw ChatError.invalidParams("The message does not exist")
-        }
-        var message = try revalidated(edited, original: previous)
-        let now = context.clock.now()
-        message.editedAt = now
-        message.editedBy = bot.ref
-        message.updatedAt = now
-        message.reactions = previous.reactions
-        try await context.store.updateMessage(message)
-        context.events.publish(.messageUpdated(message, room))
-        context.hooks.postMessageUpdated(message, room: room, editor: bot)
-        return message
-    }
-
-    /// An app's delete (`IModifyDeleter.deleteMessage`), under the app's own accessor permission.
-    public func deleteAsApp(messageId: String, by bot: User) async throws {
-        guard let message = try await context.store.message(id: messageId), let room = try await context.store.room(id: message.roomId) else {
-            throw ChatError.invalidParams("The message does not exist")
-        }
-        try await context.store.deleteMessage(id: message.id)
-        context.events.publish(.messageDeleted(messageId: message.id, roomId: room.id))
-        context.hooks.postMessageDeleted(message, room: room, deleter: bot)
     }
 
     /// `chat.getMessage`.
@@ -210,17 +201,21 @@ public struct MessageService: Sendable {
 
     // MARK: Helpers
 
-    private func loadForChange(messageId: String, roomId: String, by user: User) async throws -> (Message, Room) {
+    /// The message and its room. A user must be a member of the room (or hold `edit-other-user-message`); an app
+    /// reaches any room, like its bot posting.
+    private func loadForChange(messageId: String, roomId: String?, by actor: ChatActor) async throws -> (Message, Room) {
         guard let message = try await context.store.message(id: messageId) else {
             throw ChatError(.refused, code: "error-invalid-message", message: "No message found with the id of \"\(messageId)\".")
         }
-        guard message.roomId == roomId else {
+        if let roomId, message.roomId != roomId {
             throw ChatError.invalidParams("The room id provided does not match where the message is from.")
         }
-        guard let room = try await context.store.room(id: roomId) else { throw ChatError.roomNotFound() }
-        guard try await context.store.subscription(roomId: room.id, userId: user.id) != nil
-            || context.policy.allows(user, .editOtherUserMessage)
-        else { throw ChatError.actionNotAllowed("Not allowed") }
+        guard let room = try await context.store.room(id: message.roomId) else { throw ChatError.roomNotFound() }
+        if case .user(let user) = actor {
+            guard try await context.store.subscription(roomId: room.id, userId: user.id) != nil
+                || context.policy.allows(user, .editOtherUserMessage)
+            else { throw ChatError.actionNotAllowed("Not allowed") }
+        }
         return (message, room)
     }
 

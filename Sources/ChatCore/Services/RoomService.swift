@@ -192,15 +192,52 @@ public struct RoomService: Sendable {
     /// `channels.invite` / `groups.invite`.
     public func invite(userId: String, to room: Room, by inviter: User) async throws -> Room {
         guard room.type != .direct else { throw ChatError.notAllowed() }
-        let inviterSubscription = try await context.store.subscription(roomId: room.id, userId: inviter.id)
-        let allowed =
-            (inviterSubscription != nil
-                && context.policy.allows(inviter, .addUserToJoinedRoom, roomRoles: inviterSubscription?.roles ?? []))
-            || context.policy.allows(inviter, room.type == .channel ? .addUserToAnyPublicRoom : .addUserToAnyPrivateRoom)
-        guard allowed else { throw ChatError.unauthorized() }
+        guard try await mayAddMembers(to: room, by: inviter) else { throw ChatError.unauthorized() }
         guard let user = try await context.store.user(id: userId) else { throw ChatError.invalidUser() }
         if try await context.store.subscription(roomId: room.id, userId: user.id) != nil { return room }
         return try await addMember(user, to: room, inviter: inviter, systemType: "au")
+    }
+
+    /// Members may add others with `add-user-to-joined-room`; anyone with `add-user-to-any-c-room` /
+    /// `add-user-to-any-p-room`.
+    private func mayAddMembers(to room: Room, by inviter: User) async throws -> Bool {
+        let inviterSubscription = try await context.store.subscription(roomId: room.id, userId: inviter.id)
+        return (inviterSubscription != nil
+            && context.policy.allows(inviter, .addUserToJoinedRoom, roomRoles: inviterSubscription?.roles ?? []))
+            || context.policy.allows(inviter, room.type == .channel ? .addUserToAnyPublicRoom : .addUserToAnyPrivateRoom)
+    }
+
+    /// A room's presentation (read-only, default, topic, description, custom fields) and members to add, as an app's
+    /// `IModifyUpdater.room` / `IModifyExtender.extendRoom` change them. A user needs `edit-room` (room owners and
+    /// moderators hold it) and, to add members, what an invite needs; an app its own `room.write`. Added members get
+    /// the system message, hooks and events of an invite.
+    public func update(_ changed: Room, addingUsernames: [String], by actor: ChatActor) async throws -> Room {
+        guard var room = try await context.store.room(id: changed.id) else { throw ChatError.roomNotFound() }
+        if case .user(let user) = actor {
+            let roles = try await context.store.subscription(roomId: room.id, userId: user.id)?.roles ?? []
+            try context.policy.require(user, .editRoom, roomRoles: roles)
+            if !addingUsernames.isEmpty, try await !mayAddMembers(to: room, by: user) { throw ChatError.unauthorized() }
+        }
+        if let customFields = changed.customFields { try Validation.storable(.object(customFields), field: "customFields") }
+        // Every member to add is looked up first, so an unknown name changes nothing.
+        var joining: [User] = []
+        for username in addingUsernames where room.type != .direct {
+            guard let user = try await context.store.user(username: username) else { throw ChatError.invalidUser("Invalid user: \(username)") }
+            joining.append(user)
+        }
+        room.readOnly = changed.readOnly
+        room.isDefault = changed.isDefault
+        room.topic = changed.topic
+        room.description = changed.description
+        room.customFields = changed.customFields
+        room.updatedAt = context.clock.now()
+        try await context.store.updateRoom(room)
+        context.events.publish(.roomChanged(room))
+        for user in joining {
+            if try await context.store.subscription(roomId: room.id, userId: user.id) != nil { continue }
+            room = try await addMember(user, to: room, inviter: actor.user, systemType: "au")
+        }
+        return room
     }
 
     /// `channels.leave` / `groups.leave`: the last owner of a room with other members cannot leave.
@@ -232,24 +269,23 @@ public struct RoomService: Sendable {
         return try await removeMember(subscription, from: room, remover: remover, systemType: "ru")
     }
 
-    /// `channels.delete` / `groups.delete`: needs `delete-c` / `delete-p` (room owners hold them).
-    public func delete(_ room: Room, by deleter: User) async throws {
+    /// `channels.delete` / `groups.delete` and an app's `IModifyDeleter.deleteRoom`: a user needs `delete-c` /
+    /// `delete-p` (room owners hold them), an app its own `room.write`; direct rooms are not deleted. Pre-delete hooks
+    /// may refuse either way.
+    public func delete(_ room: Room, by actor: ChatActor) async throws {
         guard room.type != .direct else { throw ChatError.notAllowed() }
-        let roles = try await context.store.subscription(roomId: room.id, userId: deleter.id)?.roles ?? []
-        try context.policy.require(deleter, room.type == .channel ? .deletePublicRoom : .deletePrivateRoom, roomRoles: roles)
-        try await remove(room, by: deleter)
-    }
-
-    /// Deletes a room after its pre-delete hooks (permissions already checked).
-    func remove(_ room: Room, by deleter: User) async throws {
-        if case .refuse(let code, let message) = await context.hooks.preRoomDeleted(room, deleter: deleter) {
+        if case .user(let deleter) = actor {
+            let roles = try await context.store.subscription(roomId: room.id, userId: deleter.id)?.roles ?? []
+            try context.policy.require(deleter, room.type == .channel ? .deletePublicRoom : .deletePrivateRoom, roomRoles: roles)
+        }
+        if case .refuse(let code, let message) = await context.hooks.preRoomDeleted(room, deleter: actor.user) {
             throw ChatError(.refused, code: code, message: message)
         }
         let members = try await context.store.subscriptions(roomId: room.id, page: PageRequest(offset: 0, count: .max))
         try await context.store.deleteRoom(id: room.id)
         context.events.publish(.roomDeleted(roomId: room.id))
         for subscription in members.items { context.events.publish(.subscriptionRemoved(subscription)) }
-        context.hooks.postRoomDeleted(room, deleter: deleter)
+        context.hooks.postRoomDeleted(room, deleter: actor.user)
     }
 
     // MARK: Subscriptions

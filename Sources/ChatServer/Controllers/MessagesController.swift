@@ -36,13 +36,13 @@ struct MessagesController {
             let caller = try context.caller()
             let body = try await request.json(UpdateRequest.self, limit: limits.maxBodySize)
             let message = try await services.messages.update(
-                messageId: body.msgId, roomId: body.roomId, text: body.text, by: caller)
+                messageId: body.msgId, roomId: body.roomId, edit: .text(body.text), by: .user(caller))
             return try JSONResponse.success(Named(key: "message", value: MessageDTO(message)))
         }
         api.post("chat.delete") { request, context in
             let caller = try context.caller()
             let body = try await request.json(DeleteRequest.self, limit: limits.maxBodySize)
-            let message = try await services.messages.delete(messageId: body.msgId, roomId: body.roomId, by: caller)
+            let message = try await services.messages.delete(messageId: body.msgId, roomId: body.roomId, by: .user(caller))
             let ts = Int64((services.context.clock.now().timeIntervalSince1970 * 1000).rounded())
             return try JSONResponse.success(
                 DeleteResponse(

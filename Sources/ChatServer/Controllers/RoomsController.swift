@@ -96,7 +96,7 @@ struct RoomsController {
             let caller = try context.caller()
             let body = try await request.json(RoomRequest.self, limit: limits.maxBodySize)
             let room = try await services.rooms.readable(try body.reference(), types: [type], by: caller)
-            try await services.rooms.delete(room, by: caller)
+            try await services.rooms.delete(room, by: .user(caller))
             return JSONResponse.success()
         }
     }

@@ -68,15 +68,12 @@ struct DDPMethods {
             guard let id = m["_id"]?.stringValue, let rid = m["rid"]?.stringValue, let text = m["msg"]?.stringValue else {
                 throw DDPError.invalidParams("updateMessage needs _id, rid and msg")
             }
-            let message = try await services.messages.update(messageId: id, roomId: rid, text: text, by: user)
+            let message = try await services.messages.update(messageId: id, roomId: rid, edit: .text(text), by: .user(user))
             return .result(DDPOutbound.encode(MessageDTO(message, style: .ejson)))
         case "deleteMessage":
             let m = try object(params, 0)
             guard let id = m["_id"]?.stringValue else { throw DDPError.invalidParams("deleteMessage needs _id") }
-            guard let existing = try await services.context.store.message(id: id) else {
-                throw DDPError(code: "error-invalid-message", reason: "Message not found")
-            }
-            let deleted = try await services.messages.delete(messageId: id, roomId: existing.roomId, by: user)
+            let deleted = try await services.messages.delete(messageId: id, roomId: nil, by: .user(user))
             return .result(DDPOutbound.encode(["_id": deleted.id]))
         case "setReaction":
             guard params.count >= 2, let emoji = params[0].stringValue, let messageId = params[1].stringValue else {
