@@ -1,4 +1,5 @@
 public import ChatCore
+import AirlockCrypto
 import Foundation
 
 /// Chat records in the Apps-Engine's shapes (`IMessage`, `IRoom`, `IUser`), and app-written messages back.
@@ -69,6 +70,16 @@ public enum AppsEngineShapes {
         if let avatar = object["avatarUrl"] { result.avatar = avatar.stringValue }
         if let customFields = object["customFields"] { result.customFields = customFields.objectValue }
         return result
+    }
+
+    /// A new message an app wrote (`IModifyCreator.finish`), its content read exactly as ``applyContent(of:to:)``
+    /// reads an edit; a fresh id, so the dispatcher can recognise the message when its events come back.
+    static func draft(of app: JSONValue) -> MessageService.Draft {
+        let blank = Message(id: "", roomId: "", text: "", sender: UserRef(id: "", username: ""), createdAt: Date(timeIntervalSince1970: 0))
+        let content = applyContent(of: app, to: blank)
+        return MessageService.Draft(
+            id: RandomID.make(), text: content.text, threadId: app["threadId"]?.stringValue, alias: content.alias, emoji: content.emoji,
+            avatar: content.avatar, attachments: content.attachments, blocks: content.blocks, customFields: content.customFields)
     }
 
     /// What an app may change in a room (read-only, default, description, custom fields, and `usernames`, which the

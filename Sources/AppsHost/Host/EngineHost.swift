@@ -288,11 +288,7 @@ public final class EngineHost: AppHost {
                     sender = try await chat.bot(of: appId)
                 }
                 guard let sender else { throw HostError(name: "Error", message: "The message's sender does not exist") }
-                let draft = MessageService.Draft(
-                    id: RandomID.make(), text: message["text"]?.stringValue ?? "", threadId: message["threadId"]?.stringValue,
-                    alias: message["alias"]?.stringValue, emoji: message["emoji"]?.stringValue, avatar: message["avatarUrl"]?.stringValue,
-                    attachments: message["attachments"]?.arrayValue, blocks: message["blocks"]?.arrayValue,
-                    customFields: message["customFields"]?.objectValue)
+                let draft = AppsEngineShapes.draft(of: message)
                 chat.hooks.recordAppMessage(draft.id ?? "", by: appId)
                 return .string(try await services.messages.send(draft, roomId: roomId, by: sender).id)
             }

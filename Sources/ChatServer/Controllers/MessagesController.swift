@@ -24,12 +24,8 @@ struct MessagesController {
         api.post("chat.sendMessage") { request, context in
             let caller = try context.caller()
             let body = try await request.json(SendRequest.self, limit: limits.maxBodySize)
-            let m = body.message
-            let message = try await services.messages.send(
-                .init(
-                    id: m._id, text: m.msg ?? "", threadId: m.tmid, alias: m.alias, emoji: m.emoji, avatar: m.avatar,
-                    attachments: m.attachments, blocks: m.blocks, customFields: m.customFields),
-                roomId: m.rid, by: caller)
+            let sent = try MessageDraftDTO(body.message)
+            let message = try await services.messages.send(sent.draft, roomId: sent.roomId, by: caller)
             return try JSONResponse.success(Named(key: "message", value: MessageDTO(message)))
         }
         api.post("chat.update") { request, context in
@@ -108,20 +104,7 @@ struct MessagesController {
     }
 
     struct SendRequest: Decodable {
-        let message: Draft
-
-        struct Draft: Decodable {
-            let _id: String?
-            let rid: String
-            let msg: String?
-            let tmid: String?
-            let alias: String?
-            let emoji: String?
-            let avatar: String?
-            let attachments: [JSONValue]?
-            let blocks: [JSONValue]?
-            let customFields: [String: JSONValue]?
-        }
+        let message: [String: JSONValue]
     }
 
     struct UpdateRequest: Decodable {

@@ -52,16 +52,8 @@ struct DDPMethods {
             try await runCommand(command, c["params"]?.stringValue ?? "", rid, c["msg"]?["tmid"]?.stringValue, c["triggerId"]?.stringValue, user)
             return .result("null")
         case "sendMessage":
-            let m = try object(params, 0)
-            guard let rid = m["rid"]?.stringValue else { throw DDPError.invalidParams("The message needs a rid") }
-            let message = try await services.messages.send(
-                .init(
-                    id: m["_id"]?.stringValue, text: m["msg"]?.stringValue ?? "", threadId: m["tmid"]?.stringValue,
-                    alias: m["alias"]?.stringValue, emoji: m["emoji"]?.stringValue, avatar: m["avatar"]?.stringValue,
-                    attachments: m["attachments"]?.arrayValue,
-                    blocks: m["blocks"]?.arrayValue,
-                    customFields: m["customFields"]?.objectValue),
-                roomId: rid, by: user)
+            let sent = try MessageDraftDTO(try object(params, 0))
+            let message = try await services.messages.send(sent.draft, roomId: sent.roomId, by: user)
             return .result(DDPOutbound.encode(MessageDTO(message, style: .ejson)))
         case "updateMessage":
             let m = try object(params, 0)
