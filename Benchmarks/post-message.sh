@@ -5,21 +5,26 @@
 #   Benchmarks/post-message.sh --smoke      # 2 s against the debug binary (CI)
 #   ... --store mongo                       # the MongoDB store, on SecantusDB (a Python server: see its CPU line)
 #   ... --apps                              # with three apps installed: prevent + modify + post (Benchmarks/Apps)
+#   ... --bin PATH                          # another build of airlock (before/after comparisons); nothing is built
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0 APPS=0
+DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0 APPS=0 GIVEN_BIN=
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
         --store) STORE=$2; shift ;;
         --apps) APPS=1 ;;
+        --bin) GIVEN_BIN=$2; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
 if [ "$SMOKE" = 1 ]; then
     DURATION=2 CONNECTIONS=4 BIN=.build/debug/airlock
-else
+fi
+if [ -n "$GIVEN_BIN" ]; then
+    BIN=$GIVEN_BIN
+elif [ "$SMOKE" = 0 ]; then
     swift build -c release --product airlock
 fi
 . Benchmarks/server.sh

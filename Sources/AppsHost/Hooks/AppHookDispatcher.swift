@@ -204,7 +204,7 @@ public final class AppHookDispatcher: HookPipeline {
         await prevent(
             "IPreRoomUserJoined", "PreRoomUserJoined", [Self.membership(room, user: user, other: inviter, userKey: "joiningUser", otherKey: "inviter")],
             code: "error-app-prevented",
-                             message: "A Rocket.Chat App prevented the user from joining.") ?? .proceed(room)
+            message: "A Rocket.Chat App prevented the user from joining.") ?? .proceed(room)
     }
 
     public func postUserJoinedRoom(_ room: Room, user: User, inviter: User?) {
@@ -217,7 +217,7 @@ public final class AppHookDispatcher: HookPipeline {
         await prevent(
             "IPreRoomUserLeave", "PreRoomUserLeave", [Self.membership(room, user: user, other: remover, userKey: "leavingUser", otherKey: "removedBy")],
             code: "error-app-prevented",
-                             message: "A Rocket.Chat App prevented the user from leaving.") ?? .proceed(room)
+            message: "A Rocket.Chat App prevented the user from leaving.") ?? .proceed(room)
     }
 
     public func postUserLeftRoom(_ room: Room, user: User, remover: User?) {
