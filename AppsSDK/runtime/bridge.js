@@ -18,6 +18,22 @@ let app = null;
 let registrations = null;
 let nextAccessorId = 0;
 
+/// Which engine request's code runs, for the app's one logger (`app.getLogger()`). Requests interleave at await
+/// points and JSC has no async context, so the method is set when a request starts and again whenever an
+/// accessor's answer resumes a request's code: a line logged after `await read...` is attributed to the method
+/// that awaited it, not to whichever request started last. (Code resumed by other awaits, e.g. a timer, keeps the
+/// last attribution.)
+const requestMethods = new Map();
+let currentMethod = 'constructor';
+function enter(request, method) {
+  requestMethods.set(request, method);
+  currentMethod = method;
+}
+function resume(request) {
+  const method = requestMethods.get(request);
+  if (method !== undefined) currentMethod = method;
+}
+
 /// The accessor contract shared with the host (names, permissions, argument shapes).
 const contract = require('./accessors.json');
 
@@ -28,18 +44,21 @@ async function accessor(call, name, ...args) {
   try {
     // The request and the answer cross as values (no JSON text); `null` answers read as `undefined`, as before.
     const answer = await hostAccessor({ id: ++nextAccessorId, call, name, args });
+    resume(call);
     return answer === null ? undefined : answer;
   } catch (error) {
+    resume(call);
     if (error && error.name === 'PermissionDeniedError') throw new PermissionDeniedError(error.message);
     throw error;
   }
 }
 
+/// `ILogger`. The app's logger has no fixed method: its lines go to the method whose code runs (see `enter`).
 class AppLogger {
   constructor(method) { this.method = method; }
   write(level, args) {
     const parts = args.map((a) => (typeof a === 'string' ? a : (() => { try { return JSON.stringify(a); } catch (e) { return String(a); } })()));
-    hostLog(level, this.method, parts.join(' '));
+    hostLog(level, this.method === undefined ? currentMethod : this.method, parts.join(' '));
   }
   debug(...args) { this.write('debug', args); }
   info(...args) { this.write('info', args); }
@@ -455,6 +474,8 @@ const registered = host.register('dispatch', async (message) => {
   } catch (error) {
     if (error instanceof AppsEngineException) return { id: message.id, refused: { name: String(error.name), message: String(error.message) } };
     throw error;
+  } finally {
+    requestMethods.delete(message.id);
   }
 });
 
@@ -466,6 +487,7 @@ async function handle(message) {
       const instance = new Main(message.info, new AppLogger('constructor'), { environmentReader: environmentRead((name, ...args) => accessor(message.id, name, ...args)) });
       if (!(instance instanceof App)) throw new TypeError(`The main export of ${message.mainFile} is not an App`);
       app = instance;
+      app.logger = new AppLogger();
       const methods = new Set();
       for (let o = Object.getPrototypeOf(app); o && o !== App.prototype && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
         for (const n of Object.getOwnPropertyNames(o)) if (n !== 'constructor' && typeof app[n] === 'function') methods.add(n);
@@ -474,7 +496,7 @@ async function handle(message) {
     }
     case 'initialize': {
       if (!app) throw new Error('app not constructed');
-      app.logger = new AppLogger('initialize');
+      enter(message.id, 'initialize');
       await app.initialize(configurationExtend(), environmentRead((name, ...args) => accessor(message.id, name, ...args)));
       const { objects, ...described } = registrations;
       return described;
@@ -483,7 +505,7 @@ async function handle(message) {
       if (!app) throw new Error('app not constructed');
       const handler = app[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
-      app.logger = new AppLogger(message.method);
+      enter(message.id, message.method);
       const { list, helper } = hookArguments(message.id, message.method, message.args || []);
       let value = await handler.apply(app, list);
       if ((value === undefined || value === null) && helper) value = helper.msg || helper.room;
@@ -500,7 +522,7 @@ async function handle(message) {
       if (!command) throw new TypeError(`the app provides no command ${message.name}`);
       const handler = command[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the command ${message.name} has no ${message.method}`);
-      app.logger = new AppLogger(`slashcommand:${message.name}:${message.method}`);
+      enter(message.id, `slashcommand:${message.name}:${message.method}`);
       const c = message.context;
       const context = new SlashCommandContext(c.sender, c.room, c.params || [], c.threadId, c.triggerId);
       const { list } = hookArguments(message.id, 'executePost', []);
@@ -515,7 +537,7 @@ async function handle(message) {
       if (!app) throw new Error('app not constructed');
       const handler = app[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
-      app.logger = new AppLogger(message.method);
+      enter(message.id, message.method);
       const data = message.context;
       const base = { triggerId: data.triggerId, appId: data.appId };
       // IUIKitInteractionResponder: the answers a handler returns.
@@ -538,7 +560,7 @@ async function handle(message) {
       if (!app || !registrations) throw new Error('app not initialized');
       const processor = registrations.objects.processors.get(message.processor);
       if (!processor || typeof processor.processor !== 'function') throw new TypeError(`no processor ${message.processor}`);
-      app.logger = new AppLogger(`scheduler:${message.processor}`);
+      enter(message.id, `scheduler:${message.processor}`);
       const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       await processor.processor.call(processor, message.context, read, modifier, http, persistence);
@@ -549,7 +571,7 @@ async function handle(message) {
       const endpoint = registrations.objects.endpoints.get(message.path);
       const handler = endpoint && endpoint[message.method];
       if (typeof handler !== 'function') throw new TypeError(`no ${message.method} handler for ${message.path}`);
-      app.logger = new AppLogger(`api:${message.path}:${message.method}`);
+      enter(message.id, `api:${message.path}:${message.method}`);
       const request = { ...message.request };
       // The body exactly as it arrived, for signature checks (Airlock's addition to IApiRequest).
       request.rawBody = Buffer.from(request.rawBody || '', 'base64');
@@ -560,7 +582,7 @@ async function handle(message) {
     }
     case 'lifecycle': {
       if (!app) throw new Error('app not constructed');
-      app.logger = new AppLogger(message.method);
+      enter(message.id, message.method);
       const { list } = hookArguments(message.id, 'executePost', []);
       const environment = list[0].getEnvironmentReader();
       const [read, http, persist, modifier] = list;

@@ -10,14 +10,17 @@ public final class RecordingHost: AppHost {
     public let logs = Mutex<[String]>([])
     let deny: Bool
     let failInternally: Bool
+    /// How long each accessor answer takes (to make calls interleave).
+    let delay: Duration
 
     public struct InternalFailure: Error, CustomStringConvertible {
         public var description: String { "SQLITE_BUSY at /var/lib/airlock/secret-path.sqlite" }
     }
 
-    public init(deny: Bool = false, failInternally: Bool = false) {
+    public init(deny: Bool = false, failInternally: Bool = false, delay: Duration = .zero) {
         self.deny = deny
         self.failInternally = failInternally
+        self.delay = delay
     }
 
     public func log(appId: String, level: String, method: String, message: String) {
@@ -25,6 +28,7 @@ public final class RecordingHost: AppHost {
     }
 
     public func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
+        if delay > .zero { try await Task.sleep(for: delay) }
         if deny { throw PermissionDenied(appId: appId, permission: "server-setting.read", call: name).error }
         if failInternally { throw InternalFailure() }
         guard name == "settings.getValueById", arguments == ["greeting"] else { return nil }

@@ -30,6 +30,39 @@ import Testing
         await app.close()
     }
 
+    /// Calls into one app interleave at await points; a line the app logs after an accessor answered goes to the
+    /// method whose code runs, not to the call that started last.
+    @Test func logLinesKeepTheirMethodAcrossInterleavedCalls() async throws {
+        let host = RecordingHost(delay: .milliseconds(200))
+        let original = try String(contentsOf: AppFixtures.root.appendingPathComponent("hello/HelloApp.js"), encoding: .utf8)
+        let source = original.replacingOccurrences(
+            of: "  async executePostMessageSent(message) {}",
+            with: """
+                  async executePostMessageSent(message, read) { await this.twice("sent", read); }
+                  async executePostMessageUpdated(message, read) { await this.twice("updated", read); }
+                  async twice(what, read) {
+                    this.getLogger().info("before", what);
+                    await read.getEnvironmentReader().getSettings().getValueById("greeting");
+                    this.getLogger().info("after", what);
+                  }
+                """)
+        #expect(source != original)
+        let app = try await AppInstance.load(try fixture("hello", patch: ["HelloApp.js": source]), host: host)
+        _ = try await app.initialize()
+        async let sent = app.hook("executePostMessageSent", args: [["text": "a"]])
+        try await Task.sleep(for: .milliseconds(50))
+        async let updated = app.hook("executePostMessageUpdated", args: [["text": "b"]])
+        _ = try await (sent, updated)
+        let logs = host.logs.withLock { $0 }
+        for line in [
+            "info executePostMessageSent: before sent", "info executePostMessageUpdated: before updated",
+            "info executePostMessageSent: after sent", "info executePostMessageUpdated: after updated",
+        ] {
+            #expect(logs.contains(line), "\(line) in \(logs)")
+        }
+        await app.close()
+    }
+
     @Test func permissionDenialIsACatchableError() async throws {
         let host = RecordingHost(deny: true)
         let app = try await AppInstance.load(try fixture("hello"), host: host)
