@@ -89,7 +89,7 @@ public struct AirlockServer {
         let router = APIRouter.build(services: services, limits: limits, version: version) { router in
             router.add(middleware: MetricsMiddleware())
         }
-        let commands = AppCommands(manager: apps, services: services)
+        let commands = AppCommands(foundation: foundation, services: services)
         let realtime = RealtimeGateway(services: services, hub: hub, limits: configuration.realtime) {
             command, params, roomId, threadId, triggerId, user in
             try await commands.run(command, params: params, roomId: roomId, threadId: threadId, triggerId: triggerId, by: user)
@@ -97,9 +97,9 @@ public struct AirlockServer {
 
         // Apps that were enabled come back before the server listens.
         try await apps.start()
-        AppEndpointsController(endpoints: AppEndpoints(manager: apps), auth: services.auth, maxBodySize: configuration.maxBodySize)
+        AppEndpointsController(endpoints: AppEndpoints(foundation: foundation), auth: services.auth, maxBodySize: configuration.maxBodySize)
             .register(on: router)
-        InteractionsController(interactions: AppInteractions(manager: apps, services: services), auth: services.auth, maxBodySize: configuration.maxBodySize)
+        InteractionsController(interactions: AppInteractions(foundation: foundation, services: services), auth: services.auth, maxBodySize: configuration.maxBodySize)
             .register(on: router)
         AppsController(manager: apps, services: services).register(on: router)
         CommandsController(commands: commands, services: services, maxBodySize: configuration.maxBodySize)

@@ -21,9 +21,9 @@ public struct AppCommands: Sendable {
     let calls: AppCalls
     let services: ChatServices
 
-    public init(manager: AppManager, services: ChatServices) {
-        self.apps = manager.enabled
-        self.calls = manager.calls
+    public init(foundation: AppsFoundation, services: ChatServices) {
+        self.apps = foundation.registry
+        self.calls = foundation.calls
         self.services = services
     }
 

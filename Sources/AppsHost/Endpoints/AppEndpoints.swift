@@ -46,9 +46,9 @@ public struct AppEndpoints: Sendable {
     let apps: EnabledApps
     let calls: AppCalls
 
-    public init(manager: AppManager) {
-        self.apps = manager.enabled
-        self.calls = manager.calls
+    public init(foundation: AppsFoundation) {
+        self.apps = foundation.registry
+        self.calls = foundation.calls
     }
 
     /// `hash` is nil for a public URL. `user` is the authenticated caller, when credentials came with the request.
