@@ -399,9 +399,29 @@ function hookArguments(call, method, args) {
   return { list, helper };
 }
 
+/// A registration as data for the engine: functions, the app itself and anything pointing back along the way are
+/// left out (Rocket.Chat drops them too when it copies registrations), so a command keeping `this.app` installs.
+function describe(value, path = new Set()) {
+  if (typeof value === 'function' || typeof value === 'symbol' || value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof App || path.has(value)) return undefined;
+  path.add(value);
+  let copy;
+  if (Array.isArray(value)) {
+    copy = value.map((item) => { const described = describe(item, path); return described === undefined ? null : described; });
+  } else {
+    copy = {};
+    for (const [key, item] of Object.entries(value)) {
+      const described = describe(item, path);
+      if (described !== undefined) copy[key] = described;
+    }
+  }
+  path.delete(value);
+  return copy;
+}
+
 /// What `extendConfiguration` registers, described as data for the engine (functions stay in the VM).
 function configurationExtend() {
-  const describe = (object) => Object.fromEntries(Object.entries(object).filter(([, v]) => typeof v !== 'function'));
   const methodsOf = (object) => {
     const names = new Set();
     for (let o = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
@@ -432,14 +452,14 @@ function configurationExtend() {
           const path = String(e.path || '').replace(/^\/+|\/+$/g, '');
           if (r.objects.endpoints.has(path)) throw new Error(`The endpoint "${path}" is already provided by this app`);
           r.objects.endpoints.set(path, e);
-          return { path, methods: methodsOf(e).filter((m) => HTTP_METHODS.includes(m)), authRequired: !!e.authRequired, examples: e.examples };
+          return { path, methods: methodsOf(e).filter((m) => HTTP_METHODS.includes(m)), authRequired: !!e.authRequired, examples: describe(e.examples) };
         });
         r.apis.push({ visibility: api.visibility, security: api.security, endpoints });
       },
     },
     scheduler: {
       registerProcessors: async (processors = []) => {
-        for (const p of processors) { r.processors.push({ id: p.id, startupSetting: p.startupSetting }); r.objects.processors.set(p.id, p); }
+        for (const p of processors) { r.processors.push({ id: p.id, startupSetting: describe(p.startupSetting) }); r.objects.processors.set(p.id, p); }
       },
     },
     ui: { registerButton: async (button) => { r.buttons.push(describe(button)); } },

@@ -57,7 +57,7 @@ public enum ManifestValidator {
             throw AppPackageError(.invalidManifest, "app.json \"nameSlug\" must be at least 3 characters of a-z and \"-\"")
         }
         guard SemanticVersion(manifest.version) != nil else {
-            throw AppPackageError(.invalidManifest, "app.json \"version\" must be major.minor.patch, got \"\(manifest.version)\"")
+            throw AppPackageError(.invalidManifest, "app.json \"version\" must be a semantic version (major.minor.patch, optionally -pre.release and +build), got \"\(manifest.version)\"")
         }
         guard let satisfied = AppsEngineDefinition.apiVersion.satisfies(manifest.requiredApiVersion) else {
             throw AppPackageError(.invalidManifest, "app.json \"requiredApiVersion\" must be x.y.z, ^x.y.z or ~x.y.z")

@@ -120,7 +120,9 @@ public struct AppsController: Sendable {
             for setting in body.settings {
                 guard let settingId = setting["id"]?.stringValue else { throw ChatError.invalidParams("Every setting needs an \"id\"") }
                 let value = setting["value"] ?? .null
-                guard record.settings[settingId].map(AppSettings.effectiveValue) != value else { continue }
+                // Compared with the stored value only, as Rocket.Chat does: posting the package default for a setting that
+                // was never set stores it.
+                guard record.settings[settingId]?["value"] != value else { continue }
                 updated.append(AppSettings.masked(try await mapped { try await manager.updateSetting(id: id, settingId: settingId, value: value) }))
             }
             return try JSONResponse.success(Named(key: "updated", value: updated))

@@ -57,6 +57,29 @@ func validItems(_ manifestText: String = manifest()) -> [Zip.Item] {
         #expect(v.satisfies(">=1.0.0") == nil)
     }
 
+    /// SemVer 2.0: pre-releases and build metadata parse, order as the spec's example list, and take part in ranges
+    /// as in npm; an app with a pre-release version installs.
+    @Test func preReleaseVersionsParseOrderAndInstall() throws {
+        let ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"]
+        let versions = try ordered.map { try #require(SemanticVersion($0)) }
+        #expect(versions.map(\.description) == ordered)
+        for (lower, higher) in zip(versions, versions.dropFirst()) { #expect(lower < higher, "\(lower) < \(higher)") }
+        #expect(SemanticVersion("1.0.0+build.5") == SemanticVersion("1.0.0+other"))
+        #expect(SemanticVersion("2.0.0-alpha+exp.sha.5114f85")?.build == "exp.sha.5114f85")
+        for bad in ["1.0", "01.0.0", "1.0.0-", "1.0.0-01", "1.0.0-a..b", "1.0.0+", "1.0.0-a_b", "v1.0.0"] {
+            #expect(SemanticVersion(bad) == nil, "\(bad)")
+        }
+        #expect(SemanticVersion("1.4.0")?.satisfies("^1.2.3") == true)
+        #expect(SemanticVersion("2.0.0-alpha")?.satisfies("^1.2.3") == false)
+        #expect(SemanticVersion("1.4.0-beta")?.satisfies("^1.2.3") == false)
+        #expect(SemanticVersion("1.2.3-beta.2")?.satisfies("^1.2.3-beta.1") == true)
+        #expect(SemanticVersion("1.2.3-alpha")?.satisfies("^1.2.3-beta.1") == false)
+        #expect(SemanticVersion(1, 57, 0).satisfies("^1.40.0-alpha") == true)
+
+        let package = try AppPackageReader().read(try Zip.make(validItems(manifest(["version": "2.0.0-alpha.1"]))))
+        #expect(package.manifest.version == "2.0.0-alpha.1")
+    }
+
     /// The hostile-package corpus: each case is refused with a specific reason.
     static let hostile: [(String, @Sendable () throws -> Data, AppPackageError.Code, String)] = [
         ("zip slip", { try Zip.make(validItems() + [.text("../../etc/cron.d/evil", "x")]) }, .invalidArchive, "leaves the package"),

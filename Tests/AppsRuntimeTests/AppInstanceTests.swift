@@ -63,6 +63,29 @@ import Testing
         await app.close()
     }
 
+    /// Registrations are copied as data: functions, the app and anything pointing back are left out (as Rocket.Chat
+    /// does), so a command keeping `this.app` or a cycle installs instead of failing the copy.
+    @Test func registrationsPointingBackAtTheAppInstall() async throws {
+        let original = try String(contentsOf: AppFixtures.root.appendingPathComponent("hello/HelloApp.js"), encoding: .utf8)
+        let source = original.replacingOccurrences(
+            of: #"    this.getLogger().info("configured", { settings: 1 });"#,
+            with: #"""
+                    const command = { command: "cyclic", i18nParamsExample: "", i18nDescription: "Loops", providesPreview: false,
+                      app: this, nested: { list: [1, this, "x"] }, executor: async () => {} };
+                    command.self = command;
+                    await configuration.slashCommands.provideSlashCommand(command);
+                    this.getLogger().info("configured", { settings: 1 });
+                """#)
+        #expect(source != original)
+        let app = try await AppInstance.load(try fixture("hello", patch: ["HelloApp.js": source]), host: RecordingHost())
+        let registrations = try await app.initialize()
+        let cyclic = try #require(registrations.slashCommands.first { $0["command"] == "cyclic" })
+        #expect(cyclic["app"] == nil && cyclic["self"] == nil)
+        #expect(cyclic["nested"] == ["list": [1, .null, "x"]])
+        #expect(cyclic["i18nDescription"] == "Loops")
+        await app.close()
+    }
+
     @Test func permissionDenialIsACatchableError() async throws {
         let host = RecordingHost(deny: true)
         let app = try await AppInstance.load(try fixture("hello"), host: host)

@@ -76,6 +76,21 @@ import Testing
         await #expect(throws: ChatError.self) { _ = try await h.services.messages.send(.init(text: "reply"), roomId: room.id, by: reader) }
     }
 
+    /// A message may be text, attachments or blocks alone (apps send blocks-only messages); an empty one is refused.
+    @Test func messagesNeedTextAttachmentsOrBlocks() async throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let owner = try await h.user("owner")
+        let room = try await h.services.rooms.create(type: .channel, name: "cards", members: [], readOnly: false, by: owner)
+        let section: JSONValue = ["type": "section", "text": ["type": "mrkdwn", "text": "*hi*"]]
+        let blocks = try await h.services.messages.send(.init(text: "", blocks: [section]), roomId: room.id, by: owner)
+        #expect(blocks.text.isEmpty && blocks.blocks == [section])
+        _ = try await h.services.messages.send(.init(text: "", attachments: [["text": "file"]]), roomId: room.id, by: owner)
+        await #expect(throws: ChatError.invalidParams("The message text must not be empty")) {
+            _ = try await h.services.messages.send(.init(text: "", attachments: [], blocks: []), roomId: room.id, by: owner)
+        }
+    }
+
     @Test func invalidNamesAndEmailsAreRefused() async throws {
         let h = try Harness()
         defer { h.cleanup() }

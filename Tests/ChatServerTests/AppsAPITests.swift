@@ -81,11 +81,16 @@ import Testing
             func set(_ settingId: String, _ value: JSONValue) async throws -> Reply {
                 try await api.post("/api/apps/\(id)/settings/\(settingId)", ["setting": ["id": .string(settingId), "value": value]], auth: admin)
             }
+            // The bulk form compares with the stored value only: the package default of a never-set setting is stored.
+            let defaults = try await api.post("/api/apps/\(id)/settings", ["settings": [["id": "limit", "value": 10]]], auth: admin)
+            #expect(defaults["updated"]?.array?.map { $0["id"] } == ["limit"])
+            #expect(try await api.get("/api/apps/\(id)/settings/limit", auth: admin)["setting"]?["value"] == 10)
             // Typed validation before the app sees the value.
             #expect(try await set("limit", "ten").status == 400)
             #expect(try await set("limit", 1.5).status == 400)
             #expect(try await set("mode", "shouting").status == 400)
-            #expect(try await set("mode", .null).status == 400)
+            // `required` guides the admin UI and is not enforced, as in Rocket.Chat.
+            #expect(try await set("mode", .null).status == 200)
             #expect(try await set("nope", 1).status == 404)
             // The app refuses through onPreSettingUpdate with its own message.
             let refused = try await set("limit", 500)

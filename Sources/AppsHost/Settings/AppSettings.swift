@@ -28,17 +28,15 @@ public enum AppSettings {
         return setting["packageValue"] ?? .null
     }
 
-    /// Checks `value` against the setting's type; answers the value to store.
+    /// Checks `value` against the setting's type; answers the value to store. `required` is not enforced here: as in
+    /// Rocket.Chat it guides the admin UI, and an admin may clear a required setting (the app then reads null).
     static func validate(_ value: JSONValue, for setting: JSONValue) throws -> JSONValue {
         let id = setting["id"]?.stringValue ?? "?"
         let type = setting["type"]?.stringValue ?? "string"
         func refuse(_ expected: String) -> AppEngineError {
             AppEngineError(.invalid, "Invalid value for setting \"\(id)\": expected \(expected)")
         }
-        if value == .null {
-            if setting["required"] == .bool(true) { throw AppEngineError(.invalid, "Setting \"\(id)\" is required") }
-            return .null
-        }
+        if value == .null { return .null }
         let choices = Set((setting["values"]?.arrayValue ?? []).compactMap { $0["key"]?.stringValue })
         switch type {
         case "boolean":
@@ -56,8 +54,7 @@ public enum AppSettings {
         case "color":
             guard let text = value.stringValue, text.count <= 64 else { throw refuse("a colour") }
         default:
-            guard let text = value.stringValue else { throw refuse("a string") }
-            if setting["required"] == .bool(true), text.isEmpty { throw AppEngineError(.invalid, "Setting \"\(id)\" is required") }
+            guard value.stringValue != nil else { throw refuse("a string") }
         }
         return value
     }

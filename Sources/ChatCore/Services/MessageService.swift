@@ -220,7 +220,8 @@ public struct MessageService: Sendable {
     }
 
     private func validateContent(text: String, attachments: [JSONValue]?, blocks: [JSONValue]?, customFields: [String: JSONValue]?) throws {
-        if text.isEmpty, attachments?.isEmpty ?? true {
+        // As in Rocket.Chat, a message may be blocks or attachments alone; it must carry something.
+        if text.isEmpty, attachments?.isEmpty ?? true, blocks?.isEmpty ?? true {
             throw ChatError.invalidParams("The message text must not be empty")
         }
         if text.count > context.settings.maxMessageSize {
