@@ -14,15 +14,15 @@ import Testing
         #expect(room.topic == "set by hook")
 
         await #expect(throws: ChatError(.refused, code: "error-app-prevented-sending", message: "blocked by test")) {
-            _ = try await h.services.messages.send(.init(text: "forbidden words"), roomId: room.id, by: alice)
+            _ = try await h.services.messages.send(.init(text: "forbidden words"), roomId: room.id, by: .user(alice))
         }
-        let sent = try await h.services.messages.send(.init(text: "darn it"), roomId: room.id, by: alice)
+        let sent = try await h.services.messages.send(.init(text: "darn it"), roomId: room.id, by: .user(alice))
         #expect(sent.text == "**** it")
         #expect(sent.id != "hijacked-id")
         let stored = try await h.services.context.store.message(id: sent.id)
         #expect(stored?.text == "**** it")
 
-        let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: alice)
+        let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: .user(alice))
         await #expect(throws: ChatError(.refused, code: "error-app-prevented-deleting", message: "kept by test")) {
             _ = try await h.services.messages.delete(messageId: kept.id, roomId: room.id, by: .user(alice))
         }
@@ -48,9 +48,18 @@ import Testing
         let bob = try await h.user("bob")
         let bot = User(id: "bot-id-2", username: "helper.bot", name: "Helper", roles: ["app"], type: .app, createdAt: Date())
         try await h.services.users.insert(bot)
-        let app = ChatActor.app(id: "app-1", bot: bot)
+        let app = ChatActor.app(id: "app-1", user: bot)
         let room = try await h.services.rooms.create(type: .channel, name: "town", members: [], readOnly: false, by: alice)
-        let sent = try await h.services.messages.send(.init(text: "hello"), roomId: room.id, by: alice)
+        let sent = try await h.services.messages.send(.init(text: "hello"), roomId: room.id, by: .user(alice))
+        // Posting: bob is no member; an app posts as its bot or as bob in any room, read-only included, with an alias.
+        await #expect(throws: ChatError.self) {
+            _ = try await h.services.messages.send(.init(text: "hi"), roomId: room.id, by: .user(bob))
+        }
+        let announcements = try await h.services.rooms.create(type: .privateGroup, name: "news", members: [], readOnly: true, by: alice)
+        let posted = try await h.services.messages.send(.init(text: "digest", alias: "Digest"), roomId: announcements.id, by: app)
+        #expect(posted.sender.id == bot.id && posted.alias == "Digest")
+        let asBob = try await h.services.messages.send(.init(text: "for bob"), roomId: room.id, by: .app(id: "app-1", user: bob))
+        #expect(asBob.sender.id == bob.id)
         try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: true, by: alice)
 
         // Bob is no member and holds no edit right; the app's bot is no member either, and needs none.
@@ -69,7 +78,7 @@ import Testing
         }
         #expect(try await h.services.context.store.message(id: sent.id)?.text == "rewritten by the app")
 
-        let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: alice)
+        let kept = try await h.services.messages.send(.init(text: "keep me"), roomId: room.id, by: .user(alice))
         await #expect(throws: ChatError.self) { _ = try await h.services.messages.delete(messageId: kept.id, roomId: nil, by: app) }
         _ = try await h.services.messages.delete(messageId: sent.id, roomId: nil, by: app)
         #expect(try await h.services.context.store.message(id: sent.id) == nil)
@@ -126,7 +135,7 @@ import Testing
         let bot = User(id: "bot-id-1", username: "weather.bot", name: "Weather", roles: ["app"], type: .app, createdAt: Date())
         try await h.services.users.insert(bot)
         let dm = try await h.services.rooms.createDirect(with: ["weather.bot"], by: alice)
-        _ = try await h.services.messages.send(.init(text: "forecast?"), roomId: dm.id, by: alice)
+        _ = try await h.services.messages.send(.init(text: "forecast?"), roomId: dm.id, by: .user(alice))
         #expect(hooks.events.withLock { $0 }.contains("postMessageSentToBot:weather.bot"))
     }
 

@@ -72,8 +72,8 @@ import Testing
         let owner = try await h.user("owner")
         let reader = try await h.user("reader")
         let room = try await h.services.rooms.create(type: .channel, name: "announcements", members: ["reader"], readOnly: true, by: owner)
-        _ = try await h.services.messages.send(.init(text: "news"), roomId: room.id, by: owner)
-        await #expect(throws: ChatError.self) { _ = try await h.services.messages.send(.init(text: "reply"), roomId: room.id, by: reader) }
+        _ = try await h.services.messages.send(.init(text: "news"), roomId: room.id, by: .user(owner))
+        await #expect(throws: ChatError.self) { _ = try await h.services.messages.send(.init(text: "reply"), roomId: room.id, by: .user(reader)) }
     }
 
     /// A message may be text, attachments or blocks alone (apps send blocks-only messages); an empty one is refused.
@@ -83,11 +83,11 @@ import Testing
         let owner = try await h.user("owner")
         let room = try await h.services.rooms.create(type: .channel, name: "cards", members: [], readOnly: false, by: owner)
         let section: JSONValue = ["type": "section", "text": ["type": "mrkdwn", "text": "*hi*"]]
-        let blocks = try await h.services.messages.send(.init(text: "", blocks: [section]), roomId: room.id, by: owner)
+        let blocks = try await h.services.messages.send(.init(text: "", blocks: [section]), roomId: room.id, by: .user(owner))
         #expect(blocks.text.isEmpty && blocks.blocks == [section])
-        _ = try await h.services.messages.send(.init(text: "", attachments: [["text": "file"]]), roomId: room.id, by: owner)
+        _ = try await h.services.messages.send(.init(text: "", attachments: [["text": "file"]]), roomId: room.id, by: .user(owner))
         await #expect(throws: ChatError.invalidParams("The message text must not be empty")) {
-            _ = try await h.services.messages.send(.init(text: "", attachments: [], blocks: []), roomId: room.id, by: owner)
+            _ = try await h.services.messages.send(.init(text: "", attachments: [], blocks: []), roomId: room.id, by: .user(owner))
         }
     }
 

@@ -456,17 +456,17 @@ import Testing
                 Self.nested(40),
             ] {
                 await #expect(throws: ChatError.self, "\(attachment)") {
-                    _ = try await services.messages.send(.init(text: "t", attachments: [attachment]), roomId: room.id, by: alice)
+                    _ = try await services.messages.send(.init(text: "t", attachments: [attachment]), roomId: room.id, by: .user(alice))
                 }
             }
             await #expect(throws: ChatError.self) {
-                _ = try await services.messages.send(.init(text: "t", customFields: ["$set": ["x": 1]]), roomId: room.id, by: alice)
+                _ = try await services.messages.send(.init(text: "t", customFields: ["$set": ["x": 1]]), roomId: room.id, by: .user(alice))
             }
             let kept: [JSONValue] = [
                 ["note": #"{"$date": 1}"#, "dollar": "$5", "deep": Self.nested(20), "list": [1.5, -2, "x", .null, true]],
             ]
             let sent = try await services.messages.send(
-                .init(text: "t", attachments: kept, customFields: ["price": "$5", "nested": ["k": [1, 2]]]), roomId: room.id, by: alice)
+                .init(text: "t", attachments: kept, customFields: ["price": "$5", "nested": ["k": [1, 2]]]), roomId: room.id, by: .user(alice))
             let stored = try #require(try await store.message(id: sent.id))
             #expect(stored.attachments == kept)
             #expect(stored.customFields == ["price": "$5", "nested": ["k": [1, 2]]])

@@ -125,7 +125,7 @@ public final class EngineHost: AppHost {
                     throw HostError(name: "Error", message: "The message does not exist")
                 }
                 let content = AppsEngineShapes.applyContent(of: edited, to: current)
-                _ = try await services.messages.update(messageId: id, roomId: nil, edit: .content(content), by: .app(id: appId, bot: bot))
+                _ = try await services.messages.update(messageId: id, roomId: nil, edit: .content(content), by: .app(id: appId, user: bot))
                 return nil
             },
             "modify.updater.room": Accessor { appId, arguments in
@@ -143,7 +143,7 @@ public final class EngineHost: AppHost {
                 }
                 let changed = AppsEngineShapes.applyRoom(of: edited, to: current)
                 let adding = changed.usernames.filter { !current.usernames.contains($0) }
-                _ = try await services.rooms.update(changed, addingUsernames: adding, by: .app(id: appId, bot: bot))
+                _ = try await services.rooms.update(changed, addingUsernames: adding, by: .app(id: appId, user: bot))
                 return nil
             },
             "modify.creator.room": Accessor { appId, arguments in
@@ -171,12 +171,12 @@ public final class EngineHost: AppHost {
                 guard let room = try await services.context.store.room(id: arguments.first?.stringValue ?? "") else {
                     throw HostError(name: "Error", message: "The room does not exist")
                 }
-                try await services.rooms.delete(room, by: .app(id: appId, bot: bot))
+                try await services.rooms.delete(room, by: .app(id: appId, user: bot))
                 return nil
             },
             "modify.deleter.deleteMessage": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
-                _ = try await services.messages.delete(messageId: arguments.first?["id"]?.stringValue ?? "", roomId: nil, by: .app(id: appId, bot: bot))
+                _ = try await services.messages.delete(messageId: arguments.first?["id"]?.stringValue ?? "", roomId: nil, by: .app(id: appId, user: bot))
                 return nil
             },
         ]
@@ -290,7 +290,7 @@ public final class EngineHost: AppHost {
                 guard let sender else { throw HostError(name: "Error", message: "The message's sender does not exist") }
                 let draft = AppsEngineShapes.draft(of: message)
                 chat.hooks.recordAppMessage(draft.id ?? "", by: appId)
-                return .string(try await services.messages.send(draft, roomId: roomId, by: sender).id)
+                return .string(try await services.messages.send(draft, roomId: roomId, by: .app(id: appId, user: sender)).id)
             }
         ]
     }

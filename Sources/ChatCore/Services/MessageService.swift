@@ -38,22 +38,26 @@ public struct MessageService: Sendable {
         self.context = context
     }
 
-    /// Sends a message: validate, authorize, pre-hooks, re-validate, store, publish, post-hooks.
-    public func send(_ draft: Draft, roomId: String, by sender: User) async throws -> Message {
+    /// Sends a message: validate, authorize, pre-hooks, re-validate, store, publish, post-hooks. A user must be a
+    /// member (a private room they cannot see answers exactly like one that does not exist), needs
+    /// `message-impersonate` for an alias or avatar and `post-readonly` in a read-only room; an app posts as its bot
+    /// or as the sender it names in any room, like Rocket.Chat's message bridge.
+    public func send(_ draft: Draft, roomId: String, by actor: ChatActor) async throws -> Message {
+        let sender = actor.user
         guard !roomId.isEmpty, let (room, subscription) = try await context.store.room(id: roomId, member: sender.id) else {
             throw ChatError.roomNotFound()
         }
-        // App bot users post in any room, like Rocket.Chat's app users; people must be members. A private room the
-        // sender cannot see answers exactly like a room that does not exist.
-        guard subscription != nil || sender.type == .app else {
-            if room.type != .channel { throw ChatError.roomNotFound() }
-            throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed")
-        }
-        if draft.alias != nil || draft.avatar != nil, sender.type != .app, !context.policy.allows(sender, .messageImpersonate) {
-            throw ChatError.actionNotAllowed("Not enough permission to send as another name or picture (message-impersonate)")
-        }
-        if room.readOnly, !context.policy.allows(sender, .postReadOnly, roomRoles: subscription?.roles ?? []) {
-            throw ChatError(.refused, code: "error-not-allowed", message: "You can't send messages because the room is readonly.")
+        if actor.checksChatPermissions {
+            guard subscription != nil else {
+                if room.type != .channel { throw ChatError.roomNotFound() }
+                throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed")
+            }
+            if draft.alias != nil || draft.avatar != nil, !context.policy.allows(sender, .messageImpersonate) {
+                throw ChatError.actionNotAllowed("Not enough permission to send as another name or picture (message-impersonate)")
+            }
+            if room.readOnly, !context.policy.allows(sender, .postReadOnly, roomRoles: subscription?.roles ?? []) {
+                throw ChatError(.refused, code: "error-not-allowed", message: "You can't send messages because the room is readonly.")
+            }
         }
         let id: String
         if let given = draft.id {

@@ -16,7 +16,7 @@ struct MessagesController {
                 .init(
                     text: body.text ?? "", threadId: body.tmid, alias: body.alias, emoji: body.emoji, avatar: body.avatar,
                     attachments: body.attachments, blocks: body.blocks, customFields: body.customFields),
-                roomId: roomId, by: caller)
+                roomId: roomId, by: .user(caller))
             let ts = Int64((message.createdAt.timeIntervalSince1970 * 1000).rounded())
             return try JSONResponse.success(
                 PostResponse(ts: ts, channel: body.channel ?? roomId, message: MessageDTO(message)))
@@ -25,7 +25,7 @@ struct MessagesController {
             let caller = try context.caller()
             let body = try await request.json(SendRequest.self, limit: limits.maxBodySize)
             let sent = try MessageDraftDTO(body.message)
-            let message = try await services.messages.send(sent.draft, roomId: sent.roomId, by: caller)
+            let message = try await services.messages.send(sent.draft, roomId: sent.roomId, by: .user(caller))
             return try JSONResponse.success(Named(key: "message", value: MessageDTO(message)))
         }
         api.post("chat.update") { request, context in

@@ -53,7 +53,7 @@ struct DDPMethods {
             return .result("null")
         case "sendMessage":
             let sent = try MessageDraftDTO(try object(params, 0))
-            let message = try await services.messages.send(sent.draft, roomId: sent.roomId, by: user)
+            let message = try await services.messages.send(sent.draft, roomId: sent.roomId, by: .user(user))
             return .result(DDPOutbound.encode(MessageDTO(message, style: .ejson)))
         case "updateMessage":
             let m = try object(params, 0)
