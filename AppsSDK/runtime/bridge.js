@@ -480,6 +480,26 @@ function configurationExtend() {
   };
 }
 
+/// `IAppAccessors` (`this.getAccessors()`): readers and HTTP for the app's whole life, not tied to one engine request
+/// (their accessor calls carry no request, so no timed-out call fences them), and the endpoints the app provides
+/// with their URLs (`computedPath`), as Rocket.Chat computes them. `environmentWriter` is not supported yet.
+function appAccessors(appId, privateHash) {
+  const { read, http } = accessors(null);
+  return Object.freeze({
+    environmentReader: read.getEnvironmentReader(),
+    reader: read,
+    http,
+    get environmentWriter() { return notYet('IEnvironmentWrite'); },
+    get providedApiEndpoints() {
+      if (!registrations) return [];
+      return registrations.apis.flatMap((api) => {
+        const base = api.visibility === 1 ? `/api/apps/private/${appId}/${privateHash}` : `/api/apps/public/${appId}`;
+        return api.endpoints.map((endpoint) => ({ ...endpoint, computedPath: `${base}/${endpoint.path}` }));
+      });
+    },
+  });
+}
+
 function mainClass(exports) {
   if (typeof exports === 'function') return exports;
   for (const key of Object.keys(exports || {})) if (typeof exports[key] === 'function') return exports[key];
@@ -504,7 +524,7 @@ async function handle(message) {
     case 'construct': {
       const Main = mainClass(require('/' + message.mainFile));
       if (!Main) throw new TypeError(`${message.mainFile} exports no class`);
-      const instance = new Main(message.info, new AppLogger('constructor'), { environmentReader: environmentRead((name, ...args) => accessor(message.id, name, ...args)) });
+      const instance = new Main(message.info, new AppLogger('constructor'), appAccessors(message.info.id, message.privateHash));
       if (!(instance instanceof App)) throw new TypeError(`The main export of ${message.mainFile} is not an App`);
       app = instance;
       app.logger = new AppLogger();

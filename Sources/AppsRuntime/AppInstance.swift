@@ -20,10 +20,12 @@ public final class AppInstance: Sendable {
     }
 
     /// Creates the VM, installs the SDK and host functions, loads the package and constructs the main class.
-    /// Throws ``JavaScriptError`` when the app's code throws at load or its main export is not an `App`.
+    /// `privateHash` is the secret part of the app's private endpoint URLs, which the app sees in
+    /// `getAccessors().providedApiEndpoints`. Throws ``JavaScriptError`` when the app's code throws at load or its
+    /// main export is not an `App`.
     public static func load(
-        _ package: AppPackage, host: any AppHost, configuration: JavaScriptVM.Configuration = JavaScriptVM.Configuration(),
-        budget: CallBudget = .standard
+        _ package: AppPackage, host: any AppHost, privateHash: String? = nil,
+        configuration: JavaScriptVM.Configuration = JavaScriptVM.Configuration(), budget: CallBudget = .standard
     ) async throws -> AppInstance {
         let appId = package.manifest.id
         var configuration = configuration
@@ -55,7 +57,7 @@ public final class AppInstance: Sendable {
         let info = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(package.manifest))
         let constructed = try BridgeProtocol.decode(
             BridgeProtocol.Constructed.self,
-            from: try await send(vm, fence, .construct(info: info, mainFile: package.manifest.mainFile), budget: budget))
+            from: try await send(vm, fence, .construct(info: info, mainFile: package.manifest.mainFile, privateHash: privateHash), budget: budget))
         return AppInstance(manifest: package.manifest, constructed: constructed, vm: vm, fence: fence)
     }
 

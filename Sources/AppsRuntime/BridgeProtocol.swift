@@ -28,8 +28,9 @@ public enum BridgeProtocol {
         case uikit(method: String, data: JSONValue)
         /// A scheduler processor with its job context (the job's data plus `jobId`). Answers `{value}`.
         case job(processor: String, context: JSONValue)
-        /// Load `mainFile` and construct its first exported class with the manifest (as JSON). Answers ``Constructed``.
-        case construct(info: JSONValue, mainFile: String)
+        /// Load `mainFile` and construct its first exported class with the manifest (as JSON). `privateHash` is the
+        /// secret part of the app's private endpoint URLs (`getAccessors().providedApiEndpoints`). Answers ``Constructed``.
+        case construct(info: JSONValue, mainFile: String, privateHash: String?)
         /// `initialize` → `extendConfiguration`; answers ``Registrations``.
         case initialize
         /// A lifecycle method with the Apps-Engine arguments built app-side. Answers `{value}`.
@@ -39,7 +40,8 @@ public enum BridgeProtocol {
         public var json: JSONValue {
             var fields: [String: JSONValue]
             switch self {
-            case .construct(let info, let mainFile): fields = ["type": "construct", "info": info, "mainFile": .string(mainFile)]
+            case .construct(let info, let mainFile, let privateHash):
+                fields = ["type": "construct", "info": info, "mainFile": .string(mainFile), "privateHash": privateHash.map(JSONValue.string) ?? .null]
             case .initialize: fields = ["type": "initialize"]
             case .command(let name, let method, let context, let item):
                 fields = ["type": "command", "name": .string(name), "method": .string(method), "context": context]

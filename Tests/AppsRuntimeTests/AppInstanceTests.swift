@@ -86,6 +86,44 @@ import Testing
         await app.close()
     }
 
+    /// `this.getAccessors()` gives what Rocket.Chat gives: environment reader, reader and HTTP usable at any time, and
+    /// the provided endpoints with their computed paths (private ones with the app's hash).
+    @Test func appAccessorsReadAndListEndpoints() async throws {
+        let original = try String(contentsOf: AppFixtures.root.appendingPathComponent("hello/HelloApp.js"), encoding: .utf8)
+        let source = original.replacingOccurrences(
+            of: #"    this.getLogger().info("configured", { settings: 1 });"#,
+            with: #"""
+                    await configuration.api.provideApi({ visibility: 1, security: 0, endpoints: [{ path: "hook", post: async () => ({ status: 200 }) }] });
+                    await configuration.api.provideApi({ visibility: 0, security: 0, endpoints: [{ path: "status", get: async () => ({ status: 200 }) }] });
+                """#
+        ).replacingOccurrences(
+            of: "  async executePostMessageSent(message) {}",
+            with: #"""
+                  async executePostMessageSent(message) {
+                    const accessors = this.getAccessors();
+                    const viaReader = await accessors.reader.getEnvironmentReader().getSettings().getValueById("greeting");
+                    const viaEnvironment = await accessors.environmentReader.getSettings().getValueById("greeting");
+                    const paths = JSON.stringify(accessors.providedApiEndpoints.map((e) => e.computedPath));
+                    let writer;
+                    try { accessors.environmentWriter.getSettings(); } catch (e) { writer = e.message; }
+                    this.getLogger().info(viaReader, "|", viaEnvironment, "|", paths, "|", typeof accessors.http.get, "|", writer);
+                  }
+                """#)
+        #expect(source != original)
+        let host = RecordingHost()
+        let app = try await AppInstance.load(try fixture("hello", patch: ["HelloApp.js": source]), host: host, privateHash: "h4sh")
+        _ = try await app.initialize()
+        _ = try await app.hook("executePostMessageSent", args: [["text": "a"]])
+        let id = app.manifest.id
+        let expected = [
+            "info executePostMessageSent: Hello from the host | Hello from the host",
+            #"["/api/apps/private/\#(id)/h4sh/hook","/api/apps/public/\#(id)/status"]"#, "function",
+            "IEnvironmentWrite.getSettings is not available in Airlock yet",
+        ].joined(separator: " | ")
+        #expect(host.logs.withLock { $0 }.contains(expected), "\(host.logs.withLock { $0 })")
+        await app.close()
+    }
+
     @Test func permissionDenialIsACatchableError() async throws {
         let host = RecordingHost(deny: true)
         let app = try await AppInstance.load(try fixture("hello"), host: host)

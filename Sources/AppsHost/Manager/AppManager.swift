@@ -83,9 +83,10 @@ public actor AppManager {
         let granted = try Self.grantedPermissions(manifest: manifest, requested: permissions)
         grants.set(appId: manifest.id, permissions: granted, settings: [:])
         quotas.setLimits(AppLimits(), appId: manifest.id)
+        let privateHash = RandomID.secret(bytes: 24)
         let instance: AppInstance
         do {
-            instance = try await loadInstance(package)
+            instance = try await loadInstance(package, privateHash: privateHash)
         } catch {
             grants.remove(appId: manifest.id)
             logs.forget(appId: manifest.id)
@@ -96,7 +97,7 @@ public actor AppManager {
             id: RandomID.make(), username: manifest.botUsername, name: manifest.name, roles: ["app"], type: .app, createdAt: now)
         var record = AppRecord(
             id: manifest.id, manifest: try Self.json(manifest), status: "initialized", permissionsGranted: granted.sorted(),
-            privateHash: RandomID.secret(bytes: 24), botUserId: bot.id, createdAt: now)
+            privateHash: privateHash, botUserId: bot.id, createdAt: now)
         do {
             try await store.installApp(record, package: zip, botUser: bot)
         } catch let error as StoreError where error.code == .duplicate(key: "username") {
@@ -131,7 +132,7 @@ public actor AppManager {
         let wasEnabled = Self.isEnabled(record.status)
         let instance: AppInstance
         do {
-            instance = try await loadInstance(package)
+            instance = try await loadInstance(package, privateHash: record.privateHash)
         } catch {
             throw AppPackageError(.invalidCode, "The app's code failed to load: \(error)")
         }
@@ -373,7 +374,7 @@ public actor AppManager {
         grants.set(appId: record.id, permissions: Set(record.permissionsGranted), settings: record.settings)
         quotas.setLimits(AppLimits(stored: record.limits), appId: record.id)
         logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
-        let instance = try await loadInstance(package)
+        let instance = try await loadInstance(package, privateHash: record.privateHash)
         loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
     }
 
@@ -407,13 +408,13 @@ public actor AppManager {
     }
 
     /// A VM for the package, reporting a stuck thread to the health watch.
-    private func loadInstance(_ package: AppPackage) async throws -> AppInstance {
+    private func loadInstance(_ package: AppPackage, privateHash: String) async throws -> AppInstance {
         let appId = package.manifest.id
         let health = calls.health
         var configuration = JavaScriptVM.Configuration()
         configuration.onStuck = { seconds in health.stuck(appId: appId, seconds: seconds) }
         configuration.onTimerOverrun = { health.timerOverrun(appId: appId) }
-        return try await AppInstance.load(package, host: host, configuration: configuration)
+        return try await AppInstance.load(package, host: host, privateHash: privateHash, configuration: configuration)
     }
 
     /// An enabled app that is stuck or keeps timing out goes to `error_disabled`. Its VM is closed without waiting:
