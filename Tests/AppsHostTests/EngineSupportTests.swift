@@ -1,3 +1,5 @@
+import AppFixtures
+import AppsPackage
 import AppsStorage
 @testable import AppsHost
 import ChatCore
@@ -73,6 +75,24 @@ import Testing
         await sink.prune()
         #expect(try await store.appLogs(AppLogQuery(appId: "a"), page: PageRequest()).items.map(\.message) == ["kept"])
         #expect(try await store.appLogs(AppLogQuery(appId: "b"), page: PageRequest()).total == 0)
+    }
+
+    /// Granted permissions follow Rocket.Chat: an empty list, uploaded or declared, means the defaults.
+    @Test func grantedPermissionsFollowRocketChat() throws {
+        func manifest(_ permissions: [String]?) throws -> AppManifest {
+            var object = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: AppFixtures.root.appendingPathComponent("hello/app.json"))) as? [String: Any])
+            object["permissions"] = permissions.map { $0.map { ["name": $0] } }
+            if permissions == nil { object.removeValue(forKey: "permissions") }
+            return try ManifestValidator.validate(json: JSONSerialization.data(withJSONObject: object))
+        }
+        let defaults = AppsEngineDefinition.defaultPermissions
+        #expect(try AppManager.grantedPermissions(manifest: manifest(["slashcommand", "networking"]), requested: nil) == ["slashcommand", "networking"])
+        #expect(try AppManager.grantedPermissions(manifest: manifest(["slashcommand", "networking"]), requested: ["networking"]) == ["networking"])
+        #expect(try AppManager.grantedPermissions(manifest: manifest(["slashcommand"]), requested: []) == ["slashcommand"])
+        #expect(try AppManager.grantedPermissions(manifest: manifest([]), requested: nil) == defaults)
+        #expect(try AppManager.grantedPermissions(manifest: manifest(nil), requested: nil) == defaults)
+        #expect(throws: AppPackageError.self) { try AppManager.grantedPermissions(manifest: manifest(["slashcommand"]), requested: ["networking"]) }
     }
 
     @Test func callStatsCountAndRankDurations() {

@@ -500,18 +500,20 @@ public actor AppManager {
         status == "manually_enabled" || status == "auto_enabled"
     }
 
+    /// Rocket.Chat's rule: the permissions granted at upload when that list is not empty, else the app's declared
+    /// ones, else the Apps-Engine defaults; an empty list counts as none given (Rocket.Chat's REST upload turns `[]`
+    /// into "not given" and its permission manager then falls back to the defaults). An admin may grant less than
+    /// the app declares, never more.
     static func grantedPermissions(manifest: AppManifest, requested: [String]?) throws -> Set<String> {
-        let declared = manifest.permissions.map { Set($0.map(\.name)) }
-        if let requested {
-            let requestedSet = Set(requested)
-            let allowed = declared ?? AppsEngineDefinition.defaultPermissions
-            guard requestedSet.isSubset(of: allowed) else {
-                let extra = requestedSet.subtracting(allowed).sorted().joined(separator: ", ")
-                throw AppPackageError(.unknownPermission, "Permissions not declared by the app: \(extra)")
-            }
-            return requestedSet
+        let declared = manifest.permissions.map { Set($0.map(\.name)) }.flatMap { $0.isEmpty ? nil : $0 }
+        let allowed = declared ?? AppsEngineDefinition.defaultPermissions
+        guard let requested, !requested.isEmpty else { return allowed }
+        let requestedSet = Set(requested)
+        guard requestedSet.isSubset(of: allowed) else {
+            let extra = requestedSet.subtracting(allowed).sorted().joined(separator: ", ")
+            throw AppPackageError(.unknownPermission, "Permissions not declared by the app: \(extra)")
         }
-        return declared ?? AppsEngineDefinition.defaultPermissions
+        return requestedSet
     }
 
     static func json(_ manifest: AppManifest) throws -> JSONValue {
