@@ -92,7 +92,7 @@ import Testing
         let updated = try await h.services.rooms.update(changed, addingUsernames: ["bob"], by: app)
         #expect(updated.description == "by the app")
         #expect(try await h.services.context.store.subscription(roomId: room.id, userId: bob.id) != nil)
-        let direct = try await h.services.rooms.createDirect(with: ["bob"], by: alice)
+        let direct = try await h.services.rooms.createDirect(with: ["bob"], by: .user(alice))
         await #expect(throws: ChatError.self) { try await h.services.rooms.delete(direct, by: app) }
         try await h.services.rooms.delete(updated, by: app)
         #expect(try await h.services.context.store.room(id: room.id) == nil)
@@ -134,7 +134,7 @@ import Testing
         let alice = try await h.user("alice")
         let bot = User(id: "bot-id-1", username: "weather.bot", name: "Weather", roles: ["app"], type: .app, createdAt: Date())
         try await h.services.users.insert(bot)
-        let dm = try await h.services.rooms.createDirect(with: ["weather.bot"], by: alice)
+        let dm = try await h.services.rooms.createDirect(with: ["weather.bot"], by: .user(alice))
         _ = try await h.services.messages.send(.init(text: "forecast?"), roomId: dm.id, by: .user(alice))
         #expect(hooks.events.withLock { $0 }.contains("postMessageSentToBot:weather.bot"))
     }

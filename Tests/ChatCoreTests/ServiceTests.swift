@@ -114,9 +114,26 @@ import Testing
         let alice = try await h.user("alice")
         _ = try await h.user("bob")
         let ids = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<8 { group.addTask { try await h.services.rooms.createDirect(with: ["bob"], by: alice).id } }
+            for _ in 0..<8 { group.addTask { try await h.services.rooms.createDirect(with: ["bob"], by: .user(alice)).id } }
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }
         }
         #expect(ids.count == 1)
+        // Rocket.Chat's id for a direct room between two people: their user ids, sorted and concatenated.
+        let bob = try #require(try await h.services.context.store.user(username: "bob"))
+        #expect(ids.first == [alice.id, bob.id].sorted().joined())
+    }
+
+    /// A direct room made before Rocket.Chat's ids (a random id) is still found by its members and reused.
+    @Test func olderDirectRoomsKeepTheirIds() async throws {
+        let h = try Harness()
+        defer { h.cleanup() }
+        let alice = try await h.user("alice")
+        let carol = try await h.user("carol")
+        let ids = [alice.id, carol.id].sorted()
+        let older = Room(
+            id: "legacyDirectRoom1", type: .direct, name: nil, creator: alice.ref, createdAt: Date(), usersCount: 2,
+            usernames: ["alice", "carol"], userIds: ids)
+        try await h.services.context.store.createRoom(older, subscriptions: [])
+        #expect(try await h.services.rooms.createDirect(with: ["carol"], by: .user(alice)).id == "legacyDirectRoom1")
     }
 }

@@ -397,6 +397,12 @@ import Testing
             #expect(try await info(made)["channel"]?["customFields"] == ["createdBy": "hooks", "x": "y"])
             #expect(try await rooms(["op": "create", "name": "bad name!"])["error"] == "bad name! is not a valid room name")
             #expect(try await rooms(["op": "create", "name": "ghosts", "members": ["nobody"]])["error"] == "Invalid user: nobody")
+            // A direct room needs no name: Rocket.Chat's id (the two user ids, sorted), found again by its members.
+            let direct = try #require(try await rooms(["op": "direct", "members": ["buddy"]])["id"]?.stringValue)
+            let buddyId = try #require(try await api.get("/api/v1/users.info?username=buddy", auth: admin)["user"]?["_id"]?.stringValue)
+            let botId = try #require(try await api.get("/api/v1/users.info?username=hooks.bot", auth: admin)["user"]?["_id"]?.stringValue)
+            #expect(direct == [buddyId, botId].sorted().joined())
+            #expect(try await rooms(["op": "direct", "members": ["buddy"]])["id"]?.stringValue == direct)
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] == nil)
             #expect(try await info(made).status == 400)
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] != nil)

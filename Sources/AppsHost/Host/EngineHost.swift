@@ -149,9 +149,6 @@ public final class EngineHost: AppHost {
             "modify.creator.room": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 let room = arguments.first ?? .null
-                guard let name = room["slugifiedName"]?.stringValue ?? room["displayName"]?.stringValue else {
-                    throw HostError(name: "Error", message: "The room needs a slugifiedName")
-                }
                 var creator = bot
                 if let creatorId = room["creator"]?["id"]?.stringValue {
                     guard let user = try await services.context.store.user(id: creatorId) else {
@@ -159,8 +156,16 @@ public final class EngineHost: AppHost {
                     }
                     creator = user
                 }
-                let type: RoomType = room["type"]?.stringValue == RoomType.privateGroup.rawValue ? .privateGroup : .channel
                 let members = room["usernames"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                // A direct room needs no name: it is the one between the creator and the members (Rocket.Chat's id).
+                if room["type"]?.stringValue == RoomType.direct.rawValue {
+                    let others = members.filter { $0 != creator.username }
+                    return .string(try await services.rooms.createDirect(with: others.isEmpty ? [creator.username] : others, by: .app(id: appId, user: creator)).id)
+                }
+                guard let name = room["slugifiedName"]?.stringValue ?? room["displayName"]?.stringValue else {
+                    throw HostError(name: "Error", message: "The room needs a slugifiedName")
+                }
+                let type: RoomType = room["type"]?.stringValue == RoomType.privateGroup.rawValue ? .privateGroup : .channel
                 let created = try await services.rooms.create(
                     type: type, name: name, members: members, readOnly: room["isReadOnly"] == .bool(true),
                     customFields: room["customFields"]?.objectValue, by: creator)

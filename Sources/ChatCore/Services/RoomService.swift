@@ -67,9 +67,13 @@ public struct RoomService: Sendable {
         return room
     }
 
-    /// `dm.create` / `im.create`: the direct room between the caller and `usernames`, created on first use.
-    public func createDirect(with usernames: [String], by creator: User) async throws -> Room {
-        try context.policy.require(creator, .createDirect)
+    /// `dm.create` / `im.create` and an app's `startRoom` of type `d`: the direct room between the creator and
+    /// `usernames`, created on first use. A user needs `create-d`; an app acts under its own `room.write`. A new room
+    /// between two people gets Rocket.Chat's id, their two user ids sorted and concatenated (apps rely on it); older
+    /// rooms keep theirs, and the look-up by members finds both.
+    public func createDirect(with usernames: [String], by actor: ChatActor) async throws -> Room {
+        let creator = actor.user
+        if actor.checksChatPermissions { try context.policy.require(creator, .createDirect) }
         var users: [String: User] = [creator.id: creator]
         for username in usernames where !username.isEmpty {
             guard let user = try await context.store.user(username: username) else {
@@ -91,7 +95,7 @@ public struct RoomService: Sendable {
         }
         let now = context.clock.now()
         var room = Room(
-            id: RandomID.make(), type: .direct, name: nil, creator: UserRef(id: creator.id, username: creator.username),
+            id: ids.count == 2 ? ids.joined() : RandomID.make(), type: .direct, name: nil, creator: UserRef(id: creator.id, username: creator.username),
             createdAt: now, usersCount: members.count, usernames: members.map(\.username), userIds: ids)
         switch await context.hooks.preRoomCreated(room, creator: creator, members: members.filter { $0.id != creator.id }) {
         case .refuse(let code, let message): throw ChatError(.refused, code: code, message: message)
@@ -107,8 +111,8 @@ public struct RoomService: Sendable {
         }
         do {
             try await context.store.createRoom(room, subscriptions: subscriptions)
-        } catch let error as StoreError where error.code == .duplicate(key: "room.direct") {
-            // Another request created the same direct room concurrently: answer that one.
+        } catch let error as StoreError where error.code == .duplicate(key: "room.direct") || error.code == .duplicate(key: "room.id") {
+            // Another request created the same direct room concurrently (same members, or the same id): answer that one.
             if let existing = try await context.store.directRoom(userIds: ids) { return existing }
             throw error
         }

@@ -18,7 +18,7 @@ struct DirectMessagesController {
             let usernames =
                 body.usernames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? body.username.map { [$0] } ?? []
-            let room = try await services.rooms.createDirect(with: usernames, by: caller)
+            let room = try await services.rooms.createDirect(with: usernames, by: .user(caller))
             return try JSONResponse.success(Named(key: "room", value: DirectRoomDTO(room)))
         }
         api.get("\(prefix).list") { request, context in

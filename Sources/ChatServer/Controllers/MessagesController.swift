@@ -78,7 +78,7 @@ struct MessagesController {
             throw ChatError.invalidParams("The parameter \"roomId\" or \"channel\" is required")
         }
         if channel.hasPrefix("@") {
-            return try await services.rooms.createDirect(with: [String(channel.dropFirst())], by: caller).id
+            return try await services.rooms.createDirect(with: [String(channel.dropFirst())], by: .user(caller)).id
         }
         let name = channel.hasPrefix("#") ? String(channel.dropFirst()) : channel
         return try await services.rooms.find(.name(name), types: [.channel, .privateGroup]).id

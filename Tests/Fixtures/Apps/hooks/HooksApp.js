@@ -3,6 +3,7 @@ const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { AppsEngineException, UserNotAllowedException } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { ApiEndpoint, ApiSecurity, ApiVisibility } = require('@rocket.chat/apps-engine/definition/api');
 const { RocketChatAssociationModel, RocketChatAssociationRecord } = require('@rocket.chat/apps-engine/definition/metadata');
+const { RoomType } = require('@rocket.chat/apps-engine/definition/rooms');
 const crypto = require('crypto');
 
 /// `POST notes` with `{op, ...}`: drives IPersistence / IPersistenceRead for the tests.
@@ -61,6 +62,11 @@ class RoomsEndpoint extends ApiEndpoint {
         case 'create': {
           const builder = modify.getCreator().startRoom().setType('c').setSlugifiedName(name).setMembersToBeAddedByUsernames(members || [])
             .setCustomFields({ createdBy: 'hooks' });
+          return this.success({ id: await modify.getCreator().finish(builder) });
+        }
+        case 'direct': {
+          const builder = modify.getCreator().startRoom().setType(RoomType.DIRECT_MESSAGE)
+            .setCreator(await read.getUserReader().getAppUser()).setMembersToBeAddedByUsernames(members || []);
           return this.success({ id: await modify.getCreator().finish(builder) });
         }
         case 'update': {
