@@ -585,6 +585,14 @@ final class SendableBox<Value: Sendable>: Sendable {
             let texts = try await AppHooksTests.history(api, room: room, auth: admin) { $0.contains("admin answered: blue") }
             #expect(texts.contains("admin answered: blue"))
 
+            // An action button: the client's payload.context arrives as buttonContext, its message as text.
+            let pressed = try await api.post(
+                "/api/apps/ui.interaction/\(id)",
+                ["type": "actionButton", "actionId": "open-form", "triggerId": "t4", "rid": .string(room),
+                 "payload": ["context": "messageBoxAction", "message": "draft text"]], auth: admin)
+            #expect(pressed["success"] == true)
+            #expect(try await api.appLog(id, auth: admin).contains(#"executeActionButtonHandler: button open-form in messageBoxAction of forms with "draft text""#))
+
             // Unknown type, an app that is not there, no credentials.
             #expect(try await api.post("/api/apps/ui.interaction/\(id)", ["type": "dance"], auth: admin).status == 400)
             #expect(try await api.post("/api/apps/ui.interaction/nope", ["type": "blockAction"], auth: admin).status == 404)

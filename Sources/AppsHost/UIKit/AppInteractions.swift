@@ -53,6 +53,13 @@ public struct AppInteractions: Sendable {
         for (key, value) in payload["payload"]?.objectValue ?? [:] where !Self.serverOwned.contains(key) { data[key] = value }
         data["appId"] = .string(appId)
         data["user"] = AppsEngineShapes.user(user)
+        if type == "actionButton" {
+            // Apps-Engine's IUIKitActionButtonIncomingInteraction: where the button was pressed and the composer text.
+            data["buttonContext"] = payload["payload"]?["context"]
+            data["text"] = payload["payload"]?["message"]
+            data["tmid"] = payload["tmid"]
+            data.removeValue(forKey: "context")
+        }
         if let roomId = payload["rid"]?.stringValue ?? payload["container"]?["id"]?.stringValue,
             let (room, subscription) = try await store.room(id: roomId, member: user.id)
         {

@@ -264,6 +264,12 @@ class HooksApp extends App {
 
   // UIKit: a button opens a form; submitting it posts the answer (or reports a missing field).
   // `show-progress`: typing in the room while a contextual bar built with BlockBuilder is pushed through IUIController.
+  async executeActionButtonHandler(context, read, http, persistence, modify) {
+    const data = context.getInteractionData();
+    this.getLogger().info(`button ${data.actionId} in ${data.buttonContext} of ${data.room ? data.room.slugifiedName : 'no room'} with "${data.text}"`);
+    return context.getInteractionResponder().successResponse();
+  }
+
   async executeBlockActionHandler(context, read, http, persistence, modify) {
     const data = context.getInteractionData();
     if (data.actionId === 'show-progress') {
