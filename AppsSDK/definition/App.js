@@ -1,5 +1,5 @@
 'use strict';
-const { AppStatus } = require('./AppStatus');
+const { AppStatus } = require('@rocket.chat/apps-engine/definition/AppStatus');
 
 /// The base class every app extends. The engine constructs the main class with (info, logger, accessors).
 class App {
@@ -32,5 +32,6 @@ class App {
   async onPreSettingUpdate(context, configurationModify, read, http) { return context.newSetting; }
   async extendConfiguration(configuration, environmentRead) { }
   async setStatus(status) { this.logger.debug(`The status is now: ${status}`); this.status = status; }
+  toJSON() { return this.info; }
 }
 exports.App = App;

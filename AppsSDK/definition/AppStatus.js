@@ -1,24 +1,20 @@
 'use strict';
-// Rocket.Chat's AppStatus values.
-const AppStatus = Object.freeze({
-  UNKNOWN: 'unknown',
-  CONSTRUCTED: 'constructed',
-  INITIALIZED: 'initialized',
-  AUTO_ENABLED: 'auto_enabled',
-  MANUALLY_ENABLED: 'manually_enabled',
-  COMPILER_ERROR_DISABLED: 'compiler_error_disabled',
-  INVALID_LICENSE_DISABLED: 'invalid_license_disabled',
-  INVALID_INSTALLATION_DISABLED: 'invalid_installation_disabled',
-  ERROR_DISABLED: 'error_disabled',
-  MANUALLY_DISABLED: 'manually_disabled',
-  INVALID_SETTINGS_DISABLED: 'invalid_settings_disabled',
-  DISABLED: 'disabled',
-});
+// AppStatus itself is an enum, built from the definition surface.
+const { AppStatus } = require('@rocket.chat/apps-engine/definition/AppStatus');
+
 const enabled = [AppStatus.AUTO_ENABLED, AppStatus.MANUALLY_ENABLED];
-const AppStatusUtils = {
-  isEnabled: (status) => enabled.includes(status),
-  isDisabled: (status) => !enabled.includes(status) && status !== AppStatus.UNKNOWN && status !== AppStatus.CONSTRUCTED && status !== AppStatus.INITIALIZED,
-  isError: (status) => [AppStatus.ERROR_DISABLED, AppStatus.COMPILER_ERROR_DISABLED, AppStatus.INVALID_LICENSE_DISABLED, AppStatus.INVALID_INSTALLATION_DISABLED, AppStatus.INVALID_SETTINGS_DISABLED].includes(status),
-};
-exports.AppStatus = AppStatus;
-exports.AppStatusUtils = AppStatusUtils;
+// As in Rocket.Chat: only these two count as errors, though every *_DISABLED status is disabled.
+const errors = [AppStatus.ERROR_DISABLED, AppStatus.COMPILER_ERROR_DISABLED];
+const disabled = [
+  ...errors, AppStatus.MANUALLY_DISABLED, AppStatus.INVALID_SETTINGS_DISABLED, AppStatus.INVALID_LICENSE_DISABLED,
+  AppStatus.INVALID_INSTALLATION_DISABLED, AppStatus.DISABLED,
+];
+
+/// What a status means: Rocket.Chat exports the class and one instance of it.
+class AppStatusUtilsDef {
+  isEnabled(status) { return enabled.includes(status); }
+  isDisabled(status) { return disabled.includes(status); }
+  isError(status) { return errors.includes(status); }
+}
+
+module.exports = { AppStatusUtilsDef, AppStatusUtils: new AppStatusUtilsDef() };

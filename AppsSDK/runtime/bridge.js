@@ -12,7 +12,17 @@ const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
 const { AppsEngineException, PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
-const { BlockBuilder } = require('@rocket.chat/apps-engine/definition/uikit');
+const {
+  BlockBuilder, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext, UIKitViewCloseInteractionContext,
+  UIKitActionButtonInteractionContext,
+} = require('@rocket.chat/apps-engine/definition/uikit');
+/// The context class each UIKit handler receives, as in Rocket.Chat.
+const interactionContexts = {
+  executeBlockActionHandler: UIKitBlockInteractionContext,
+  executeViewSubmitHandler: UIKitViewSubmitInteractionContext,
+  executeViewClosedHandler: UIKitViewCloseInteractionContext,
+  executeActionButtonHandler: UIKitActionButtonInteractionContext,
+};
 
 let app = null;
 let registrations = null;
@@ -578,19 +588,9 @@ async function handle(message) {
       const handler = app[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
       enter(message.id, message.method);
-      const data = message.context;
-      const base = { triggerId: data.triggerId, appId: data.appId };
-      // IUIKitInteractionResponder: the answers a handler returns.
-      const responder = Object.freeze({
-        successResponse: () => ({ success: true }),
-        errorResponse: () => ({ success: false }),
-        openModalViewResponse: (view) => ({ success: true, type: 'modal.open', ...base, view }),
-        updateModalViewResponse: (view) => ({ success: true, type: 'modal.update', ...base, view }),
-        openContextualBarViewResponse: (view) => ({ success: true, type: 'contextual_bar.open', ...base, view }),
-        updateContextualBarViewResponse: (view) => ({ success: true, type: 'contextual_bar.update', ...base, view }),
-        viewErrorResponse: (viewErrors) => ({ success: false, type: 'errors', ...base, ...viewErrors }),
-      });
-      const context = { getInteractionData: () => data, getInteractionResponder: () => responder };
+      const Context = interactionContexts[message.method];
+      if (!Context) throw new TypeError(`unknown UIKit handler ${message.method}`);
+      const context = new Context(message.context);
       const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const value = await handler.call(app, context, read, http, persistence, modifier);

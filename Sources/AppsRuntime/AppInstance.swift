@@ -48,9 +48,7 @@ public final class AppInstance: Sendable {
                 try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
             }
         }
-        for (specifier, source) in Self.sdkModules {
-            try await vm.registerModule(specifier, source: source)
-        }
+        try await vm.registerModules(Self.sdkModules)
         try await vm.setFiles(package.files)
         // The bridge registers the `dispatch` entry point before any app code runs.
         try await vm.load("@airlock/bridge")
@@ -125,12 +123,31 @@ public final class AppInstance: Sendable {
         await vm.close()
     }
 
-    /// The AppsSDK (`AppsSDK/`, embedded at build time) by the specifier apps `require` it with: the definition
-    /// modules under `@rocket.chat/apps-engine/`, the bridge as `@airlock/bridge.js`.
-    public static let sdkModules: [String: String] = Dictionary(
-        uniqueKeysWithValues: EmbeddedAppsSDK.files.map { path, source in
-            (path.hasPrefix("runtime/") ? "@airlock/" + path.dropFirst("runtime/".count) : "@rocket.chat/apps-engine/" + path, source)
-        })
+    /// The AppsSDK (`AppsSDK/`, embedded at build time) by the specifier `require` finds it with: Airlock's files as
+    /// `@airlock/<path>` (the bridge, `@airlock/definition/...` implementations), and one module per path of the
+    /// Apps-Engine definition tree as `@rocket.chat/apps-engine/definition/<path>`, each filled from the definition
+    /// surface by `@airlock/definition-module.js` (see there).
+    public static let sdkModules: [String: String] = {
+        var modules: [String: String] = [:]
+        for (path, source) in EmbeddedAppsSDK.files {
+            modules["@airlock/" + (path.hasPrefix("runtime/") ? String(path.dropFirst("runtime/".count)) : path)] = source
+        }
+        for id in definitionModulePaths {
+            let literal = String(decoding: try! JSONEncoder().encode(id), as: UTF8.self)
+            modules["@rocket.chat/apps-engine/definition/\(id).js"] =
+                "'use strict';\nrequire('@airlock/definition-module.js').fillDefinitionModule(exports, \(literal));\n"
+        }
+        return modules
+    }()
+
+    /// Every module path of the definition surface (`AppsSDK/runtime/definition-surface.json`).
+    public static let definitionModulePaths: [String] = {
+        guard let text = EmbeddedAppsSDK.files["runtime/definition-surface.json"],
+            let surface = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+            let modules = surface["modules"]?.objectValue
+        else { preconditionFailure("AppsSDK/runtime/definition-surface.json is missing or malformed") }
+        return modules.keys.sorted()
+    }()
 
     /// Request ids, unique in the process.
     private static let requestIds = Atomic<UInt64>(0)

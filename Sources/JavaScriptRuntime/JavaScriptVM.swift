@@ -357,10 +357,16 @@ public final class JavaScriptVM: Sendable {
         }
     }
 
-    /// Registers a built-in module (`require(specifier)` resolves to it before any file); the apps engine registers
-    /// the AppsSDK's `@rocket.chat/apps-engine/definition/...` modules here.
-    public func registerModule(_ specifier: String, source: String) async throws {
-        _ = try await callRuntime("registerModule", [Self.jsonString(specifier), Self.jsonString(source)])
+    /// Registers built-in modules by specifier (`require(specifier)` resolves to them before any file); the apps
+    /// engine registers the AppsSDK here. One VM entry for all of them: the SDK is a few hundred modules.
+    public func registerModules(_ modules: [String: String]) async throws {
+        _ = try await invoke(budget: nil) { state in
+            guard let runtime = state.runtime, let function = state.property(runtime, "registerModules").flatMap({ JSValueToObject(state.ctx, $0, nil) })
+            else { throw HostError.type("runtime has no registerModules") }
+            let object = state.object()
+            for (specifier, source) in modules { state.setProperty(object, specifier, state.makeString(source)) }
+            return .call(function, this: runtime, [object])
+        }
     }
 
     /// Sets the virtual file set `require` resolves relative paths in (the app package's files).

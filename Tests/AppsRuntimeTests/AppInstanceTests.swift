@@ -212,17 +212,49 @@ import Testing
 }
 
 @Suite struct SDKEmbeddingTests {
-    /// Every module of the SDK loads in a VM on its own (a syntax error or a broken require fails here, not in an app).
+    /// Every file of the SDK is embedded, and every module an app can require loads in a VM on its own (a syntax
+    /// error or a broken require fails here, not in an app).
     @Test func everySDKModuleLoads() async throws {
         let vm = try await JavaScriptVM()
         defer { Task { await vm.close() } }
-        for (specifier, source) in AppInstance.sdkModules { try await vm.registerModule(specifier, source: source) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try await vm.registerModules(AppInstance.sdkModules)
+        let root = AppFixtures.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("AppsSDK")
         let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }
-        #expect(AppInstance.sdkModules.count == onDisk.count)
+        #expect(AppInstance.sdkModules.keys.filter { $0.hasPrefix("@airlock/") }.count == onDisk.count)
+        #expect(AppInstance.sdkModules.keys.filter { $0.hasPrefix("@rocket.chat/") }.count == AppInstance.definitionModulePaths.count)
         for specifier in AppInstance.sdkModules.keys.sorted() where specifier.hasPrefix("@rocket.chat/") {
             await #expect(throws: Never.self, "\(specifier)") { try await vm.load(specifier) }
         }
+    }
+
+    /// Every runtime export of the Apps-Engine 1.57 definition tree exists with the same kind and values
+    /// (`Tests/Fixtures/SDK/definition-surface-check.js` says how it compares).
+    @Test func definitionSurfaceMatchesTheRealPackage() async throws {
+        let vm = try await JavaScriptVM()
+        defer { Task { await vm.close() } }
+        try await vm.registerModules(AppInstance.sdkModules)
+        let check = try String(contentsOf: AppFixtures.root.deletingLastPathComponent().appendingPathComponent("SDK/definition-surface-check.js"), encoding: .utf8)
+        try await vm.setFiles(["check.js": check])
+        try await vm.load("/check.js")
+        let problems = try JSONDecoder().decode([String].self, from: Data((try await vm.evaluate("globalThis.surfaceProblems") ?? "null").utf8))
+        #expect(problems == [])
+        #expect(AppInstance.definitionModulePaths.count > 250)
+    }
+
+    /// Paths real apps require resolve, folder indexes and single files alike.
+    @Test func realAppSpecifiersResolve() async throws {
+        let vm = try await JavaScriptVM()
+        defer { Task { await vm.close() } }
+        try await vm.registerModules(AppInstance.sdkModules)
+        for specifier in [
+            "@rocket.chat/apps-engine/definition/api/ApiEndpoint", "@rocket.chat/apps-engine/definition/api/IApi",
+            "@rocket.chat/apps-engine/definition/uikit/UIKitIncomingInteractionContainer",
+            "@rocket.chat/apps-engine/definition/uikit/blocks", "@rocket.chat/apps-engine/definition/messages",
+            "@rocket.chat/apps-engine/definition/oauth2/OAuth2", "@rocket.chat/apps-engine/definition/accessors/IHttp.js",
+        ] {
+            await #expect(throws: Never.self, "\(specifier)") { try await vm.load(specifier) }
+        }
+        await #expect(throws: JavaScriptError.self) { try await vm.load("@rocket.chat/apps-engine/definition/nothing/Here") }
     }
 }

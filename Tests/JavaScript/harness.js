@@ -50,7 +50,7 @@ function createRuntime({ files = {}, modules = {} } = {}) {
   const publicHost = { register: () => true };
   const factory = vm.runInContext(runtimeSource(), context, { filename: 'airlock:runtime' });
   const runtime = factory(host, publicHost);
-  for (const [specifier, source] of Object.entries(modules)) runtime.registerModule(specifier, source);
+  runtime.registerModules(modules);
   runtime.setFiles(files);
   return { runtime, context, logs, timers, run: (code) => vm.runInContext(code, context) };
 }

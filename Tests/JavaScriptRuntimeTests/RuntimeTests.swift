@@ -208,8 +208,10 @@ let tight = CallBudget(cpu: 0.05, wall: 10)
 
     @Test func registeredModulesResolveLikeAnNpmPackage() async throws {
         let vm = try await JavaScriptVM()
-        try await vm.registerModule("@rocket.chat/apps-engine/definition/App.js", source: "exports.App = class App { hello() { return require('./metadata').V; } };")
-        try await vm.registerModule("@rocket.chat/apps-engine/definition/metadata/index.js", source: "exports.V = 'v1';")
+        try await vm.registerModules([
+            "@rocket.chat/apps-engine/definition/App.js": "exports.App = class App { hello() { return require('./metadata').V; } };",
+            "@rocket.chat/apps-engine/definition/metadata/index.js": "exports.V = 'v1';",
+        ])
         try await vm.setFiles(["main.js": "const { App } = require('@rocket.chat/apps-engine/definition/App'); globalThis.v = new App().hello() + require('@rocket.chat/apps-engine/definition/metadata').V;"])
         _ = try await vm.require("main.js")
         #expect(try await vm.evaluate("v") == #""v1v1""#)

@@ -1,18 +1,17 @@
 'use strict';
-const { HttpStatusCode } = require('../accessors');
-
-/// Who may call an app endpoint: anyone with the URL, or only callers who know the app's private hash.
-const ApiVisibility = Object.freeze({ PUBLIC: 0, PRIVATE: 1, 0: 'PUBLIC', 1: 'PRIVATE' });
-/// Apps-Engine defines a single value.
-const ApiSecurity = Object.freeze({ UNSECURE: 0, 0: 'UNSECURE' });
+// ApiVisibility and ApiSecurity are enums, built from the definition surface.
+const { HttpStatusCode } = require('@rocket.chat/apps-engine/definition/accessors/IHttp');
 
 /// Base class of an app endpoint; subclasses set `path` and define get/post/put/delete/... handlers.
 class ApiEndpoint {
   constructor(app) { this.app = app; }
   success(content) { return { status: HttpStatusCode.OK, content }; }
+  /// Marks the response as JSON unless it already names a content type.
   json(response) {
-    if (!response.headers) response.headers = {};
-    response.headers['content-type'] = 'application/json';
+    if (!response.headers || !response.headers['content-type']) {
+      response.headers = response.headers || {};
+      response.headers['content-type'] = 'application/json';
+    }
     return response;
   }
 }
@@ -25,4 +24,4 @@ function example(options) {
   };
 }
 
-Object.assign(exports, { ApiVisibility, ApiSecurity, ApiEndpoint, example });
+module.exports = { ApiEndpoint, example };

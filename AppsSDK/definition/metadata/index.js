@@ -1,15 +1,5 @@
 'use strict';
-exports.AppMethod = Object.freeze({
-  INITIALIZE: 'initialize', ONENABLE: 'onEnable', ONDISABLE: 'onDisable', ONINSTALL: 'onInstall',
-  ONUNINSTALL: 'onUninstall', ONUPDATE: 'onUpdate', ONSETTINGUPDATED: 'onSettingUpdated',
-  ON_PRE_SETTING_UPDATE: 'onPreSettingUpdate', SETSTATUS: 'setStatus',
-});
-
-/// What a persisted record can be associated with (`RocketChatAssociationModel`).
-const RocketChatAssociationModel = Object.freeze({
-  ROOM: 'room', DISCUSSION: 'discussion', MESSAGE: 'message', LIVECHAT_MESSAGE: 'livechat-message', USER: 'user',
-  FILE: 'file', MISC: 'misc', VIDEO_CONFERENCE: 'video-conference',
-});
+// AppInterface, AppMethod and RocketChatAssociationModel are enums, built from the definition surface.
 
 /// One association of a persisted record: a model and an id within it.
 class RocketChatAssociationRecord {
@@ -18,4 +8,4 @@ class RocketChatAssociationRecord {
   getID() { return this.id; }
 }
 
-Object.assign(exports, { RocketChatAssociationModel, RocketChatAssociationRecord });
+module.exports = { RocketChatAssociationRecord };

@@ -16,6 +16,4 @@ class SlashCommandContext {
   getTriggerId() { return this.triggerId; }
 }
 
-const SlashCommandPreviewItemType = Object.freeze({ IMAGE: 'image', VIDEO: 'video', AUDIO: 'audio', TEXT: 'text', OTHER: 'other' });
-
-Object.assign(exports, { SlashCommandContext, SlashCommandPreviewItemType });
+module.exports = { SlashCommandContext };

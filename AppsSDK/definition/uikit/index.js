@@ -1,56 +1,74 @@
 'use strict';
-// UIKit values apps use at run time: block and element kinds, and the (Rocket.Chat-deprecated but still widely used)
-// BlockBuilder. Interfaces (IUIKitResponse, IBlock, ...) are TypeScript-only and vanish when an app is compiled.
+// What a UIKit handler receives and answers with: the interaction contexts, the responder and the payload
+// formatters, plus two type guards. Every UIKit enum is built from the definition surface.
 const { randomUUID } = require('crypto');
+const { UIKitInteractionType } = require('@rocket.chat/apps-engine/definition/uikit/IUIKitInteractionType');
+const { UIKitSurfaceType } = require('@rocket.chat/apps-engine/definition/uikit/IUIKitSurface');
+const { UIActionButtonContext } = require('@rocket.chat/apps-engine/definition/ui/UIActionButtonContext');
 
-const BlockType = Object.freeze({
-  SECTION: 'section', DIVIDER: 'divider', IMAGE: 'image', ACTIONS: 'actions', CONTEXT: 'context', INPUT: 'input', CONDITIONAL: 'conditional',
-});
-const BlockElementType = Object.freeze({
-  BUTTON: 'button', IMAGE: 'image', OVERFLOW_MENU: 'overflow', PLAIN_TEXT_INPUT: 'plain_text_input',
-  STATIC_SELECT: 'static_select', MULTI_STATIC_SELECT: 'multi_static_select',
-});
-const TextObjectType = Object.freeze({ MARKDOWN: 'mrkdwn', PLAINTEXT: 'plain_text' });
-const ButtonStyle = Object.freeze({ PRIMARY: 'primary', DANGER: 'danger' });
-const UIKitSurfaceType = Object.freeze({ MODAL: 'modal', CONTEXTUAL_BAR: 'contextualBar', BANNER: 'banner' });
-const UIKitViewType = UIKitSurfaceType;
-const UIKitInteractionType = Object.freeze({
-  MODAL_OPEN: 'modal.open', MODAL_CLOSE: 'modal.close', MODAL_UPDATE: 'modal.update',
-  CONTEXTUAL_BAR_OPEN: 'contextual_bar.open', CONTEXTUAL_BAR_CLOSE: 'contextual_bar.close', CONTEXTUAL_BAR_UPDATE: 'contextual_bar.update',
-  ERRORS: 'errors',
-});
+const modalTypes = [UIKitInteractionType.MODAL_OPEN, UIKitInteractionType.MODAL_UPDATE, UIKitInteractionType.MODAL_CLOSE];
+const barTypes = [UIKitInteractionType.CONTEXTUAL_BAR_OPEN, UIKitInteractionType.CONTEXTUAL_BAR_UPDATE, UIKitInteractionType.CONTEXTUAL_BAR_CLOSE];
 
-/// Builds a list of blocks for a message or a view; every block gets the app's id and a block id, every
-/// interactive element an action id, when the app gives none.
-class BlockBuilder {
-  constructor(appId) { this.appId = appId; this.blocks = []; }
-  addSectionBlock(block) { return this.addBlock({ type: BlockType.SECTION, ...block }); }
-  addImageBlock(block) { return this.addBlock({ type: BlockType.IMAGE, ...block }); }
-  addDividerBlock() { return this.addBlock({ type: BlockType.DIVIDER }); }
-  addActionsBlock(block) { return this.addBlock({ type: BlockType.ACTIONS, ...block }); }
-  addContextBlock(block) { return this.addBlock({ type: BlockType.CONTEXT, ...block }); }
-  addInputBlock(block) { return this.addBlock({ type: BlockType.INPUT, ...block }); }
-  addConditionalBlock(inner, when) {
-    return this.addBlock({ type: BlockType.CONDITIONAL, render: inner instanceof BlockBuilder ? inner.getBlocks() : inner, when });
+/// A view the app opens or updates, as the client receives it: the app's id, the surface type and an id (one is
+/// made when the app gives none).
+function surface(view, context, type) {
+  return { appId: context.appId, type, id: view.id ? view.id : randomUUID(), ...view, showIcon: true };
+}
+function formatModalInteraction(view, context) {
+  if (!modalTypes.includes(context.type)) throw new Error(`Invalid type "${context.type}" for modal interaction`);
+  return { type: context.type, triggerId: context.triggerId, appId: context.appId, view: surface(view, context, UIKitSurfaceType.MODAL) };
+}
+function formatContextualBarInteraction(view, context) {
+  if (!barTypes.includes(context.type)) throw new Error(`Invalid type "${context.type}" for contextual bar interaction`);
+  return { type: context.type, triggerId: context.triggerId, appId: context.appId, view: surface(view, context, UIKitSurfaceType.CONTEXTUAL_BAR) };
+}
+function formatErrorInteraction(errorInteraction, context) {
+  if (context.type !== UIKitInteractionType.ERRORS) throw new Error(`Invalid type "${context.type}" for error interaction`);
+  return { appId: context.appId, type: UIKitInteractionType.ERRORS, errors: errorInteraction.errors, viewId: errorInteraction.viewId, triggerId: context.triggerId };
+}
+
+/// The answers a handler returns (`context.getInteractionResponder()`).
+class UIKitInteractionResponder {
+  constructor(baseContext) { this.baseContext = baseContext; }
+  successResponse() { return { success: true }; }
+  errorResponse() { return { success: false }; }
+  openModalViewResponse(view) { return this.respond(formatModalInteraction, view, UIKitInteractionType.MODAL_OPEN); }
+  updateModalViewResponse(view) { return this.respond(formatModalInteraction, view, UIKitInteractionType.MODAL_UPDATE); }
+  openContextualBarViewResponse(view) { return this.respond(formatContextualBarInteraction, view, UIKitInteractionType.CONTEXTUAL_BAR_OPEN); }
+  updateContextualBarViewResponse(view) { return this.respond(formatContextualBarInteraction, view, UIKitInteractionType.CONTEXTUAL_BAR_UPDATE); }
+  viewErrorResponse(errorInteraction) {
+    const { appId, triggerId } = this.baseContext;
+    return { appId, triggerId, success: false, type: UIKitInteractionType.ERRORS, viewId: errorInteraction.viewId, errors: errorInteraction.errors };
   }
-  getBlocks() { return this.blocks; }
-  newPlainTextObject(text, emoji = false) { return { type: TextObjectType.PLAINTEXT, text, emoji }; }
-  newMarkdownTextObject(text) { return { type: TextObjectType.MARKDOWN, text }; }
-  newButtonElement(info) { return this.withActionId({ type: BlockElementType.BUTTON, ...info }); }
-  newImageElement(info) { return { type: BlockElementType.IMAGE, ...info }; }
-  newOverflowMenuElement(info) { return this.withActionId({ type: BlockElementType.OVERFLOW_MENU, ...info }); }
-  newPlainTextInputElement(info) { return this.withActionId({ type: BlockElementType.PLAIN_TEXT_INPUT, ...info }); }
-  newStaticSelectElement(info) { return this.withActionId({ type: BlockElementType.STATIC_SELECT, ...info }); }
-  newMultiStaticElement(info) { return this.withActionId({ type: BlockElementType.MULTI_STATIC_SELECT, ...info }); }
-  withActionId(element) { if (!element.actionId) element.actionId = randomUUID(); return element; }
-  addBlock(block) {
-    if (!block.blockId) block.blockId = randomUUID();
-    block.appId = this.appId;
-    this.blocks.push(block);
-    return this;
+  respond(format, view, type) {
+    const { appId, triggerId } = this.baseContext;
+    return { success: true, ...format(view, { appId, triggerId, type }) };
   }
 }
 
+/// The base of every interaction context: the interaction's data and a responder for it.
+class UIKitInteractionContext {
+  constructor(baseContext) {
+    const { appId, actionId, room, user, triggerId, threadId } = baseContext;
+    this.baseContext = { appId, actionId, room, user, triggerId, threadId };
+    this.responder = new UIKitInteractionResponder(this.baseContext);
+  }
+  getInteractionResponder() { return this.responder; }
+}
+/// One context class per interaction kind, each holding what the client sent.
+class InteractionDataContext extends UIKitInteractionContext {
+  constructor(interactionData) { super(interactionData); this.interactionData = interactionData; }
+}
+class UIKitBlockInteractionContext extends InteractionDataContext { getInteractionData() { return this.interactionData; } }
+class UIKitViewSubmitInteractionContext extends InteractionDataContext { getInteractionData() { return this.interactionData; } }
+class UIKitViewCloseInteractionContext extends InteractionDataContext { getInteractionData() { return this.interactionData; } }
+class UIKitActionButtonInteractionContext extends InteractionDataContext { getInteractionData() { return this.interactionData; } }
+
+const isMessageBoxIncomingInteraction = (interaction) => interaction.buttonContext === UIActionButtonContext.MESSAGE_BOX_ACTION;
+const isUIKitIncomingInteractionActionButtonMessageBox = (interaction) => interaction.payload.context === 'messageBoxAction';
+
 module.exports = {
-  BlockBuilder, BlockType, BlockElementType, TextObjectType, ButtonStyle, UIKitSurfaceType, UIKitViewType, UIKitInteractionType,
+  formatModalInteraction, formatContextualBarInteraction, formatErrorInteraction, UIKitInteractionResponder,
+  UIKitInteractionContext, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext, UIKitViewCloseInteractionContext,
+  UIKitActionButtonInteractionContext, isMessageBoxIncomingInteraction, isUIKitIncomingInteractionActionButtonMessageBox,
 };

@@ -16,7 +16,7 @@ function queueMicrotask(cb) { globals.queueMicrotask(cb); }
 
 return {
   fireTimer,
-  registerModule(specifier, source) { MapSet(registered, specifier, source); },
+  registerModules(map) { for (const specifier of ObjectKeys(map)) MapSet(registered, specifier, map[specifier]); },
   setFiles(map) {
     files = ObjectCreate(null);
     for (const name of ObjectKeys(map)) files[path.resolve('/', name)] = map[name];

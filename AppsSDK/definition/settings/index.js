@@ -1,2 +1,0 @@
-'use strict';
-exports.SettingType = require('./SettingType').SettingType;
