@@ -10,7 +10,7 @@ const host = require('airlock:host');
 const hostAccessor = host.accessor;
 const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
-const { AppsEngineException, PermissionDeniedError } = require('@rocket.chat/apps-engine/definition/exceptions');
+const { AppsEngineException, PermissionDeniedError, NotSupportedError } = require('@rocket.chat/apps-engine/definition/exceptions');
 const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
 const {
   BlockBuilder, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext, UIKitViewCloseInteractionContext,
@@ -208,10 +208,23 @@ class RoomBuilder {
   getKind() { return 'room'; }
 }
 
-/// Accessors whose host side arrives with the next issue's work answer with a clear error rather than `undefined`.
-function notYet(name) {
-  return new Proxy({}, { get: (_, key) => (typeof key === 'string' ? () => { throw new Error(`${name}.${key} is not available in Airlock yet`); } : undefined) });
+/// An accessor for a feature Airlock does not have: every method answers a rejected promise with a clear
+/// NotSupportedError the app can catch (`why` says whether it is "yet" or by design). `then` stays undefined, so
+/// awaiting the accessor itself works.
+function unsupported(name, why) {
+  return new Proxy({}, {
+    get: (_, key) => (typeof key === 'string' && key !== 'then'
+      ? async () => { throw new NotSupportedError(`${name}.${key} is not supported by Airlock ${why}`); }
+      : undefined),
+  });
 }
+/// The same for a method that answers at once (a builder's start): it throws.
+function unsupportedNow(name, why) {
+  return () => { throw new NotSupportedError(`${name} is not supported by Airlock ${why}`); };
+}
+const NOT_YET = 'yet';
+const LIVECHAT = '(livechat and omnichannel are out of its scope)';
+const VIDEOCONF = '(video conferencing is out of its scope)';
 
 /// `model:id` keys for the host.
 function associationKeys(associations) {
@@ -301,12 +314,72 @@ function uiController(a) {
   });
 }
 
+/// ISchedulerModify (from `modify.getScheduler()` and `IConfigurationModify.scheduler`).
+function schedulerOf(a) {
+  return Object.freeze({
+    scheduleOnce: (job) => a('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
+    scheduleRecurring: (job) => a('scheduler.scheduleRecurring', job),
+    cancelJob: (jobId) => a('scheduler.cancelJob', jobId),
+    cancelAllJobs: () => a('scheduler.cancelAllJobs'),
+  });
+}
+
+/// The methods an object has (own and inherited, not Object's): what the engine may call on a registration.
+function methodsOf(object) {
+  const names = new Set();
+  for (let o = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const n of Object.getOwnPropertyNames(o)) if (typeof object[n] === 'function' && n !== 'constructor') names.add(n);
+  }
+  return [...names];
+}
+
+/// IConfigurationModify: what an app changes about itself while it runs (onEnable, onSettingUpdated, ...).
+function configurationModifyOf(a) {
+  const known = (command) => {
+    const name = String((command && command.command) || command || '').trim().toLowerCase();
+    if (!registrations || !registrations.objects.slashCommands.has(name)) throw new Error(`The app provides no command "${name}"`);
+    return name;
+  };
+  return Object.freeze({
+    scheduler: schedulerOf(a),
+    slashCommands: Object.freeze({
+      modifySlashCommand: async (command) => {
+        const name = known(command);
+        registrations.objects.slashCommands.set(name, command);
+        await a('commands.modify', { ...describe(command), command: name, methods: methodsOf(command) });
+      },
+      disableSlashCommand: async (command) => a('commands.disable', known(command)),
+      enableSlashCommand: async (command) => a('commands.enable', known(command)),
+    }),
+    serverSettings: unsupported('IServerSettingsModify', '(apps do not change its server settings)'),
+  });
+}
+
+/// IEnvironmentWrite: the app's own settings (as if an admin changed them: its setting hooks run).
+function environmentWriteOf(a) {
+  return Object.freeze({
+    getSettings: () => Object.freeze({
+      updateValue: (id, value) => a('settings.updateValue', id, value),
+      updateSelectOptions: unsupported('ISettingUpdater', NOT_YET).updateSelectOptions,
+    }),
+    getServerSettings: () => unsupported('IServerSettingUpdater', '(apps do not change its server settings)'),
+  });
+}
+
 function modify(a, notifier) {
   return {
     getCreator: () => ({
       getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
       startMessage: (data) => new MessageBuilder(data),
       startRoom: (data) => new RoomBuilder(data),
+      getLivechatCreator: () => unsupported('ILivechatCreator', LIVECHAT),
+      getUploadCreator: () => unsupported('IUploadCreator', NOT_YET),
+      getEmailCreator: () => unsupported('IEmailCreator', NOT_YET),
+      getContactCreator: () => unsupported('IContactCreator', LIVECHAT),
+      startLivechatMessage: unsupportedNow('IModifyCreator.startLivechatMessage', LIVECHAT),
+      startVideoConference: unsupportedNow('IModifyCreator.startVideoConference', VIDEOCONF),
+      startDiscussion: unsupportedNow('IModifyCreator.startDiscussion', NOT_YET),
+      startBotUser: unsupportedNow('IModifyCreator.startBotUser', NOT_YET),
       finish: async (builder) => {
         switch (builder.getKind()) {
           case 'message': return a('modify.creator.finish', builder.getMessage());
@@ -324,10 +397,13 @@ function modify(a, notifier) {
         ? a('modify.updater.room.finish', builder.getRoom())
         : a('modify.updater.finish', builder.getMessage())),
       room: async (roomId, updater) => new RoomBuilder(await a('modify.updater.room', roomId)),
+      getLivechatUpdater: () => unsupported('ILivechatUpdater', LIVECHAT),
+      getUserUpdater: () => unsupported('IUserUpdater', NOT_YET),
     }),
     getExtender: () => ({
       extendMessage: async (messageId) => new MessageExtender(await a('modify.updater.message', messageId)),
       extendRoom: async (roomId) => new RoomExtender(await a('modify.updater.room', roomId)),
+      extendVideoConference: unsupported('IModifyExtender', VIDEOCONF).extendVideoConference,
       finish: async (extender) => (extender.getKind() === 'room'
         ? a('modify.updater.room.finish', extender.getRoom())
         : a('modify.updater.finish', extender.getMessage())),
@@ -335,15 +411,14 @@ function modify(a, notifier) {
     getDeleter: () => ({
       deleteMessage: (message, user) => a('modify.deleter.deleteMessage', message, user),
       deleteRoom: (roomId) => a('modify.deleter.deleteRoom', roomId),
+      deleteUsers: unsupported('IModifyDeleter', NOT_YET).deleteUsers,
+      removeUsersFromRoom: unsupported('IModifyDeleter', NOT_YET).removeUsersFromRoom,
     }),
     getNotifier: notifier,
     getUiController: () => uiController(a),
-    getScheduler: () => ({
-      scheduleOnce: (job) => a('scheduler.scheduleOnce', { ...job, when: job.when instanceof Date ? job.when.toISOString() : job.when }),
-      scheduleRecurring: (job) => a('scheduler.scheduleRecurring', job),
-      cancelJob: (jobId) => a('scheduler.cancelJob', jobId),
-      cancelAllJobs: () => a('scheduler.cancelAllJobs'),
-    }),
+    getScheduler: () => schedulerOf(a),
+    getOAuthAppsModifier: () => unsupported('IOAuthAppsModify', NOT_YET),
+    getModerationModifier: () => unsupported('IModerationModify', NOT_YET),
   };
 }
 
@@ -390,7 +465,11 @@ function accessors(call) {
     getPersistenceReader: () => persistenceRead || (persistenceRead = persistenceReadOf(a)),
     getRoomReader: () => lazyReaders().room, getUserReader: () => lazyReaders().user, getMessageReader: () => lazyReaders().message,
     getThreadReader: () => lazyReaders().thread, getNotifier: lazyNotifier,
-    getLivechatReader: () => notYet('ILivechatRead'), getUploadReader: () => notYet('IUploadRead'),
+    getLivechatReader: () => unsupported('ILivechatRead', LIVECHAT), getUploadReader: () => unsupported('IUploadRead', NOT_YET),
+    getVideoConferenceReader: () => unsupported('IVideoConferenceRead', VIDEOCONF),
+    getOAuthAppsReader: () => unsupported('IOAuthAppsReader', NOT_YET),
+    getCloudWorkspaceReader: () => unsupported('ICloudWorkspaceRead', '(it has no Rocket.Chat Cloud workspace)'),
+    getContactReader: () => unsupported('IContactRead', LIVECHAT),
   });
   const persistence = persistenceOf(a);
   return { read, persistence, http: httpClient(read, persistence, a), modify: Object.freeze(modify(a, lazyNotifier)) };
@@ -430,15 +509,16 @@ function describe(value, path = new Set()) {
   return copy;
 }
 
+/// A provider of a feature Airlock does not have registers without effect; the app's log says so once per kind.
+const saidWithoutEffect = new Set();
+function withoutEffect(kind, why) {
+  if (saidWithoutEffect.has(kind)) return;
+  saidWithoutEffect.add(kind);
+  hostLog('warn', 'extendConfiguration', `The app registered a ${kind}; it has no effect: Airlock has no such feature ${why}`);
+}
+
 /// What `extendConfiguration` registers, described as data for the engine (functions stay in the VM).
 function configurationExtend() {
-  const methodsOf = (object) => {
-    const names = new Set();
-    for (let o = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-      for (const n of Object.getOwnPropertyNames(o)) if (typeof object[n] === 'function' && n !== 'constructor') names.add(n);
-    }
-    return [...names];
-  };
   registrations = { settings: [], slashCommands: [], apis: [], processors: [], buttons: [] };
   const r = registrations;
   // IHttpExtend: kept in the VM (the pipeline runs here); not part of what the engine is told.
@@ -486,20 +566,24 @@ function configurationExtend() {
       getPreResponseHandlers: () => [...httpExtend.preResponse],
     },
     externalComponents: { register: async () => {} },
-    videoConfProviders: { provideVideoConfProvider: async () => {} },
+    videoConfProviders: { provideVideoConfProvider: async () => withoutEffect('video conference provider', VIDEOCONF) },
+    outboundCommunication: {
+      registerPhoneProvider: async () => withoutEffect('outbound phone provider', LIVECHAT),
+      registerEmailProvider: async () => withoutEffect('outbound email provider', LIVECHAT),
+    },
   };
 }
 
 /// `IAppAccessors` (`this.getAccessors()`): readers and HTTP for the app's whole life, not tied to one engine request
 /// (their accessor calls carry no request, so no timed-out call fences them), and the endpoints the app provides
-/// with their URLs (`computedPath`), as Rocket.Chat computes them. `environmentWriter` is not supported yet.
+/// with their URLs (`computedPath`), as Rocket.Chat computes them, and `environmentWriter` for its own settings.
 function appAccessors(appId, privateHash) {
   const { read, http } = accessors(null);
   return Object.freeze({
     environmentReader: read.getEnvironmentReader(),
     reader: read,
     http,
-    get environmentWriter() { return notYet('IEnvironmentWrite'); },
+    environmentWriter: environmentWriteOf((name, ...args) => accessor(null, name, ...args)),
     get providedApiEndpoints() {
       if (!registrations) return [];
       return registrations.apis.flatMap((api) => {
@@ -626,7 +710,7 @@ async function handle(message) {
       const { list } = hookArguments(message.id, 'executePost', []);
       const environment = list[0].getEnvironmentReader();
       const [read, http, persist, modifier] = list;
-      const configurationModify = { scheduler: notYet('ISchedulerModify'), slashCommands: notYet('ISlashCommandsModify'), serverSettings: notYet('IServerSettingsModify') };
+      const configurationModify = configurationModifyOf((name, ...args) => accessor(message.id, name, ...args));
       const context = message.context || {};
       const args = {
         onEnable: [environment, configurationModify],

@@ -29,7 +29,7 @@ public struct AppCommands: Sendable {
 
     public func list() -> [Info] {
         apps.snapshot().flatMap { target in
-            target.commands.map { name, command in
+            target.commands.filter { !target.disabledCommands.contains($0.key) }.map { name, command in
                 Info(
                     command: name, params: command["i18nParamsExample"]?.stringValue ?? "",
                     description: command["i18nDescription"]?.stringValue ?? "", permission: command["permission"]?.stringValue,

@@ -15,8 +15,11 @@ public final class EnabledApps: Sendable {
         /// Methods the main class defines (for the optional `check*` handlers).
         let methods: Set<String>
         let botUsername: String
-        /// Slash commands the app provides (lower-cased name → what `provideSlashCommand` described).
-        let commands: [String: JSONValue]
+        /// Slash commands the app provides (lower-cased name → what `provideSlashCommand` described); the app may
+        /// change or disable them while it runs (`IConfigurationModify.slashCommands`).
+        var commands: [String: JSONValue]
+        /// Commands the app disabled: neither listed nor run.
+        var disabledCommands: Set<String> = []
         /// HTTP endpoints (`IApi` registrations) and the secret of the app's private endpoint URLs.
         let apis: [JSONValue]
         let privateHash: String
@@ -82,8 +85,27 @@ public final class EnabledApps: Sendable {
         targets.withLock { $0.first { $0.appId == appId } }
     }
 
-    /// The enabled app providing slash command `name` (lower-cased).
+    /// The enabled app providing slash command `name` (lower-cased), unless the app disabled it.
     func commandOwner(_ name: String) -> Target? {
-        targets.withLock { $0.first { $0.commands[name] != nil } }
+        targets.withLock { $0.first { $0.commands[name] != nil && !$0.disabledCommands.contains(name) } }
+    }
+
+    /// What `ISlashCommandsModify` does to a command of the app's own (`false` when the app provides no such
+    /// command): disable or enable it, or replace its description (its name stays).
+    enum CommandChange: Sendable {
+        case disable, enable
+        case replace(JSONValue)
+    }
+
+    func change(command name: String, of appId: String, _ change: CommandChange) -> Bool {
+        targets.withLock { targets in
+            guard let index = targets.firstIndex(where: { $0.appId == appId }), targets[index].commands[name] != nil else { return false }
+            switch change {
+            case .disable: targets[index].disabledCommands.insert(name)
+            case .enable: targets[index].disabledCommands.remove(name)
+            case .replace(let described): targets[index].commands[name] = described
+            }
+            return true
+        }
     }
 }

@@ -35,6 +35,7 @@ public actor AppManager {
     public nonisolated let logs: AppLogSink
     public nonisolated let stats: AppCallStats
     let calls: AppCalls
+    let settingUpdater: AppSettingUpdater
     /// The enabled apps in enable order, for the hook dispatcher.
     public nonisolated let enabled: EnabledApps
     /// Apps' scheduled jobs.
@@ -57,6 +58,7 @@ public actor AppManager {
         self.clock = foundation.clock
         self.quotas = foundation.quotas
         self.calls = foundation.calls
+        self.settingUpdater = foundation.settingUpdater
         self.enabled = foundation.registry
         self.scheduler = foundation.scheduler
         calls.health.onFailure { [weak self] appId, reason in
@@ -322,46 +324,9 @@ public actor AppManager {
 
     // MARK: Settings
 
-    /// Applies a new value: typed validation, `onPreSettingUpdate` (may decorate or refuse), store,
-    /// `onSettingUpdated`. Answers the stored setting. A password setting posted back masked keeps its value.
+    /// Applies a new value (``AppSettingUpdater``); answers the stored setting.
     public func updateSetting(id: String, settingId: String, value: JSONValue) async throws -> JSONValue {
-        guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
-        guard let old = record.settings[settingId], var object = old.objectValue else {
-            throw AppEngineError(.notFound, "No setting \"\(settingId)\" in app \(id)")
-        }
-        if old["type"]?.stringValue == "password", value == .string(AppLogSink.mask) { return old }
-        object["value"] = try AppSettings.validate(value, for: old)
-        object["updatedAt"] = .string(WireDate.string(clock.now()))
-        var setting = JSONValue.object(object)
-        if let app = loaded[id] {
-            let decorated: JSONValue
-            do {
-                decorated = try await call(id, "onPreSettingUpdate") {
-                    try await app.instance.lifecycle(.onPreSettingUpdate, context: ["oldSetting": old, "newSetting": setting])
-                }
-            } catch {
-                throw AppEngineError(.invalid, "The app refused the value of \"\(settingId)\": \(AppCalls.reason(error))")
-            }
-            if decorated["id"]?.stringValue == settingId, var returned = decorated.objectValue {
-                returned["value"] = try AppSettings.validate(returned["value"] ?? .null, for: old)
-                setting = .object(returned)
-            }
-        }
-        record.settings[settingId] = setting
-        record.updatedAt = clock.now()
-        try await store.updateApp(record)
-        grants.setSettings(record.settings, appId: id)
-        logs.setSecrets(AppSettings.secrets(record.settings), appId: id)
-        let shown = AppSettings.effectiveValue(AppSettings.masked(setting))
-        host.log(appId: id, level: "info", method: "settings", message: "Setting \(settingId) updated to \(Self.text(shown))")
-        if let app = loaded[id] {
-            do {
-                _ = try await call(id, "onSettingUpdated") { try await app.instance.lifecycle(.onSettingUpdated, setting: setting) }
-            } catch {
-                // Already logged by `call`; the value is stored either way, as in Rocket.Chat.
-            }
-        }
-        return setting
+        try await settingUpdater.update(appId: id, settingId: settingId, value: value, instance: loaded[id]?.instance)
     }
 
     // MARK: Steps

@@ -21,6 +21,7 @@ public struct AppsFoundation: Sendable {
     public let quotas: AppQuotas
     let calls: AppCalls
     let clock: ChatClock
+    let settingUpdater: AppSettingUpdater
 
     /// `log` receives the lines about calls into apps (the log sink unless a test records them itself).
     public init(
@@ -40,6 +41,7 @@ public struct AppsFoundation: Sendable {
         self.calls = calls
         self.clock = clock
         self.grants = AppGrants()
+        self.settingUpdater = AppSettingUpdater(store: store, clock: clock, grants: grants, logs: logs, calls: calls, log: log ?? logs)
         self.scheduler = AppScheduler(store: store, apps: registry, calls: calls, clock: clock, quotas: quotas)
         self.hooks = AppHookDispatcher(apps: registry, calls: calls)
     }
