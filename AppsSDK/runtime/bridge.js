@@ -104,6 +104,8 @@ const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'head', 'options', 'patch'
 class MessageBuilder {
   constructor(message) { this.msg = message ? { ...message } : {}; }
   setData(data) { this.msg = { ...data }; return this; }
+  /// The message an update starts from, with who edits it (what `modify.getUpdater().message()` does).
+  setUpdateData(data, editor) { this.msg = { ...data, editor, editedAt: new Date() }; return this; }
   setThreadId(threadId) { this.msg.threadId = threadId; return this; }
   getThreadId() { return this.msg.threadId; }
   setRoom(room) { this.msg.room = room; return this; }
@@ -138,6 +140,37 @@ class MessageBuilder {
     return this.msg;
   }
   getKind() { return 'message'; }
+}
+
+/// A room as Rocket.Chat's runtime hands it to an app's handlers: the IRoom fields plus `value` (the plain IRoom),
+/// `getUsernames()` (the members' usernames, asked of the host without a permission, as Rocket.Chat's internal
+/// bridge does) and `toJSON()`. `usernames` stays what the host sent.
+const roomAccessor = Symbol('accessor');
+class Room {
+  constructor(room, a) {
+    Object.assign(this, room);
+    Object.defineProperty(this, roomAccessor, { value: a });
+  }
+  get value() {
+    const { id, displayName, slugifiedName, type, creator, isDefault, isReadOnly, displaySystemMessages, messageCount,
+      createdAt, updatedAt, lastModifiedAt, customFields, userIds } = this;
+    return { id, displayName, slugifiedName, type, creator, isDefault, isReadOnly, displaySystemMessages, messageCount,
+      createdAt, updatedAt, lastModifiedAt, customFields, userIds };
+  }
+  async getUsernames() { return (await this[roomAccessor]('internal.room.usernames', this.id)) || []; }
+  toJSON() { return this.value; }
+}
+/// `room` as a Room whose usernames are asked for on behalf of engine request `call`.
+function asRoom(room, call) {
+  return room && typeof room === 'object' && !(room instanceof Room) ? new Room(room, (name, ...args) => accessor(call, name, ...args)) : room;
+}
+/// Puts Room objects where Rocket.Chat's runtime does: the room of a room event, the room of a message.
+function withRooms(method, args, call) {
+  const [first] = args;
+  if (!first || typeof first !== 'object') return args;
+  if (/^(check|execute)(Pre|Post)Room(Create|Delete)/.test(method)) return [asRoom(first, call), ...args.slice(1)];
+  if (first.room && typeof first.room === 'object') first.room = asRoom(first.room, call);
+  return args;
 }
 
 /// IMessageExtender: what a pre-message extend handler may add (never change).
@@ -257,6 +290,15 @@ function readersOf(a) {
       getMembers: (roomId) => a('reader.room.getMembers', roomId),
       getMessages: (roomId, options = {}) => a('reader.room.getMessages', roomId, options),
       getDirectByUsernames: (usernames) => a('reader.room.getDirectByUsernames', usernames),
+      getModerators: (roomId) => a('reader.room.getModerators', roomId),
+      getOwners: (roomId) => a('reader.room.getOwners', roomId),
+      getLeaders: (roomId) => a('reader.room.getLeaders', roomId),
+      getUnreadByUser: (roomId, uid, options = {}) => a('reader.room.getUnreadByUser', roomId, uid, options),
+      getUserUnreadMessageCount: (roomId, uid) => a('reader.room.getUserUnreadMessageCount', roomId, uid),
+    }),
+    role: Object.freeze({
+      getOneByIdOrName: (idOrName, appId) => a('reader.role.getOneByIdOrName', idOrName, appId || null),
+      getCustomRoles: (appId) => a('reader.role.getCustomRoles', appId || null),
     }),
     user: Object.freeze({
       getById: (id) => a('reader.user.getById', id),
@@ -464,7 +506,7 @@ function accessors(call) {
     getEnvironmentReader: () => environment || (environment = environmentRead(a)),
     getPersistenceReader: () => persistenceRead || (persistenceRead = persistenceReadOf(a)),
     getRoomReader: () => lazyReaders().room, getUserReader: () => lazyReaders().user, getMessageReader: () => lazyReaders().message,
-    getThreadReader: () => lazyReaders().thread, getNotifier: lazyNotifier,
+    getThreadReader: () => lazyReaders().thread, getRoleReader: () => lazyReaders().role, getNotifier: lazyNotifier,
     getLivechatReader: () => unsupported('ILivechatRead', LIVECHAT), getUploadReader: () => unsupported('IUploadRead', NOT_YET),
     getVideoConferenceReader: () => unsupported('IVideoConferenceRead', VIDEOCONF),
     getOAuthAppsReader: () => unsupported('IOAuthAppsReader', NOT_YET),
@@ -640,7 +682,7 @@ async function handle(message) {
       const handler = app[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
       enter(message.id, message.method);
-      const { list, helper } = hookArguments(message.id, message.method, message.args || []);
+      const { list, helper } = hookArguments(message.id, message.method, withRooms(message.method, message.args || [], message.id));
       let value = await handler.apply(app, list);
       if ((value === undefined || value === null) && helper) value = helper.msg || helper.room;
       // The host takes only a message's content back: leave the room and users out of the reply.
@@ -658,7 +700,7 @@ async function handle(message) {
       if (typeof handler !== 'function') throw new TypeError(`the command ${message.name} has no ${message.method}`);
       enter(message.id, `slashcommand:${message.name}:${message.method}`);
       const c = message.context;
-      const context = new SlashCommandContext(c.sender, c.room, c.params || [], c.threadId, c.triggerId);
+      const context = new SlashCommandContext(c.sender, asRoom(c.room, message.id), c.params || [], c.threadId, c.triggerId);
       const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const args = message.method === 'executePreviewItem'
@@ -674,7 +716,9 @@ async function handle(message) {
       enter(message.id, message.method);
       const Context = interactionContexts[message.method];
       if (!Context) throw new TypeError(`unknown UIKit handler ${message.method}`);
-      const context = new Context(message.context);
+      const data = message.context;
+      if (data && data.room) data.room = asRoom(data.room, message.id);
+      const context = new Context(data);
       const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const value = await handler.call(app, context, read, http, persistence, modifier);

@@ -403,6 +403,17 @@ import Testing
             let botId = try #require(try await api.get("/api/v1/users.info?username=hooks.bot", auth: admin)["user"]?["_id"]?.stringValue)
             #expect(direct == [buddyId, botId].sorted().joined())
             #expect(try await rooms(["op": "direct", "members": ["buddy"]])["id"]?.stringValue == direct)
+            // Readers of room roles, built-in roles and unread counts; raw fields an app hands over (_unmappedProperties_).
+            let buddy = try #require(try await api.get("/api/v1/users.info?username=buddy", auth: admin)["user"]?["_id"]?.stringValue)
+            _ = try await api.post("/api/v1/chat.postMessage", ["roomId": .string(made), "text": "unread by buddy"], auth: admin)
+            let roles = try await rooms(["op": "roles", "id": .string(made), "userId": .string(buddy)])
+            #expect(roles["owners"] == ["hooks.bot"] && roles["moderators"] == [] && roles["leaders"] == [], "\(roles)")
+            #expect(roles["role"]?["scope"] == "Subscriptions" && roles["role"]?["id"] == "moderator" && roles["unknownRole"] == .null)
+            // Unread for buddy: admin's join (a system message) and admin's text, newest first.
+            #expect(roles["unread"] == 2 && roles["unreadTexts"] == ["unread by buddy", "admin"], "\(roles)")
+            let unmapped = try #require(try await rooms(["op": "unmapped", "id": .string(made)])["id"]?.stringValue)
+            let stored = try await api.get("/api/v1/chat.getMessage?msgId=\(unmapped)", auth: admin)["message"]
+            #expect(stored?["msg"] == "mapped text" && stored?["alias"] == "raw alias" && stored?["customFields"] == ["raw": true], "\(String(describing: stored))")
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] == nil)
             #expect(try await info(made).status == 400)
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] != nil)

@@ -91,6 +91,23 @@ def test_direct_rooms_get_rocket_chat_ids(server_url, compat, admin):
     assert any(m["msg"] == f"direct {expected}" for m in client.dm_history(expected)), "the bot posts into the new DM"
 
 
+def test_rooms_reach_handlers_as_rocket_chat_room_objects(server_url, compat, admin):
+    name = unique("compat-room")
+    room = admin.channels_create(name)["channel"]
+    run(server_url, room["_id"], "room")
+    assert f"room {name} true true" in [m["msg"] for m in last_messages(admin, room["_id"])]
+
+
+def test_joins_and_leaves_reach_apps_as_system_messages(server_url, compat, admin):
+    name = unique("compat-sys")
+    room = admin.channels_create(name)["channel"]
+    user = admin.users_create(email=f"{unique('s')}@example.org", name="S", password="pw-compat-2", username=unique("suser"))["user"]
+    admin.channels_invite(room["_id"], user["_id"])
+    admin.channels_kick(room["_id"], user["_id"])
+    lines = app_logs(server_url, "executePostSystemMessageSent")
+    assert f"system au {user['username']} in {name}" in lines and f"system ru {user['username']} in {name}" in lines
+
+
 def test_the_app_writes_its_own_settings_and_switches_its_commands(server_url, compat, admin):
     headers = admin_login(server_url)
     room = admin.channels_create(unique("compat-mode"))["channel"]

@@ -148,6 +148,12 @@ public final class AppHookDispatcher: HookPipeline {
         }
     }
 
+    public func postSystemMessageSent(_ message: Message, room: Room, sender: User) {
+        post("IPostSystemMessageSent", "executePostSystemMessageSent", depth: depth(of: message.id)) { _ in
+            [AppsEngineShapes.message(message, room: room, sender: sender)]
+        }
+    }
+
     public func postMessageSentToBot(_ message: Message, room: Room, sender: User, bot: User) {
         let depth = depth(of: message.id)
         post("IPostMessageSentToBot", "executePostMessageSentToBot", depth: depth, only: { $0.botUsername == bot.username }) { _ in

@@ -15,6 +15,20 @@ public enum AppsEngineShapes {
         ]
     }
 
+    /// Rocket.Chat's built-in roles as `IRole` (Airlock has no custom roles): global roles are scoped to users,
+    /// room roles to subscriptions. Nil for an unknown id or name.
+    static func role(named name: String) -> JSONValue? {
+        let roles: [String: (scope: String, description: String)] = [
+            "admin": ("Users", "Admin"), "user": ("Users", ""), "bot": ("Users", ""), "app": ("Users", ""), "guest": ("Users", ""),
+            "owner": ("Subscriptions", "Owner"), "moderator": ("Subscriptions", "Moderator"), "leader": ("Subscriptions", "Leader"),
+        ]
+        guard let role = roles[name] else { return nil }
+        return [
+            "id": .string(name), "name": .string(name), "description": .string(role.description), "scope": .string(role.scope),
+            "protected": true, "mandatory2fa": false,
+        ]
+    }
+
     /// A user known only by reference (a message's sender when the record is not at hand).
     static func user(_ ref: UserRef) -> JSONValue {
         ["id": .string(ref.id), "username": .string(ref.username), "name": ref.name.map(JSONValue.string) ?? .string(ref.username)]
@@ -51,6 +65,8 @@ public enum AppsEngineShapes {
         if let customFields = message.customFields { object["customFields"] = .object(customFields) }
         if let editedAt = message.editedAt { object["editedAt"] = .string(WireDate.string(editedAt)) }
         if let editor = message.editedBy { object["editor"] = user(editor) }
+        // IMessage has no name for a system message's type: Rocket.Chat hands it over among the raw fields.
+        if let type = message.systemType { object["_unmappedProperties_"] = ["t": .string(type)] }
         if !message.reactions.isEmpty {
             object["reactions"] = .object(message.reactions.mapValues { ["usernames": .array($0.map(JSONValue.string))] })
         }
@@ -69,6 +85,17 @@ public enum AppsEngineShapes {
         if let emoji = object["emoji"] { result.emoji = emoji.stringValue }
         if let avatar = object["avatarUrl"] { result.avatar = avatar.stringValue }
         if let customFields = object["customFields"] { result.customFields = customFields.objectValue }
+        // Rocket.Chat merges `_unmappedProperties_` (raw message fields the converter has no IMessage name for) over
+        // the converted message; Airlock stores the raw fields it has a place for and drops the others.
+        if let raw = object["_unmappedProperties_"]?.objectValue {
+            if let text = raw["msg"]?.stringValue { result.text = text }
+            if let alias = raw["alias"] { result.alias = alias.stringValue }
+            if let emoji = raw["emoji"] { result.emoji = emoji.stringValue }
+            if let avatar = raw["avatar"] { result.avatar = avatar.stringValue }
+            if let attachments = raw["attachments"] { result.attachments = attachments.arrayValue }
+            if let blocks = raw["blocks"] { result.blocks = blocks.arrayValue }
+            if let fields = raw["customFields"]?.objectValue { result.customFields = (result.customFields ?? [:]).merging(fields) { $1 } }
+        }
         return result
     }
 
@@ -78,7 +105,8 @@ public enum AppsEngineShapes {
         let blank = Message(id: "", roomId: "", text: "", sender: UserRef(id: "", username: ""), createdAt: Date(timeIntervalSince1970: 0))
         let content = applyContent(of: app, to: blank)
         return MessageService.Draft(
-            id: RandomID.make(), text: content.text, threadId: app["threadId"]?.stringValue, alias: content.alias, emoji: content.emoji,
+            id: RandomID.make(), text: content.text,
+            threadId: app["threadId"]?.stringValue ?? app["_unmappedProperties_"]?["tmid"]?.stringValue, alias: content.alias, emoji: content.emoji,
             avatar: content.avatar, attachments: content.attachments, blocks: content.blocks, customFields: content.customFields)
     }
 

@@ -4,7 +4,7 @@ import Foundation
 import JavaScriptRuntime
 
 extension EngineHost {
-    /// `IRead`'s room, user, message and thread readers, answering the Apps-Engine's shapes; each needs its
+    /// `IRead`'s room, user, message, thread and role readers, answering the Apps-Engine's shapes; each needs its
     /// `*.read` permission.
     static func readerAccessors(chat: ChatReach) -> [String: Accessor] {
         let store = chat.services.context.store
@@ -18,6 +18,23 @@ extension EngineHost {
         @Sendable func message(_ id: String) async throws -> JSONValue? {
             guard let message = try await store.message(id: id), let room = try await store.room(id: message.roomId) else { return nil }
             return AppsEngineShapes.message(message, room: room, sender: try await store.user(id: message.sender.id))
+        }
+        /// A room's messages as `IRoomRead.getMessages` options ask (`limit` ≤ 100, `skip`, `sort.createdAt`), newer than
+        /// `since` when given.
+        @Sendable func messages(in room: Room, since: Date?, options: JSONValue?) async throws -> JSONValue {
+            let limit = options?["limit"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 100
+            let skip = options?["skip"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 0
+            let ascending = options?["sort"]?["createdAt"] == "asc"
+            let page = try await store.messages(
+                roomId: room.id, page: PageRequest(offset: skip, count: min(max(limit, 0), 100), ascending: ascending), oldest: since,
+                latest: nil, inclusive: false)
+            return .array(page.items.map { AppsEngineShapes.message($0, room: room, sender: nil) })
+        }
+        /// The members holding a room role (`owner`, `moderator`, `leader`).
+        @Sendable func members(_ roomId: String, holding role: String) async throws -> JSONValue {
+            let members = try await store.subscriptions(roomId: roomId, page: PageRequest(offset: 0, count: 1_000))
+            let ids = members.items.filter { $0.roles.contains(role) }.map(\.user.id)
+            return .array(try await store.users(ids: ids).map(AppsEngineShapes.user))
         }
         return [
             "reader.room.getById": Accessor { _, arguments in
@@ -38,15 +55,32 @@ extension EngineHost {
             },
             "reader.room.getMessages": Accessor { _, arguments in
                 guard let room = try await store.room(id: string(arguments)) else { return .array([]) }
-                let options = arguments[safe: 1]
-                let limit = options?["limit"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 100
-                let skip = options?["skip"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? 0
-                let ascending = options?["sort"]?["createdAt"] == "asc"
-                let page = try await store.messages(
-                    roomId: room.id, page: PageRequest(offset: skip, count: min(max(limit, 0), 100), ascending: ascending), oldest: nil,
-                    latest: nil, inclusive: false)
-                return .array(page.items.map { AppsEngineShapes.message($0, room: room, sender: nil) })
+                return try await messages(in: room, since: nil, options: arguments[safe: 1])
             },
+            // Room.getUsernames(): Rocket.Chat's internal bridge, which needs no permission.
+            "internal.room.usernames": Accessor { _, arguments in
+                let members = try await store.subscriptions(roomId: string(arguments), page: PageRequest(offset: 0, count: 1_000))
+                return .array(members.items.map { .string($0.user.username) })
+            },
+            "reader.room.getModerators": Accessor { _, arguments in try await members(string(arguments), holding: "moderator") },
+            "reader.room.getOwners": Accessor { _, arguments in try await members(string(arguments), holding: "owner") },
+            "reader.room.getLeaders": Accessor { _, arguments in try await members(string(arguments), holding: "leader") },
+            "reader.room.getUnreadByUser": Accessor { _, arguments in
+                guard let room = try await store.room(id: string(arguments)),
+                    let subscription = try await store.subscription(roomId: room.id, userId: string(arguments, 1))
+                else { return .array([]) }
+                return try await messages(in: room, since: subscription.lastSeen ?? subscription.createdAt, options: arguments[safe: 2])
+            },
+            "reader.room.getUserUnreadMessageCount": Accessor { _, arguments in
+                guard let subscription = try await store.subscription(roomId: string(arguments), userId: string(arguments, 1)) else {
+                    throw HostError(name: "Error", message: "The user is not a member of the room")
+                }
+                return .number(Double(subscription.unread))
+            },
+            "reader.role.getOneByIdOrName": Accessor { _, arguments in
+                AppsEngineShapes.role(named: string(arguments))
+            },
+            "reader.role.getCustomRoles": Accessor { _, _ in .array([]) },
             "reader.room.getDirectByUsernames": Accessor { _, arguments in
                 var ids: [String] = []
                 for name in arguments.first?.arrayValue?.compactMap(\.stringValue) ?? [] {

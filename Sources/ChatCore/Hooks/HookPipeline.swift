@@ -9,6 +9,8 @@ public protocol HookPipeline: Sendable {
     // Messages
     func preMessageSent(_ message: Message, room: Room, sender: User) async -> HookDecision<Message>
     func postMessageSent(_ message: Message, room: Room, sender: User)
+    /// Called after a system message (a join, a leave, ...) was stored; such messages never reach `postMessageSent`.
+    func postSystemMessageSent(_ message: Message, room: Room, sender: User)
     /// Called after `postMessageSent` when the room is a direct room with an app's bot user.
     func postMessageSentToBot(_ message: Message, room: Room, sender: User, bot: User)
     func preMessageUpdated(_ message: Message, previous: Message, room: Room, editor: User) async -> HookDecision<Message>
@@ -43,6 +45,7 @@ extension HookPipeline {
     public func preMessageSent(_ message: Message, room: Room, sender: User) async -> HookDecision<Message> { .proceed(message) }
     public func postMessageSent(_ message: Message, room: Room, sender: User) {}
     public func postMessageSentToBot(_ message: Message, room: Room, sender: User, bot: User) {}
+    public func postSystemMessageSent(_ message: Message, room: Room, sender: User) {}
     public func preMessageUpdated(_ message: Message, previous: Message, room: Room, editor: User) async -> HookDecision<Message> {
         .proceed(message)
     }

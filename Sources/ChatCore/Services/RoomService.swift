@@ -370,6 +370,7 @@ public struct RoomService: Sendable {
             systemType: type)
         try await context.store.insertMessage(message)
         context.events.publish(.messageCreated(message, room))
+        context.hooks.postSystemMessageSent(message, room: room, sender: actor)
     }
 
     static func subscription(room: Room, user: User, roles: [String], now: Date) -> Subscription {

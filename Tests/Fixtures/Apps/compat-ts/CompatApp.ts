@@ -3,6 +3,7 @@ import {
 } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
+import { IMessage, IPostSystemMessageSent } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { createOAuth2Client } from '@rocket.chat/apps-engine/definition/oauth2/OAuth2';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
@@ -12,7 +13,7 @@ import { IUIKitResponse, UIKitActionButtonInteractionContext } from '@rocket.cha
 import { CompatCommand, SwitchableCommand } from './src/CompatCommand';
 import { SurfaceEndpoint } from './src/SurfaceEndpoint';
 
-export class CompatApp extends App {
+export class CompatApp extends App implements IPostSystemMessageSent {
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
     }
@@ -37,6 +38,11 @@ export class CompatApp extends App {
         this.getLogger().info(`mode is now ${setting.value}`);
         if (setting.value === 'locked') await configurationModify.slashCommands.disableSlashCommand('compatx');
         if (setting.value === 'open') await configurationModify.slashCommands.enableSlashCommand('compatx');
+    }
+
+    public async executePostSystemMessageSent(message: IMessage, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<void> {
+        const type = (message as any)._unmappedProperties_?.t;
+        this.getLogger().info(`system ${type} ${message.text} in ${message.room.slugifiedName}`);
     }
 
     public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<IUIKitResponse> {

@@ -56,7 +56,7 @@ class WebhookEndpoint extends ApiEndpoint {
 class RoomsEndpoint extends ApiEndpoint {
   constructor(app) { super(app); this.path = 'rooms'; }
   async post(request, endpoint, read, modify) {
-    const { op, id, name, members, readOnly, field, value, member } = request.content;
+    const { op, id, name, members, readOnly, field, value, member, userId } = request.content;
     try {
       switch (op) {
         case 'create': {
@@ -82,6 +82,23 @@ class RoomsEndpoint extends ApiEndpoint {
           return this.success({});
         }
         case 'delete': await modify.getDeleter().deleteRoom(id); return this.success({});
+        case 'roles': {
+          const rooms = read.getRoomReader();
+          const names = (users) => users.map((u) => u.username).sort();
+          return this.success({
+            owners: names(await rooms.getOwners(id)), moderators: names(await rooms.getModerators(id)), leaders: names(await rooms.getLeaders(id)),
+            role: await read.getRoleReader().getOneByIdOrName('moderator', this.app.getID()),
+            unknownRole: (await read.getRoleReader().getOneByIdOrName('no-such-role', this.app.getID())) || null,
+            unread: await rooms.getUserUnreadMessageCount(id, userId),
+            unreadTexts: (await rooms.getUnreadByUser(id, userId)).map((m) => m.text),
+          });
+        }
+        case 'unmapped': {
+          const room = await read.getRoomReader().getById(id);
+          const builder = modify.getCreator().startMessage().setRoom(room).setText('mapped text');
+          builder.getMessage()._unmappedProperties_ = { alias: 'raw alias', customFields: { raw: true } };
+          return this.success({ id: await modify.getCreator().finish(builder) });
+        }
         default: return this.success({ error: `unknown op ${op}` });
       }
     } catch (error) {

@@ -39,6 +39,13 @@ export class CompatCommand implements ISlashCommand {
                 await reply(room!, `direct ${roomId}`);
                 return;
             }
+            case 'room': {
+                // The room handed to a command is Rocket.Chat's Room: `value`, `getUsernames()`, `toJSON()`.
+                const room = context.getRoom() as any;
+                const usernames = await room.getUsernames();
+                await reply(room, `room ${room.value.slugifiedName} ${usernames.includes('admin')} ${JSON.stringify(room) === JSON.stringify(room.value)}`);
+                return;
+            }
             case 'mode':
                 await this.app.getAccessors().environmentWriter.getSettings().updateValue('mode', argument);
                 return;
