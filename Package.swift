@@ -204,7 +204,8 @@ let package = Package(
         .testTarget(
             name: "AppsHostTests",
             dependencies: [
-                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", logging,
+                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "JavaScriptRuntime", "EmbeddedStore", "AppFixtures", "AirlockJSON",
+                logging,
             ],
             swiftSettings: swiftSettings),
         .testTarget(

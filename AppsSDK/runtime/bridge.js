@@ -89,6 +89,7 @@ function environmentRead(a) {
       getOneById: (id) => a('serverSettings.getOneById', id),
       getValueById: (id) => a('serverSettings.getValueById', id),
       isReadableById: (id) => a('serverSettings.isReadableById', id),
+      getAll: async () => (await a('serverSettings.getAll'))[Symbol.iterator](),
     }),
     getEnvironmentVariables: () => ({
       getValueByName: (name) => a('environment.getValueByName', name),
@@ -102,7 +103,7 @@ const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'head', 'options', 'patch'
 
 /// IMessageBuilder: a message being written (by `modify.getCreator().startMessage()` or a pre-message modify handler).
 class MessageBuilder {
-  constructor(message) { this.msg = message ? { ...message } : {}; }
+  constructor(message) { this.kind = 'message'; this.msg = message ? { ...message } : {}; }
   setData(data) { this.msg = { ...data }; return this; }
   /// The message an update starts from, with who edits it (what `modify.getUpdater().message()` does).
   setUpdateData(data, editor) { this.msg = { ...data, editor, editedAt: new Date() }; return this; }
@@ -139,7 +140,6 @@ class MessageBuilder {
     if (!this.msg.room) throw new Error('The "room" property is required.');
     return this.msg;
   }
-  getKind() { return 'message'; }
 }
 
 /// A room as Rocket.Chat's runtime hands it to an app's handlers: the IRoom fields plus `value` (the plain IRoom),
@@ -175,7 +175,7 @@ function withRooms(method, args, call) {
 
 /// IMessageExtender: what a pre-message extend handler may add (never change).
 class MessageExtender {
-  constructor(message) { this.msg = message; }
+  constructor(message) { this.kind = 'message'; this.msg = message; }
   addCustomField(key, value) {
     this.msg.customFields = this.msg.customFields || {};
     if (Object.prototype.hasOwnProperty.call(this.msg.customFields, key)) throw new Error(`The message already contains a custom field by the key: ${key}`);
@@ -185,12 +185,11 @@ class MessageExtender {
   addAttachment(attachment) { (this.msg.attachments = this.msg.attachments || []).push(attachment); return this; }
   addAttachments(attachments) { this.msg.attachments = (this.msg.attachments || []).concat(attachments); return this; }
   getMessage() { return this.msg; }
-  getKind() { return 'message'; }
 }
 
 /// IRoomExtender: what a pre-create extend handler (or `IModifyExtender.extendRoom`) may add to a room.
 class RoomExtender {
-  constructor(room) { this.room = { ...room, usernames: [...(room.usernames || [])] }; }
+  constructor(room) { this.kind = 'room'; this.room = { ...room, usernames: [...(room.usernames || [])] }; }
   addCustomField(key, value) {
     this.room.customFields = this.room.customFields || {};
     if (Object.prototype.hasOwnProperty.call(this.room.customFields, key)) throw new Error(`The room already contains a custom field by the key: ${key}`);
@@ -205,12 +204,11 @@ class RoomExtender {
   getMembersBeingAdded() { return this.room.usernames; }
   getUsernamesOfMembersBeingAdded() { return this.room.usernames; }
   getRoom() { return this.room; }
-  getKind() { return 'room'; }
 }
 
 /// IRoomBuilder: a room being created (`startRoom`), changed (`getUpdater().room`) or modified by a pre-create handler.
 class RoomBuilder {
-  constructor(room) { this.room = room ? { ...room, usernames: [...(room.usernames || [])] } : { usernames: [] }; }
+  constructor(room) { this.kind = 'room'; this.room = room ? { ...room, usernames: [...(room.usernames || [])] } : { usernames: [] }; }
   setData(data) { this.room = { usernames: [], ...data }; return this; }
   setDisplayName(name) { this.room.displayName = name; return this; }
   getDisplayName() { return this.room.displayName; }
@@ -238,24 +236,31 @@ class RoomBuilder {
   getCustomFields() { return this.room.customFields; }
   getUserIds() { return this.room.userIds; }
   getRoom() { return this.room; }
-  getKind() { return 'room'; }
 }
 
+const NOT_YET = 'yet';
 /// An accessor for a feature Airlock does not have: every method answers a rejected promise with a clear
 /// NotSupportedError the app can catch (`why` says whether it is "yet" or by design). `then` stays undefined, so
 /// awaiting the accessor itself works.
+/// Each such function carries NOT_SUPPORTED (`why`), which the SDK coverage table reads.
+const NOT_SUPPORTED = Symbol.for('airlock.notSupported');
+const label = (why) => (why === NOT_YET ? 'not supported yet' : `not supported by design ${why}`);
+const marked = (fn, why) => Object.defineProperty(fn, NOT_SUPPORTED, { value: label(why) });
 function unsupported(name, why) {
   return new Proxy({}, {
-    get: (_, key) => (typeof key === 'string' && key !== 'then'
-      ? async () => { throw new NotSupportedError(`${name}.${key} is not supported by Airlock ${why}`); }
-      : undefined),
+    get: (_, key) => {
+      if (key === NOT_SUPPORTED) return label(why);
+      if (typeof key !== 'string' || key === 'then') return undefined;
+      return marked(async () => { throw new NotSupportedError(`${name}.${key} is not supported by Airlock ${why}`); }, why);
+    },
   });
 }
+/// A getter answering such an accessor (`read.getLivechatReader()`), itself marked.
+const unsupportedGetter = (name, why) => marked(() => unsupported(name, why), why);
 /// The same for a method that answers at once (a builder's start): it throws.
 function unsupportedNow(name, why) {
-  return () => { throw new NotSupportedError(`${name} is not supported by Airlock ${why}`); };
+  return marked(() => { throw new NotSupportedError(`${name} is not supported by Airlock ${why}`); }, why);
 }
-const NOT_YET = 'yet';
 const LIVECHAT = '(livechat and omnichannel are out of its scope)';
 const VIDEOCONF = '(video conferencing is out of its scope)';
 
@@ -304,7 +309,9 @@ function readersOf(a) {
       getById: (id) => a('reader.user.getById', id),
       getByUsername: (username) => a('reader.user.getByUsername', username),
       getAppUser: (appId) => a('reader.user.getAppUser', appId || null),
+      getUserUnreadMessageCount: (uid) => a('reader.user.getUserUnreadMessageCount', uid),
     }),
+    experimental: Object.freeze({ getUserRoomIds: (userId) => a('reader.user.getUserRoomIds', userId) }),
     message: Object.freeze({
       getById: (id) => a('reader.message.getById', id),
       getSenderUser: (id) => a('reader.message.getSenderUser', id),
@@ -402,9 +409,9 @@ function environmentWriteOf(a) {
   return Object.freeze({
     getSettings: () => Object.freeze({
       updateValue: (id, value) => a('settings.updateValue', id, value),
-      updateSelectOptions: unsupported('ISettingUpdater', NOT_YET).updateSelectOptions,
+      updateSelectOptions: (id, values) => a('settings.updateSelectOptions', id, values),
     }),
-    getServerSettings: () => unsupported('IServerSettingUpdater', '(apps do not change its server settings)'),
+    getServerSettings: unsupportedGetter('IServerSettingUpdater', '(apps do not change its server settings)'),
   });
 }
 
@@ -414,19 +421,19 @@ function modify(a, notifier) {
       getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
       startMessage: (data) => new MessageBuilder(data),
       startRoom: (data) => new RoomBuilder(data),
-      getLivechatCreator: () => unsupported('ILivechatCreator', LIVECHAT),
-      getUploadCreator: () => unsupported('IUploadCreator', NOT_YET),
-      getEmailCreator: () => unsupported('IEmailCreator', NOT_YET),
-      getContactCreator: () => unsupported('IContactCreator', LIVECHAT),
+      getLivechatCreator: unsupportedGetter('ILivechatCreator', LIVECHAT),
+      getUploadCreator: unsupportedGetter('IUploadCreator', NOT_YET),
+      getEmailCreator: unsupportedGetter('IEmailCreator', NOT_YET),
+      getContactCreator: unsupportedGetter('IContactCreator', LIVECHAT),
       startLivechatMessage: unsupportedNow('IModifyCreator.startLivechatMessage', LIVECHAT),
       startVideoConference: unsupportedNow('IModifyCreator.startVideoConference', VIDEOCONF),
       startDiscussion: unsupportedNow('IModifyCreator.startDiscussion', NOT_YET),
       startBotUser: unsupportedNow('IModifyCreator.startBotUser', NOT_YET),
       finish: async (builder) => {
-        switch (builder.getKind()) {
+        switch (builder.kind) {
           case 'message': return a('modify.creator.finish', builder.getMessage());
           case 'room': return a('modify.creator.room', builder.getRoom());
-          default: throw new Error(`Airlock cannot create a ${builder.getKind()}`);
+          default: throw new Error(`Airlock cannot create a ${builder.kind}`);
         }
       },
     }),
@@ -435,18 +442,19 @@ function modify(a, notifier) {
         const builder = new MessageBuilder(await a('modify.updater.message', messageId));
         return builder.setEditor(updater);
       },
-      finish: async (builder) => (builder.getKind() === 'room'
+      finish: async (builder) => (builder.kind === 'room'
         ? a('modify.updater.room.finish', builder.getRoom())
         : a('modify.updater.finish', builder.getMessage())),
       room: async (roomId, updater) => new RoomBuilder(await a('modify.updater.room', roomId)),
-      getLivechatUpdater: () => unsupported('ILivechatUpdater', LIVECHAT),
-      getUserUpdater: () => unsupported('IUserUpdater', NOT_YET),
+      getLivechatUpdater: unsupportedGetter('ILivechatUpdater', LIVECHAT),
+      getUserUpdater: unsupportedGetter('IUserUpdater', NOT_YET),
+      getMessageUpdater: unsupportedGetter('IMessageUpdater', NOT_YET),
     }),
     getExtender: () => ({
       extendMessage: async (messageId) => new MessageExtender(await a('modify.updater.message', messageId)),
       extendRoom: async (roomId) => new RoomExtender(await a('modify.updater.room', roomId)),
       extendVideoConference: unsupported('IModifyExtender', VIDEOCONF).extendVideoConference,
-      finish: async (extender) => (extender.getKind() === 'room'
+      finish: async (extender) => (extender.kind === 'room'
         ? a('modify.updater.room.finish', extender.getRoom())
         : a('modify.updater.finish', extender.getMessage())),
     }),
@@ -459,8 +467,8 @@ function modify(a, notifier) {
     getNotifier: notifier,
     getUiController: () => uiController(a),
     getScheduler: () => schedulerOf(a),
-    getOAuthAppsModifier: () => unsupported('IOAuthAppsModify', NOT_YET),
-    getModerationModifier: () => unsupported('IModerationModify', NOT_YET),
+    getOAuthAppsModifier: unsupportedGetter('IOAuthAppsModify', NOT_YET),
+    getModerationModifier: unsupportedGetter('IModerationModify', NOT_YET),
   };
 }
 
@@ -507,11 +515,12 @@ function accessors(call) {
     getPersistenceReader: () => persistenceRead || (persistenceRead = persistenceReadOf(a)),
     getRoomReader: () => lazyReaders().room, getUserReader: () => lazyReaders().user, getMessageReader: () => lazyReaders().message,
     getThreadReader: () => lazyReaders().thread, getRoleReader: () => lazyReaders().role, getNotifier: lazyNotifier,
-    getLivechatReader: () => unsupported('ILivechatRead', LIVECHAT), getUploadReader: () => unsupported('IUploadRead', NOT_YET),
-    getVideoConferenceReader: () => unsupported('IVideoConferenceRead', VIDEOCONF),
-    getOAuthAppsReader: () => unsupported('IOAuthAppsReader', NOT_YET),
-    getCloudWorkspaceReader: () => unsupported('ICloudWorkspaceRead', '(it has no Rocket.Chat Cloud workspace)'),
-    getContactReader: () => unsupported('IContactRead', LIVECHAT),
+    getExperimentalReader: () => lazyReaders().experimental,
+    getLivechatReader: unsupportedGetter('ILivechatRead', LIVECHAT), getUploadReader: unsupportedGetter('IUploadRead', NOT_YET),
+    getVideoConferenceReader: unsupportedGetter('IVideoConferenceRead', VIDEOCONF),
+    getOAuthAppsReader: unsupportedGetter('IOAuthAppsReader', NOT_YET),
+    getCloudWorkspaceReader: unsupportedGetter('ICloudWorkspaceRead', '(it has no Rocket.Chat Cloud workspace)'),
+    getContactReader: unsupportedGetter('IContactRead', LIVECHAT),
   });
   const persistence = persistenceOf(a);
   return { read, persistence, http: httpClient(read, persistence, a), modify: Object.freeze(modify(a, lazyNotifier)) };

@@ -20,6 +20,17 @@ import Synchronization
 /// handler carry a depth (how many app-written messages led to them); at ``maxDepth`` their events are not delivered
 /// to apps (the loop of an app answering its own replies ends there, with an error in its log).
 public final class AppHookDispatcher: HookPipeline {
+    /// The Apps-Engine events Airlock delivers (`AppInterface` names): the dispatcher's, and the UIKit interactions
+    /// ``AppInteractions`` delivers. The SDK coverage table reads it; delivering an event not listed trips an assertion.
+    public static let delivered: Set<String> = [
+        "IPreMessageSentPrevent", "IPreMessageSentExtend", "IPreMessageSentModify", "IPostMessageSent", "IPostMessageSentToBot",
+        "IPostSystemMessageSent", "IPreMessageUpdatedPrevent", "IPreMessageUpdatedExtend", "IPreMessageUpdatedModify",
+        "IPostMessageUpdated", "IPreMessageDeletePrevent", "IPostMessageDeleted", "IPostMessageReacted", "IPreRoomCreatePrevent",
+        "IPreRoomCreateExtend", "IPreRoomCreateModify", "IPostRoomCreate", "IPreRoomDeletePrevent", "IPostRoomDeleted",
+        "IPreRoomUserJoined", "IPostRoomUserJoined", "IPreRoomUserLeave", "IPostRoomUserLeave", "IPostUserCreated",
+        "IPostUserUpdated", "IPostUserDeleted", "IPostUserLoggedIn", "IPostUserLoggedOut", "IUIKitInteractionHandler",
+    ]
+
     public static let maxDepth = 3
     public static let queueLimit = 1_000
 
@@ -293,6 +304,7 @@ public final class AppHookDispatcher: HookPipeline {
 
     /// `check<Event>` (when the app defines it) then `execute<Event>`, with the pre-hook budget.
     private func handle(_ target: EnabledApps.Target, _ event: String, _ args: [JSONValue], budget: CallBudget = .preHook) async -> Outcome {
+        assert(Self.delivered.contains("I" + event), "I\(event) is delivered but not listed in AppHookDispatcher.delivered")
         do {
             if target.methods.contains("check\(event)") {
                 let check = try await calls.run(target.appId, "check\(event)", logSuccess: false) {

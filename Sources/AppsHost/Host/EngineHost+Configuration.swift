@@ -17,16 +17,23 @@ extension EngineHost {
             }
             return nil
         }
+        /// A setting the app does not have is left alone, as Rocket.Chat's SettingUpdater does.
+        @Sendable func setting(_ appId: String, _ arguments: [JSONValue], _ change: AppSettingUpdater.Change) async throws -> JSONValue? {
+            let id = arguments.first?.stringValue ?? ""
+            guard foundation.grants.setting(id, appId: appId) != nil else { return nil }
+            do {
+                _ = try await foundation.settingUpdater.update(appId: appId, settingId: id, change: change, instance: registry.target(appId: appId)?.instance)
+                return nil
+            } catch let error as AppEngineError {
+                throw HostError(name: "Error", message: error.message)
+            }
+        }
         return [
             "settings.updateValue": Accessor { appId, arguments in
-                do {
-                    _ = try await foundation.settingUpdater.update(
-                        appId: appId, settingId: arguments.first?.stringValue ?? "", value: arguments[safe: 1] ?? .null,
-                        instance: registry.target(appId: appId)?.instance)
-                    return nil
-                } catch let error as AppEngineError {
-                    throw HostError(name: "Error", message: error.message)
-                }
+                try await setting(appId, arguments, .value(arguments[safe: 1] ?? .null))
+            },
+            "settings.updateSelectOptions": Accessor { appId, arguments in
+                try await setting(appId, arguments, .options(arguments[safe: 1] ?? .null))
             },
             "commands.disable": Accessor { appId, arguments in try command(arguments, appId, .disable) },
             "commands.enable": Accessor { appId, arguments in try command(arguments, appId, .enable) },

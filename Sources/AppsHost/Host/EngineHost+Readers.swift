@@ -93,6 +93,12 @@ extension EngineHost {
             "reader.user.getByUsername": Accessor { _, arguments in
                 try await store.user(username: string(arguments)).map(AppsEngineShapes.user)
             },
+            "reader.user.getUserUnreadMessageCount": Accessor { _, arguments in
+                .number(Double(try await store.subscriptions(userId: string(arguments), updatedSince: nil).reduce(0) { $0 + $1.unread }))
+            },
+            "reader.user.getUserRoomIds": Accessor { _, arguments in
+                .array(try await store.subscriptions(userId: string(arguments), updatedSince: nil).map { .string($0.roomId) })
+            },
             "reader.user.getAppUser": Accessor { appId, arguments in
                 let target = arguments.first?.stringValue ?? appId
                 return try await chat.bot(of: target).map(AppsEngineShapes.user)

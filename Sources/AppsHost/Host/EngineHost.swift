@@ -383,6 +383,10 @@ public final class EngineHost: AppHost {
         @Sendable func readableSetting(_ id: String) -> ServerSettingEntry? {
             serverSettings().first { $0.id == id && !$0.secret }
         }
+        @Sendable func shaped(_ entry: ServerSettingEntry) -> JSONValue {
+            ["_id": .string(entry.id), "id": .string(entry.id), "type": .string(entry.type), "value": entry.value,
+             "packageValue": entry.packageValue, "public": true, "secret": false]
+        }
         @Sendable func readableVariable(_ name: String, appId: String) -> Bool {
             let prefix = "RC_APPS_" + appId.uppercased().replacingOccurrences(of: "-", with: "_")
             return ["NODE_ENV", "ROOT_URL", "INSTANCE_IP"].contains(name) || name.hasPrefix(prefix)
@@ -399,9 +403,10 @@ public final class EngineHost: AppHost {
                 return AppSettings.effectiveValue(setting)
             },
             "serverSettings.getOneById": Accessor { _, arguments in
-                guard let entry = readableSetting(arguments.first?.stringValue ?? "") else { return nil }
-                return ["_id": .string(entry.id), "id": .string(entry.id), "type": .string(entry.type), "value": entry.value,
-                        "packageValue": entry.packageValue, "public": true, "secret": false]
+                readableSetting(arguments.first?.stringValue ?? "").map(shaped)
+            },
+            "serverSettings.getAll": Accessor { _, _ in
+                .array(serverSettings().filter { !$0.secret }.map(shaped))
             },
             "serverSettings.getValueById": Accessor { _, arguments in
                 let id = arguments.first?.stringValue ?? ""

@@ -16,15 +16,33 @@ struct AppSettingUpdater: Sendable {
     /// Where the "setting updated" line goes (the app's log).
     let log: any AppLog
 
+    /// What changes: the value, or a select setting's options (`ISettingUpdater.updateSelectOptions`).
+    enum Change: Sendable {
+        case value(JSONValue)
+        case options(JSONValue)
+    }
+
     /// Answers the stored setting. `instance` is the app's VM when it runs (its hooks are called), nil otherwise.
     /// A password setting posted back masked keeps its value.
     func update(appId: String, settingId: String, value: JSONValue, instance: AppInstance?) async throws -> JSONValue {
+        try await update(appId: appId, settingId: settingId, change: .value(value), instance: instance)
+    }
+
+    func update(appId: String, settingId: String, change: Change, instance: AppInstance?) async throws -> JSONValue {
         guard var record = try await store.app(id: appId) else { throw AppEngineError.noApp(appId) }
         guard let old = record.settings[settingId], var object = old.objectValue else {
             throw AppEngineError(.notFound, "No setting \"\(settingId)\" in app \(appId)")
         }
-        if old["type"]?.stringValue == "password", value == .string(AppLogSink.mask) { return old }
-        object["value"] = try AppSettings.validate(value, for: old)
+        switch change {
+        case .value(let value):
+            if old["type"]?.stringValue == "password", value == .string(AppLogSink.mask) { return old }
+            object["value"] = try AppSettings.validate(value, for: old)
+        case .options(let options):
+            guard ["select", "multiSelect"].contains(old["type"]?.stringValue ?? ""), let list = options.arrayValue,
+                list.allSatisfy({ $0["key"]?.stringValue != nil })
+            else { throw AppEngineError(.invalid, "Setting \"\(settingId)\" takes no options, or an option has no key") }
+            object["values"] = options
+        }
         object["updatedAt"] = .string(WireDate.string(clock.now()))
         var setting = JSONValue.object(object)
         if let instance {
@@ -37,7 +55,7 @@ struct AppSettingUpdater: Sendable {
                 throw AppEngineError(.invalid, "The app refused the value of \"\(settingId)\": \(AppCalls.reason(error))")
             }
             if decorated["id"]?.stringValue == settingId, var returned = decorated.objectValue {
-                returned["value"] = try AppSettings.validate(returned["value"] ?? .null, for: old)
+                returned["value"] = try AppSettings.validate(returned["value"] ?? .null, for: .object(object))
                 setting = .object(returned)
             }
         }
