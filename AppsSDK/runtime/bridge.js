@@ -448,7 +448,10 @@ function modify(a, notifier) {
       room: async (roomId, updater) => new RoomBuilder(await a('modify.updater.room', roomId)),
       getLivechatUpdater: unsupportedGetter('ILivechatUpdater', LIVECHAT),
       getUserUpdater: unsupportedGetter('IUserUpdater', NOT_YET),
-      getMessageUpdater: unsupportedGetter('IMessageUpdater', NOT_YET),
+      getMessageUpdater: () => Object.freeze({
+        addReaction: (messageId, userId, reaction) => a('modify.updater.reaction', messageId, userId, reaction, true),
+        removeReaction: (messageId, userId, reaction) => a('modify.updater.reaction', messageId, userId, reaction, false),
+      }),
     }),
     getExtender: () => ({
       extendMessage: async (messageId) => new MessageExtender(await a('modify.updater.message', messageId)),
@@ -462,7 +465,7 @@ function modify(a, notifier) {
       deleteMessage: (message, user) => a('modify.deleter.deleteMessage', message, user),
       deleteRoom: (roomId) => a('modify.deleter.deleteRoom', roomId),
       deleteUsers: unsupported('IModifyDeleter', NOT_YET).deleteUsers,
-      removeUsersFromRoom: unsupported('IModifyDeleter', NOT_YET).removeUsersFromRoom,
+      removeUsersFromRoom: (roomId, usernames) => a('modify.deleter.removeUsersFromRoom', roomId, usernames),
     }),
     getNotifier: notifier,
     getUiController: () => uiController(a),

@@ -27,7 +27,7 @@ import Testing
             _ = try await h.services.messages.delete(messageId: kept.id, roomId: room.id, by: .user(alice))
         }
         _ = try await h.services.messages.update(messageId: sent.id, roomId: room.id, edit: .text("edited"), by: .user(alice))
-        try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: nil, by: alice)
+        try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: nil, by: .user(alice))
         _ = try await h.services.messages.delete(messageId: sent.id, roomId: room.id, by: .user(alice))
 
         let recorded = hooks.events.withLock { $0 }
@@ -60,7 +60,7 @@ import Testing
         #expect(posted.sender.id == bot.id && posted.alias == "Digest")
         let asBob = try await h.services.messages.send(.init(text: "for bob"), roomId: room.id, by: .app(id: "app-1", user: bob))
         #expect(asBob.sender.id == bob.id)
-        try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: true, by: alice)
+        try await h.services.messages.react(messageId: sent.id, emoji: "smile", shouldReact: true, by: .user(alice))
 
         // Bob is no member and holds no edit right; the app's bot is no member either, and needs none.
         await #expect(throws: ChatError.self) {

@@ -414,6 +414,12 @@ import Testing
             let unmapped = try #require(try await rooms(["op": "unmapped", "id": .string(made)])["id"]?.stringValue)
             let stored = try await api.get("/api/v1/chat.getMessage?msgId=\(unmapped)", auth: admin)["message"]
             #expect(stored?["msg"] == "mapped text" && stored?["alias"] == "raw alias" && stored?["customFields"] == ["raw": true], "\(String(describing: stored))")
+            // IMessageUpdater reacts as the user the app names; IModifyDeleter removes members as the app.
+            #expect(try await rooms(["op": "react", "field": .string(unmapped), "userId": .string(buddy), "value": ":tada:"])["error"] == nil)
+            let reacted = try await api.get("/api/v1/chat.getMessage?msgId=\(unmapped)", auth: admin)["message"]
+            #expect(reacted?["reactions"]?[":tada:"]?["usernames"] == ["buddy"], "\(String(describing: reacted))")
+            #expect(try await rooms(["op": "remove", "id": .string(made), "members": ["buddy"]])["error"] == nil)
+            #expect(try await members(made) == ["admin", "hooks.bot"])
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] == nil)
             #expect(try await info(made).status == 400)
             #expect(try await rooms(["op": "delete", "id": .string(made)])["error"] != nil)

@@ -180,6 +180,28 @@ public final class EngineHost: AppHost {
                 try await services.rooms.delete(room, by: .app(id: appId, user: bot))
                 return nil
             },
+            "modify.deleter.removeUsersFromRoom": Accessor { appId, arguments in
+                let (services, bot) = try await context(appId)
+                let store = services.context.store
+                guard var room = try await store.room(id: arguments.first?.stringValue ?? "") else {
+                    throw HostError(name: "Error", message: "The room does not exist")
+                }
+                for username in arguments[safe: 1]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                    guard let user = try await store.user(username: username) else { throw HostError(name: "Error", message: "Invalid user: \(username)") }
+                    room = try await services.rooms.kick(userId: user.id, from: room, by: .app(id: appId, user: bot))
+                }
+                return nil
+            },
+            "modify.updater.reaction": Accessor { appId, arguments in
+                let (services, _) = try await context(appId)
+                guard let user = try await services.context.store.user(id: arguments[safe: 1]?.stringValue ?? "") else {
+                    throw HostError(name: "Error", message: "The user does not exist")
+                }
+                try await services.messages.react(
+                    messageId: arguments.first?.stringValue ?? "", emoji: arguments[safe: 2]?.stringValue ?? "",
+                    shouldReact: arguments[safe: 3] == .bool(true), by: .app(id: appId, user: user))
+                return nil
+            },
             "modify.deleter.deleteMessage": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 _ = try await services.messages.delete(messageId: arguments.first?["id"]?.stringValue ?? "", roomId: nil, by: .app(id: appId, user: bot))

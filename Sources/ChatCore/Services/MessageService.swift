@@ -173,12 +173,15 @@ public struct MessageService: Sendable {
     }
 
     /// `chat.react`: toggles unless `shouldReact` says which way.
-    public func react(messageId: String, emoji rawEmoji: String, shouldReact: Bool?, by user: User) async throws {
+    /// `chat.react` (a member reacts) and an app's `IMessageUpdater.addReaction`/`removeReaction` (an app reacts
+    /// as the user it names, member or not, under its own `message.write`).
+    public func react(messageId: String, emoji rawEmoji: String, shouldReact: Bool?, by actor: ChatActor) async throws {
+        let user = actor.user
         guard let emoji = Validation.normalizedEmoji(rawEmoji) else { throw ChatError.invalidParams("Invalid emoji provided.") }
         guard let message = try await context.store.message(id: messageId),
             let room = try await context.store.room(id: message.roomId)
         else { throw ChatError(.refused, code: "error-not-allowed", message: "Not allowed") }
-        guard try await context.store.subscription(roomId: room.id, userId: user.id) != nil else {
+        if actor.checksChatPermissions, try await context.store.subscription(roomId: room.id, userId: user.id) == nil {
             throw ChatError.notAllowed()
         }
         let has = message.reactions[emoji]?.contains(user.username) ?? false

@@ -262,11 +262,15 @@ public struct RoomService: Sendable {
         return try await removeMember(subscription, from: room, remover: nil, systemType: "ul")
     }
 
-    /// `channels.kick` / `groups.kick`: needs `remove-user` (room owners and moderators hold it).
-    public func kick(userId: String, from room: Room, by remover: User) async throws -> Room {
+    /// `channels.kick` / `groups.kick` and an app's `IModifyDeleter.removeUsersFromRoom`: a user needs `remove-user`
+    /// (room owners and moderators hold it), an app its own `room.write`.
+    public func kick(userId: String, from room: Room, by actor: ChatActor) async throws -> Room {
         guard room.type != .direct else { throw ChatError.notAllowed() }
-        let removerRoles = try await context.store.subscription(roomId: room.id, userId: remover.id)?.roles ?? []
-        try context.policy.require(remover, .removeUser, roomRoles: removerRoles)
+        let remover = actor.user
+        if actor.checksChatPermissions {
+            let removerRoles = try await context.store.subscription(roomId: room.id, userId: remover.id)?.roles ?? []
+            try context.policy.require(remover, .removeUser, roomRoles: removerRoles)
+        }
         guard let subscription = try await context.store.subscription(roomId: room.id, userId: userId) else {
             throw ChatError(.refused, code: "error-user-not-in-room", message: "User is not in this room")
         }

@@ -57,7 +57,7 @@ struct MessagesController {
                 throw ChatError.invalidParams("The required \"messageId\" param is missing.")
             }
             guard let emoji = body.emoji ?? body.reaction else { throw ChatError.invalidParams("The required \"emoji\" param is missing.") }
-            try await services.messages.react(messageId: messageId, emoji: emoji, shouldReact: body.shouldReact, by: caller)
+            try await services.messages.react(messageId: messageId, emoji: emoji, shouldReact: body.shouldReact, by: .user(caller))
             return JSONResponse.success()
         }
         api.get("chat.getThreadMessages") { request, context in

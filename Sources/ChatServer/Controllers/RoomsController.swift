@@ -80,7 +80,7 @@ struct RoomsController {
             let body = try await request.json(MemberRequest.self, limit: limits.maxBodySize)
             let room = try await services.rooms.readable(try body.reference(), types: [type], by: caller)
             guard let userId = body.userId else { throw ChatError.invalidParams("The required \"userId\" param is missing.") }
-            let updated = try await services.rooms.kick(userId: userId, from: room, by: caller)
+            let updated = try await services.rooms.kick(userId: userId, from: room, by: .user(caller))
             return try JSONResponse.success(Named(key: key, value: RoomDTO(updated)))
         }
         api.get("\(prefix).members") { request, context in

@@ -73,7 +73,7 @@ struct DDPMethods {
             }
             var shouldReact: Bool?
             if params.count > 2, case .bool(let b) = params[2] { shouldReact = b }
-            try await services.messages.react(messageId: messageId, emoji: emoji, shouldReact: shouldReact, by: user)
+            try await services.messages.react(messageId: messageId, emoji: emoji, shouldReact: shouldReact, by: .user(user))
             return .result("null")
         case "rooms/get":
             let since = try date(params.first)

@@ -31,6 +31,7 @@ class CoverageProbeApp extends App {
       IOAuthAppsModify: modify.getOAuthAppsModifier(), IModerationModify: modify.getModerationModifier(),
       ILivechatCreator: creator.getLivechatCreator(), IUploadCreator: creator.getUploadCreator(), IEmailCreator: creator.getEmailCreator(),
       IContactCreator: creator.getContactCreator(), ILivechatUpdater: updater.getLivechatUpdater(), IUserUpdater: updater.getUserUpdater(),
+      IMessageUpdater: updater.getMessageUpdater(),
       IMessageBuilder: creator.startMessage(), IRoomBuilder: creator.startRoom(),
       IHttp: http, IPersistence: persistence, IEnvironmentWrite: accessors.environmentWriter,
       ISettingUpdater: accessors.environmentWriter.getSettings(), IServerSettingUpdater: accessors.environmentWriter.getServerSettings(),

@@ -99,6 +99,11 @@ class RoomsEndpoint extends ApiEndpoint {
           builder.getMessage()._unmappedProperties_ = { alias: 'raw alias', customFields: { raw: true } };
           return this.success({ id: await modify.getCreator().finish(builder) });
         }
+        case 'react': {
+          await modify.getUpdater().getMessageUpdater().addReaction(field, userId, value);
+          return this.success({});
+        }
+        case 'remove': await modify.getDeleter().removeUsersFromRoom(id, members); return this.success({});
         default: return this.success({ error: `unknown op ${op}` });
       }
     } catch (error) {
