@@ -238,6 +238,18 @@ class RoomBuilder {
   getRoom() { return this.room; }
 }
 
+/// IDiscussionBuilder: a room builder that also takes the parent room, the parent message and a first reply; its
+/// title is the display name.
+class DiscussionBuilder extends RoomBuilder {
+  constructor(data) { super(data); this.kind = 'discussion'; }
+  setParentRoom(parentRoom) { this.room.parentRoom = parentRoom; return this; }
+  getParentRoom() { return this.room.parentRoom; }
+  setParentMessage(parentMessage) { this.room.parentMessage = parentMessage; return this; }
+  getParentMessage() { return this.room.parentMessage; }
+  setReply(reply) { this.room.reply = reply; return this; }
+  getReply() { return this.room.reply; }
+}
+
 const NOT_YET = 'yet';
 /// An accessor for a feature Airlock does not have: every method answers a rejected promise with a clear
 /// NotSupportedError the app can catch (`why` says whether it is "yet" or by design). `then` stays undefined, so
@@ -427,12 +439,13 @@ function modify(a, notifier) {
       getContactCreator: unsupportedGetter('IContactCreator', LIVECHAT),
       startLivechatMessage: unsupportedNow('IModifyCreator.startLivechatMessage', LIVECHAT),
       startVideoConference: unsupportedNow('IModifyCreator.startVideoConference', VIDEOCONF),
-      startDiscussion: unsupportedNow('IModifyCreator.startDiscussion', NOT_YET),
+      startDiscussion: (data) => new DiscussionBuilder(data),
       startBotUser: unsupportedNow('IModifyCreator.startBotUser', NOT_YET),
       finish: async (builder) => {
         switch (builder.kind) {
           case 'message': return a('modify.creator.finish', builder.getMessage());
           case 'room': return a('modify.creator.room', builder.getRoom());
+          case 'discussion': return a('modify.creator.discussion', builder.getRoom());
           default: throw new Error(`Airlock cannot create a ${builder.kind}`);
         }
       },

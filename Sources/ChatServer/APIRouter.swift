@@ -23,6 +23,7 @@ public enum APIRouter {
         RoomsController(services: services, limits: limits, type: .privateGroup).register(on: api)
         DirectMessagesController(services: services, limits: limits).register(on: api)
         SubscriptionsController(services: services, limits: limits).register(on: api)
+        DiscussionsController(services: services, limits: limits).register(on: api)
         MessagesController(services: services, limits: limits).register(on: api)
         return router
     }

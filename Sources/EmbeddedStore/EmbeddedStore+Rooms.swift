@@ -71,9 +71,9 @@ extension EmbeddedStore {
 
     static let roomColumns = """
         id, type, name, name_key, direct_key, creator_id, creator_username, created_at, updated_at, msgs, users_count,
-        read_only, is_default, topic, description, usernames, user_ids, last_message_at, custom_fields
+        read_only, is_default, topic, description, usernames, user_ids, last_message_at, custom_fields, prid, fname
         """
-    static let roomColumnCount = 19
+    static let roomColumnCount = 21
 
     static func marks(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ", ")
@@ -86,7 +86,7 @@ extension EmbeddedStore {
             room.creator?.id, room.creator?.username, Codec.millis(room.createdAt), Codec.millis(room.updatedAt),
             room.messageCount, room.usersCount, room.readOnly, room.isDefault, room.topic, room.description,
             room.usernames.joined(separator: ","), room.userIds.joined(separator: ","),
-            room.lastMessageAt.map(Codec.millis), try customFields(room),
+            room.lastMessageAt.map(Codec.millis), try customFields(room), room.parentRoomId, room.displayName,
         ]
     }
 
@@ -109,7 +109,8 @@ extension EmbeddedStore {
                 createdAt: Codec.date(row[7]), updatedAt: Codec.date(row[8]), messageCount: row[9], usersCount: row[10],
                 readOnly: row[11], isDefault: row[12], topic: row[13], description: row[14], usernames: split(row[15]),
                 userIds: split(row[16]), lastMessageAt: (row[17] as Int64?).map(Codec.date),
-                customFields: try (row[18] as Data?).map { try Codec.decode([String: JSONValue].self, from: $0) })
+                customFields: try (row[18] as Data?).map { try Codec.decode([String: JSONValue].self, from: $0) },
+                parentRoomId: row[19], displayName: row[20])
         }
     }
 

@@ -103,6 +103,9 @@ extension EmbeddedStore {
                     CREATE INDEX app_persistence_key ON app_persistence_associations(app_id, key);
                     """)
         }
+        migrator.registerMigration("v8-discussions") { db in
+            try db.execute(sql: "ALTER TABLE rooms ADD COLUMN prid TEXT; ALTER TABLE rooms ADD COLUMN fname TEXT")
+        }
         return migrator
     }
 }

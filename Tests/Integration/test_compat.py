@@ -108,6 +108,31 @@ def test_joins_and_leaves_reach_apps_as_system_messages(server_url, compat, admi
     assert f"system au {user['username']} in {name}" in lines and f"system ru {user['username']} in {name}" in lines
 
 
+def test_discussions_from_rest_and_from_apps(server_url, compat, admin):
+    parent = admin.channels_create(unique("compat-parent"))["channel"]
+    sent = admin.chat_post_message("where it started", room_id=parent["_id"])["message"]
+    # REST (rocketchat-api's rooms_create_discussion): a discussion off a message, with a reply.
+    made = admin.rooms_create_discussion(parent["_id"], "Release plan", pmid=sent["_id"], reply="let's plan")["discussion"]
+    assert made["prid"] == parent["_id"] and made["fname"] == "Release plan" and made["t"] == "c"
+    assert [m["msg"] for m in admin.channels_history(made["_id"])] == ["let's plan"]
+    history = list(admin.channels_history(parent["_id"]))
+    announced = [m for m in history if m.get("t") == "discussion-created"]
+    assert announced and announced[0]["drid"] == made["_id"] and announced[0]["msg"] == "Release plan"
+    assert [m for m in history if m["_id"] == sent["_id"]][0]["drid"] == made["_id"]
+    # No discussion off a discussion.
+    with pytest.raises(Exception) as nested:
+        admin.rooms_create_discussion(made["_id"], "Nested")
+    assert "error-nested-discussion" in str(nested.value)
+    # IModifyCreator.startDiscussion: the bot starts one, with a first reply; the app sees its parent.
+    run(server_url, parent["_id"], "discuss Retro")
+    [line] = [m["msg"] for m in last_messages(admin, parent["_id"]) if m["msg"].startswith("discussion ")]
+    discussion_id = line.split()[1]
+    assert line == f"discussion {discussion_id} of {parent['_id']} named Retro"
+    info = admin.channels_info(room_id=discussion_id)["channel"]
+    assert info["prid"] == parent["_id"] and info["fname"] == "Retro" and info["u"]["username"] == "compat.bot"
+    assert "first reply" in [m["msg"] for m in admin.channels_history(discussion_id)]
+
+
 def test_the_app_writes_its_own_settings_and_switches_its_commands(server_url, compat, admin):
     headers = admin_login(server_url)
     room = admin.channels_create(unique("compat-mode"))["channel"]

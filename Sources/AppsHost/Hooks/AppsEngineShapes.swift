@@ -43,8 +43,10 @@ public enum AppsEngineShapes {
         ]
         if let name = room.name {
             object["slugifiedName"] = .string(name)
-            object["displayName"] = .string(name)
+            object["displayName"] = .string(room.displayName ?? name)
         }
+        // A discussion's parent, as IRoom's `parentRoom` (the id is what apps follow).
+        if let parent = room.parentRoomId { object["parentRoom"] = ["id": .string(parent)] }
         if let creator = room.creator { object["creator"] = user(creator) }
         if let description = room.description { object["description"] = .string(description) }
         if let customFields = room.customFields { object["customFields"] = .object(customFields) }

@@ -172,6 +172,29 @@ public final class EngineHost: AppHost {
                     customFields: room["customFields"]?.objectValue, by: creator)
                 return .string(created.id)
             },
+            // IModifyCreator.startDiscussion → finish: the app's bot (or the creator it names) starts the discussion.
+            "modify.creator.discussion": Accessor { appId, arguments in
+                let (services, bot) = try await context(appId)
+                let room = arguments.first ?? .null
+                var creator = bot
+                if let creatorId = room["creator"]?["id"]?.stringValue {
+                    guard let user = try await services.context.store.user(id: creatorId) else {
+                        throw HostError(name: "Error", message: "The discussion's creator does not exist")
+                    }
+                    creator = user
+                }
+                guard let parent = room["parentRoom"]?["id"]?.stringValue else {
+                    throw HostError(name: "Error", message: "The discussion needs a parent room (setParentRoom)")
+                }
+                let new = RoomService.NewDiscussion(
+                    parentRoomId: parent, parentMessageId: room["parentMessage"]?["id"]?.stringValue,
+                    title: room["displayName"]?.stringValue ?? "", members: room["usernames"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                let discussion = try await services.rooms.createDiscussion(new, by: .app(id: appId, user: creator))
+                if let reply = room["reply"]?.stringValue, !reply.isEmpty {
+                    _ = try await services.messages.send(MessageService.Draft(text: reply), roomId: discussion.id, by: .app(id: appId, user: creator))
+                }
+                return .string(discussion.id)
+            },
             "modify.deleter.deleteRoom": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 guard let room = try await services.context.store.room(id: arguments.first?.stringValue ?? "") else {

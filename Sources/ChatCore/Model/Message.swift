@@ -26,6 +26,8 @@ public struct Message: Sendable, Hashable, Codable {
     public var customFields: [String: JSONValue]?
     /// System message type (`uj`, `ul`, `ru`, ...); `nil` for user messages.
     public var systemType: String?
+    /// The discussion started from this message, or announced by it (Rocket.Chat's `drid`).
+    public var discussionId: String?
 
     public init(
         id: String, roomId: String, text: String, sender: UserRef, createdAt: Date, updatedAt: Date? = nil,

@@ -32,12 +32,17 @@ public struct Room: Sendable, Hashable, Codable {
     public var lastMessageAt: Date?
     /// Rocket.Chat's `customFields`: free-form data apps (and integrations) keep on the room.
     public var customFields: [String: JSONValue]?
+    /// A discussion's parent room (Rocket.Chat's `prid`); nil for every other room.
+    public var parentRoomId: String?
+    /// The name shown for the room (Rocket.Chat's `fname`) when it is not `name`: a discussion's title (its `name`
+    /// is a generated id, as in Rocket.Chat).
+    public var displayName: String?
 
     public init(
         id: String, type: RoomType, name: String?, creator: UserRef?, createdAt: Date, updatedAt: Date? = nil,
         messageCount: Int = 0, usersCount: Int = 0, readOnly: Bool = false, isDefault: Bool = false,
         topic: String? = nil, description: String? = nil, usernames: [String] = [], userIds: [String] = [],
-        lastMessageAt: Date? = nil, customFields: [String: JSONValue]? = nil
+        lastMessageAt: Date? = nil, customFields: [String: JSONValue]? = nil, parentRoomId: String? = nil, displayName: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -55,5 +60,7 @@ public struct Room: Sendable, Hashable, Codable {
         self.userIds = userIds
         self.lastMessageAt = lastMessageAt
         self.customFields = customFields
+        self.parentRoomId = parentRoomId
+        self.displayName = displayName
     }
 }

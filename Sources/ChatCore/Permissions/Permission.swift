@@ -31,6 +31,8 @@ public struct Permission: RawRepresentable, Sendable, Hashable, Codable, Express
     public static let postReadOnly: Permission = "post-readonly"
     /// Sending a message under another name or picture (`alias`, `avatar`).
     public static let messageImpersonate: Permission = "message-impersonate"
+    /// Starting a discussion (a room hanging off a room, or off one of its messages).
+    public static let startDiscussion: Permission = "start-discussion"
     public static let manageApps: Permission = "manage-apps"
     public static let createPersonalAccessTokens: Permission = "create-personal-access-tokens"
 }

@@ -45,6 +45,7 @@ public struct PermissionTable: Sendable, Hashable {
         .leavePublicRoom: ["admin", "user", "bot", "app", "guest"],
         .leavePrivateRoom: ["admin", "user", "bot", "app", "guest"],
         .postReadOnly: ["admin", "owner", "moderator"],
+        .startDiscussion: ["admin", "user", "guest", "app"],
         .manageApps: ["admin"],
         .createPersonalAccessTokens: ["admin", "user"],
     ])

@@ -54,12 +54,17 @@ public struct RoomService: Sendable {
             room.usersCount = others.count + 1
             if let customFields = room.customFields { try Validation.storable(.object(customFields), field: "customFields") }
         }
+        return try await store(room, creator: creator, others: others, now: now)
+    }
+
+    /// Stores a new room with its creator as owner and `others` as members, and announces it.
+    func store(_ room: Room, creator: User, others: [User], now: Date) async throws -> Room {
         let subscriptions = [Self.subscription(room: room, user: creator, roles: ["owner"], now: now)]
             + others.map { Self.subscription(room: room, user: $0, roles: [], now: now) }
         do {
             try await context.store.createRoom(room, subscriptions: subscriptions)
         } catch let error as StoreError where error.code == .duplicate(key: "room.name") {
-            throw ChatError(.refused, code: "error-duplicate-channel-name", message: "A channel with name '\(name)' exists")
+            throw ChatError(.refused, code: "error-duplicate-channel-name", message: "A channel with name '\(room.name ?? "")' exists")
         }
         context.events.publish(.roomChanged(room))
         for subscription in subscriptions { context.events.publish(.subscriptionChanged(subscription)) }
@@ -368,10 +373,11 @@ public struct RoomService: Sendable {
     }
 
     /// Membership system messages (`uj`, `ul`, `au`, `ru`): the text is the affected username, as in Rocket.Chat.
-    private func postSystemMessage(_ type: String, about user: User, in room: Room, by actor: User) async throws {
-        let message = Message(
-            id: RandomID.make(), roomId: room.id, text: user.username, sender: actor.ref, createdAt: context.clock.now(),
+    func postSystemMessage(_ type: String, about user: User, in room: Room, by actor: User, text: String? = nil, discussionId: String? = nil) async throws {
+        var message = Message(
+            id: RandomID.make(), roomId: room.id, text: text ?? user.username, sender: actor.ref, createdAt: context.clock.now(),
             systemType: type)
+        message.discussionId = discussionId
         try await context.store.insertMessage(message)
         context.events.publish(.messageCreated(message, room))
         context.hooks.postSystemMessageSent(message, room: room, sender: actor)
@@ -380,7 +386,7 @@ public struct RoomService: Sendable {
     static func subscription(room: Room, user: User, roles: [String], now: Date) -> Subscription {
         Subscription(
             id: RandomID.make(), roomId: room.id, user: UserRef(id: user.id, username: user.username),
-            name: room.name ?? user.username, displayName: room.name ?? user.name, roomType: room.type, roles: roles,
+            name: room.name ?? user.username, displayName: room.displayName ?? room.name ?? user.name, roomType: room.type, roles: roles,
             createdAt: now)
     }
 
@@ -394,6 +400,7 @@ public struct RoomService: Sendable {
         room.usernames = original.usernames
         room.userIds = original.userIds
         room.usersCount = original.usersCount
+        room.parentRoomId = original.parentRoomId
         room.createdAt = original.createdAt
         return room
     }

@@ -25,6 +25,8 @@ struct MessageDTO: Encodable, Sendable {
     let avatar: String?
     let customFields: [String: JSONValue]?
     let t: String?
+    /// The discussion this message started or announced (Rocket.Chat's `drid`).
+    let drid: String?
     let mentions: [String]
     let channels: [String]
 
@@ -52,6 +54,7 @@ struct MessageDTO: Encodable, Sendable {
         avatar = message.avatar
         customFields = message.customFields
         t = message.systemType
+        drid = message.discussionId
         mentions = []
         channels = []
     }

@@ -21,12 +21,14 @@ struct RoomDTO: Encodable, Sendable {
     let uids: [String]?
     let lm: WireTime?
     let customFields: [String: JSONValue]?
+    /// A discussion's parent room.
+    let prid: String?
 
     init(_ room: Room, style: DateStyle = .iso) {
         _id = room.id
         t = room.type.rawValue
         name = room.name
-        fname = room.name
+        fname = room.displayName ?? room.name
         u = room.creator.map { UserRefDTO($0, includeName: false) }
         ts = WireTime(room.createdAt, style)
         _updatedAt = WireTime(room.updatedAt, style)
@@ -40,6 +42,7 @@ struct RoomDTO: Encodable, Sendable {
         usernames = room.type == .direct ? room.usernames : nil
         uids = room.type == .direct ? room.userIds : nil
         customFields = room.customFields
+        prid = room.parentRoomId
         lm = room.lastMessageAt.map { WireTime($0, style) }
     }
 }

@@ -32,7 +32,7 @@ class CoverageProbeApp extends App {
       ILivechatCreator: creator.getLivechatCreator(), IUploadCreator: creator.getUploadCreator(), IEmailCreator: creator.getEmailCreator(),
       IContactCreator: creator.getContactCreator(), ILivechatUpdater: updater.getLivechatUpdater(), IUserUpdater: updater.getUserUpdater(),
       IMessageUpdater: updater.getMessageUpdater(),
-      IMessageBuilder: creator.startMessage(), IRoomBuilder: creator.startRoom(),
+      IMessageBuilder: creator.startMessage(), IRoomBuilder: creator.startRoom(), IDiscussionBuilder: creator.startDiscussion(),
       IHttp: http, IPersistence: persistence, IEnvironmentWrite: accessors.environmentWriter,
       ISettingUpdater: accessors.environmentWriter.getSettings(), IServerSettingUpdater: accessors.environmentWriter.getServerSettings(),
       IConfigurationModify: configurationModify, ISlashCommandsModify: configurationModify.slashCommands,

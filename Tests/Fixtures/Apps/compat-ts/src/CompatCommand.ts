@@ -46,6 +46,18 @@ export class CompatCommand implements ISlashCommand {
                 await reply(room, `room ${room.value.slugifiedName} ${usernames.includes('admin')} ${JSON.stringify(room) === JSON.stringify(room.value)}`);
                 return;
             }
+            case 'discuss': {
+                // A discussion off this room, started by the bot, with a first reply.
+                const builder = modify.getCreator().startDiscussion()
+                    .setParentRoom(context.getRoom())
+                    .setDisplayName(argument)
+                    .setReply('first reply')
+                    .setMembersToBeAddedByUsernames([context.getSender().username]);
+                const discussionId = await modify.getCreator().finish(builder);
+                const discussion = await read.getRoomReader().getById(discussionId);
+                await reply(context.getRoom(), `discussion ${discussionId} of ${(discussion as any).parentRoom.id} named ${discussion!.displayName}`);
+                return;
+            }
             case 'mode':
                 await this.app.getAccessors().environmentWriter.getSettings().updateValue('mode', argument);
                 return;
