@@ -157,7 +157,10 @@ class Room {
     return { id, displayName, slugifiedName, type, creator, isDefault, isReadOnly, displaySystemMessages, messageCount,
       createdAt, updatedAt, lastModifiedAt, customFields, userIds };
   }
-  async getUsernames() { return (await this[roomAccessor]('internal.room.usernames', this.id)) || []; }
+  async getUsernames() {
+    const a = this[roomAccessor];
+    return (await a('internal.room.usernames', this.id)) || [];
+  }
   toJSON() { return this.value; }
 }
 /// `room` as a Room whose usernames are asked for on behalf of engine request `call`.
@@ -248,6 +251,19 @@ class DiscussionBuilder extends RoomBuilder {
   getParentMessage() { return this.room.parentMessage; }
   setReply(reply) { this.room.reply = reply; return this; }
   getReply() { return this.room.reply; }
+}
+
+/// IUserBuilder: a bot user an app creates (`startBotUser`).
+class UserBuilder {
+  constructor(data) { this.kind = 'user'; this.user = { ...(data || {}) }; }
+  setData(data) { this.user = { ...data }; return this; }
+  setEmails(emails) { this.user.emails = emails; return this; }
+  getEmails() { return this.user.emails; }
+  setDisplayName(name) { this.user.name = name; return this; }
+  getDisplayName() { return this.user.name; }
+  setUsername(username) { this.user.username = username; return this; }
+  getUsername() { return this.user.username; }
+  getUser() { return this.user; }
 }
 
 const NOT_YET = 'yet';
@@ -440,12 +456,13 @@ function modify(a, notifier) {
       startLivechatMessage: unsupportedNow('IModifyCreator.startLivechatMessage', LIVECHAT),
       startVideoConference: unsupportedNow('IModifyCreator.startVideoConference', VIDEOCONF),
       startDiscussion: (data) => new DiscussionBuilder(data),
-      startBotUser: unsupportedNow('IModifyCreator.startBotUser', NOT_YET),
+      startBotUser: (data) => new UserBuilder(data),
       finish: async (builder) => {
         switch (builder.kind) {
           case 'message': return a('modify.creator.finish', builder.getMessage());
           case 'room': return a('modify.creator.room', builder.getRoom());
           case 'discussion': return a('modify.creator.discussion', builder.getRoom());
+          case 'user': return a('modify.creator.botUser', builder.getUser());
           default: throw new Error(`Airlock cannot create a ${builder.kind}`);
         }
       },
@@ -460,7 +477,13 @@ function modify(a, notifier) {
         : a('modify.updater.finish', builder.getMessage())),
       room: async (roomId, updater) => new RoomBuilder(await a('modify.updater.room', roomId)),
       getLivechatUpdater: unsupportedGetter('ILivechatUpdater', LIVECHAT),
-      getUserUpdater: unsupportedGetter('IUserUpdater', NOT_YET),
+      getUserUpdater: () => Object.freeze({
+        updateStatusText: (user, statusText) => a('modify.updater.user', user.id, { statusText }),
+        updateStatus: (user, statusText, status) => a('modify.updater.user', user.id, { statusText, status }),
+        updateBio: (user, bio) => a('modify.updater.user', user.id, { bio }),
+        updateCustomFields: (user, customFields) => a('modify.updater.user', user.id, { customFields }),
+        deactivate: (userId, confirmRelinquish) => a('modify.updater.user.deactivate', userId, !!confirmRelinquish),
+      }),
       getMessageUpdater: () => Object.freeze({
         addReaction: (messageId, userId, reaction) => a('modify.updater.reaction', messageId, userId, reaction, true),
         removeReaction: (messageId, userId, reaction) => a('modify.updater.reaction', messageId, userId, reaction, false),
@@ -477,7 +500,7 @@ function modify(a, notifier) {
     getDeleter: () => ({
       deleteMessage: (message, user) => a('modify.deleter.deleteMessage', message, user),
       deleteRoom: (roomId) => a('modify.deleter.deleteRoom', roomId),
-      deleteUsers: unsupported('IModifyDeleter', NOT_YET).deleteUsers,
+      deleteUsers: (appId, userType) => a('modify.deleter.deleteUsers', appId || null, userType),
       removeUsersFromRoom: (roomId, usernames) => a('modify.deleter.removeUsersFromRoom', roomId, usernames),
     }),
     getNotifier: notifier,

@@ -133,6 +133,32 @@ def test_discussions_from_rest_and_from_apps(server_url, compat, admin):
     assert "first reply" in [m["msg"] for m in admin.channels_history(discussion_id)]
 
 
+def test_user_status_bio_and_the_app_s_own_users(server_url, compat, admin):
+    headers = admin_login(server_url)
+    room = admin.channels_create(unique("compat-status"))["channel"]
+    # IUserUpdater.updateStatus on the sender; IPostUserStatusChanged sees it; REST shows it.
+    run(server_url, room["_id"], "status meeting")
+    status = requests.get(f"{server_url}/api/v1/users.getStatus", headers=headers, timeout=30).json()
+    assert status["status"] == "busy" and status["message"] == "meeting"
+    # A user's own users.setStatus reaches the app too.
+    changed = requests.post(f"{server_url}/api/v1/users.setStatus", headers=headers, json={"status": "away", "message": "lunch"}, timeout=30)
+    assert changed.status_code == 200, changed.text
+    refused = requests.post(f"{server_url}/api/v1/users.setStatus", headers=headers, json={"status": "sleeping"}, timeout=30)
+    assert refused.status_code == 400
+    lines = app_logs(server_url, "executePostUserStatusChanged")
+    assert "status admin online -> busy (meeting)" in lines and "status admin busy -> away (lunch)" in lines
+    assert admin.users_info(username="admin")["user"]["statusText"] == "lunch"
+    # startBotUser creates a user owned by the app; deleteUsers removes the app's own bots.
+    name = unique("helper")
+    run(server_url, room["_id"], f"bot {name}")
+    made = admin.users_info(username=name)["user"]
+    assert made["type"] == "bot" and made["name"] == "Helper"
+    run(server_url, room["_id"], "unbot")
+    gone = requests.get(f"{server_url}/api/v1/users.info", headers=headers, params={"username": name}, timeout=30)
+    assert gone.status_code == 400
+    assert admin.users_info(username="compat.bot")["user"]["type"] == "app", "the app's own bot stays"
+
+
 def test_the_app_writes_its_own_settings_and_switches_its_commands(server_url, compat, admin):
     headers = admin_login(server_url)
     room = admin.channels_create(unique("compat-mode"))["channel"]

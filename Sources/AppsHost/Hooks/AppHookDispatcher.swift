@@ -28,7 +28,8 @@ public final class AppHookDispatcher: HookPipeline {
         "IPostMessageUpdated", "IPreMessageDeletePrevent", "IPostMessageDeleted", "IPostMessageReacted", "IPreRoomCreatePrevent",
         "IPreRoomCreateExtend", "IPreRoomCreateModify", "IPostRoomCreate", "IPreRoomDeletePrevent", "IPostRoomDeleted",
         "IPreRoomUserJoined", "IPostRoomUserJoined", "IPreRoomUserLeave", "IPostRoomUserLeave", "IPostUserCreated",
-        "IPostUserUpdated", "IPostUserDeleted", "IPostUserLoggedIn", "IPostUserLoggedOut", "IUIKitInteractionHandler",
+        "IPostUserUpdated", "IPostUserDeleted", "IPostUserLoggedIn", "IPostUserLoggedOut", "IPostUserStatusChanged",
+        "IUIKitInteractionHandler",
     ]
 
     public static let maxDepth = 3
@@ -156,6 +157,12 @@ public final class AppHookDispatcher: HookPipeline {
         let depth = depth(of: message.id)
         post("IPostMessageSent", "executePostMessageSent", depth: depth) { _ in
             [AppsEngineShapes.message(message, room: room, sender: sender)]
+        }
+    }
+
+    public func postUserStatusChanged(_ user: User, previousStatus: String) {
+        post("IPostUserStatusChanged", "executePostUserStatusChanged", depth: 0) { _ in
+            [["user": AppsEngineShapes.user(user), "currentStatus": .string(user.status ?? "online"), "previousStatus": .string(previousStatus)]]
         }
     }
 

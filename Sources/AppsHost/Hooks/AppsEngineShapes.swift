@@ -6,13 +6,25 @@ import Foundation
 /// Dates travel as ISO-8601 strings.
 public enum AppsEngineShapes {
     public static func user(_ user: User) -> JSONValue {
-        [
+        var object: [String: JSONValue] = [
             "id": .string(user.id), "username": .string(user.username), "name": .string(user.name),
             "emails": .array(user.emails.map { ["address": .string($0.address), "verified": .bool($0.verified)] }),
             "type": .string(user.type.rawValue), "isEnabled": .bool(user.active), "roles": .array(user.roles.map(JSONValue.string)),
-            "status": "online", "statusConnection": "online", "utcOffset": 0,
+            "status": .string(user.status ?? "online"), "statusConnection": "online", "utcOffset": 0,
             "createdAt": .string(WireDate.string(user.createdAt)), "updatedAt": .string(WireDate.string(user.updatedAt)),
         ]
+        object.merge(optional(user)) { $1 }
+        return .object(object)
+    }
+
+    /// IUser's optional fields, present only when set.
+    private static func optional(_ user: User) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        if let text = user.statusText { fields["statusText"] = .string(text) }
+        if let bio = user.bio { fields["bio"] = .string(bio) }
+        if let customFields = user.customFields { fields["customFields"] = .object(customFields) }
+        if let appId = user.appId { fields["appId"] = .string(appId) }
+        return fields
     }
 
     /// Rocket.Chat's built-in roles as `IRole` (Airlock has no custom roles): global roles are scoped to users,

@@ -49,6 +49,7 @@ public final class EngineHost: AppHost {
             .merging(Self.httpAccessors(http: http, logs: foundation.logs, quotas: foundation.quotas)) { first, _ in first }
             .merging(Self.uiAccessors(chat: chat)) { first, _ in first }
             .merging(Self.configurationAccessors(foundation: foundation)) { first, _ in first }
+            .merging(Self.userAccessors(chat: chat)) { first, _ in first }
     }
 
     /// What the accessors act on: the chat services, the dispatcher (depth of app-written messages), the

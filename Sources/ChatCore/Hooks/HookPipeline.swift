@@ -34,6 +34,8 @@ public protocol HookPipeline: Sendable {
     // Users and sessions
     func postUserCreated(_ user: User, by creator: User?)
     func postUserUpdated(_ user: User, by editor: User?)
+    /// Called after a user's chosen status or status message changed.
+    func postUserStatusChanged(_ user: User, previousStatus: String)
     func postUserDeleted(_ user: User, by deleter: User?)
     func postUserLoggedIn(_ user: User)
     func postUserLoggedOut(_ user: User)
@@ -63,6 +65,7 @@ extension HookPipeline {
     public func postUserLeftRoom(_ room: Room, user: User, remover: User?) {}
     public func postUserCreated(_ user: User, by creator: User?) {}
     public func postUserUpdated(_ user: User, by editor: User?) {}
+    public func postUserStatusChanged(_ user: User, previousStatus: String) {}
     public func postUserDeleted(_ user: User, by deleter: User?) {}
     public func postUserLoggedIn(_ user: User) {}
     public func postUserLoggedOut(_ user: User) {}

@@ -31,6 +31,19 @@ public struct User: Sendable, Hashable, Codable {
     public var updatedAt: Date
     /// `nil` for accounts that cannot log in with a password (app bots).
     public var passwordHash: PasswordHash?
+    /// The status the user chose (`online`, `away`, `busy`, `offline`; nil: none chosen). Airlock has no presence
+    /// tracking: this is what is shown.
+    public var status: String?
+    /// The status message shown beside the status.
+    public var statusText: String?
+    public var bio: String?
+    /// Rocket.Chat's `customFields`: free-form data (apps keep theirs here).
+    public var customFields: [String: JSONValue]?
+    /// The app that created this user (`IModifyCreator.startBotUser`), as Rocket.Chat's `appId`.
+    public var appId: String?
+
+    /// The statuses a user may choose.
+    public static let statuses: Set<String> = ["online", "away", "busy", "offline"]
 
     public init(
         id: String, username: String, name: String, emails: [Email] = [], roles: [String] = ["user"],

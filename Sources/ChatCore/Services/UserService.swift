@@ -38,10 +38,16 @@ public struct UserService: Sendable {
         public var password: String?
         public var roles: [String]?
         public var active: Bool?
+        /// What `users.setStatus` and apps' IUserUpdater change.
+        public var status: String?
+        public var statusText: String?
+        public var bio: String?
+        public var customFields: [String: JSONValue]?
 
         public init(
             username: String? = nil, name: String? = nil, email: String? = nil, password: String? = nil,
-            roles: [String]? = nil, active: Bool? = nil
+            roles: [String]? = nil, active: Bool? = nil, status: String? = nil, statusText: String? = nil, bio: String? = nil,
+            customFields: [String: JSONValue]? = nil
         ) {
             self.username = username
             self.name = name
@@ -49,6 +55,10 @@ public struct UserService: Sendable {
             self.password = password
             self.roles = roles
             self.active = active
+            self.status = status
+            self.statusText = statusText
+            self.bio = bio
+            self.customFields = customFields
         }
     }
 
@@ -149,19 +159,24 @@ public struct UserService: Sendable {
         subject.id == viewer.id || context.policy.allows(viewer, .viewFullOtherUserInfo)
     }
 
-    /// `users.update`: others need `edit-other-user-info`; without it a user may change their own name and username
-    /// here, but not their roles, active flag, email or password (those go through `users.updateOwnBasicInfo`,
-    /// which asks for the current password). `session` is the digest of the editor's own token: an editor who
-    /// resets their own password keeps that session, every other one ends.
-    public func update(userId: String, changes: Changes, by editor: User, session: String? = nil) async throws -> User {
+    /// `users.update`, `users.setStatus` and apps' IUserUpdater: others need `edit-other-user-info`; without it a
+    /// user may change their own name, username and status here, but not their roles, active flag, email or password
+    /// (those go through `users.updateOwnBasicInfo`, which asks for the current password). An app acts under its own
+    /// `user.write`. `session` is the digest of the editor's own token: an editor who resets their own password keeps
+    /// that session, every other one ends.
+    public func update(userId: String, changes: Changes, by actor: ChatActor, session: String? = nil) async throws -> User {
+        let editor = actor.user
+        if actor.checksChatPermissions {
+            let isSelf = editor.id == userId
+            let mayEditOthers = context.policy.allows(editor, .editOtherUserInfo)
+            if !isSelf || changes.roles != nil || changes.active != nil {
+                try context.policy.require(editor, .editOtherUserInfo)
+            }
+            if isSelf, !mayEditOthers, changes.password != nil || changes.email != nil {
+                throw ChatError.actionNotAllowed("Changing your email or password needs your current password: use users.updateOwnBasicInfo")
+            }
+        }
         let isSelf = editor.id == userId
-        let mayEditOthers = context.policy.allows(editor, .editOtherUserInfo)
-        if !isSelf || changes.roles != nil || changes.active != nil {
-            try context.policy.require(editor, .editOtherUserInfo)
-        }
-        if isSelf, !mayEditOthers, changes.password != nil || changes.email != nil {
-            throw ChatError.actionNotAllowed("Changing your email or password needs your current password: use users.updateOwnBasicInfo")
-        }
         guard let user = try await context.store.user(id: userId) else {
             throw ChatError(.refused, code: "error-invalid-user", message: "User not found.")
         }
@@ -203,6 +218,22 @@ public struct UserService: Sendable {
         }
         if let roles = changes.roles { user.roles = try Self.checkedRoles(roles) }
         if let active = changes.active { user.active = active }
+        if let status = changes.status {
+            guard User.statuses.contains(status) else { throw ChatError.invalidParams("Invalid status: \(status)") }
+            user.status = status
+        }
+        if let text = changes.statusText {
+            guard text.count <= 120 else { throw ChatError.invalidParams("The status message is longer than 120 characters") }
+            user.statusText = text
+        }
+        if let bio = changes.bio {
+            guard bio.count <= 260 else { throw ChatError.invalidParams("The bio is longer than 260 characters") }
+            user.bio = bio
+        }
+        if let customFields = changes.customFields {
+            try Validation.storable(.object(customFields), field: "customFields")
+            user.customFields = customFields
+        }
         if let password = changes.password {
             guard !password.isEmpty else { throw ChatError.invalidParams("The 'password' param must not be empty") }
             user.passwordHash = try await hasher.hash(digest: PasswordHasher.digest(ofPlaintext: password))
@@ -222,12 +253,17 @@ public struct UserService: Sendable {
         // Open realtime sessions re-authenticate with the new roles, name and active flag before this answers.
         context.events.publish(.userChanged(user))
         context.hooks.postUserUpdated(user, by: editor)
+        if user.status != original.status || user.statusText != original.statusText {
+            context.hooks.postUserStatusChanged(user, previousStatus: original.status ?? "online")
+        }
         return user
     }
 
-    /// `users.delete`: needs `delete-user`; removes the account, its tokens and memberships.
-    public func delete(userId: String, by deleter: User) async throws {
-        try context.policy.require(deleter, .deleteUser)
+    /// `users.delete` (needs `delete-user`) and an app's `IModifyDeleter.deleteUsers` (its own users, under its
+    /// `user.write`): removes the account, its tokens and memberships.
+    public func delete(userId: String, by actor: ChatActor) async throws {
+        let deleter = actor.user
+        if actor.checksChatPermissions { try context.policy.require(deleter, .deleteUser) }
         guard let user = try await context.store.user(id: userId) else {
             throw ChatError(.refused, code: "error-invalid-user", message: "User not found.")
         }

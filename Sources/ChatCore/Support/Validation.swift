@@ -29,7 +29,7 @@ public enum Validation {
     }
 
     /// `UTF8_User_Names_Validation` / `UTF8_Channel_Names_Validation` default: `[0-9a-zA-Z-_.]+`.
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64 && name.utf8.allSatisfy { c in
             (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95 || c == 46
         }

@@ -38,8 +38,22 @@ struct UsersController {
             let user = try await services.users.update(
                 userId: body.userId,
                 changes: .init(username: d.username, name: d.name, email: d.email, password: d.password, roles: d.roles, active: d.active),
-                by: caller, session: context.authToken.map(AuthService.digest(ofToken:)))
+                by: .user(caller), session: context.authToken.map(AuthService.digest(ofToken:)))
             return try JSONResponse.success(Named(key: "user", value: UserDTO(user, showPrivate: true)))
+        }
+        // The status a user chooses, and its message; others' only with edit-other-user-info.
+        api.post("users.setStatus") { request, context in
+            let caller = try context.caller()
+            let body = try await request.json(StatusRequest.self, limit: limits.maxBodySize)
+            guard body.status != nil || body.message != nil else { throw ChatError.invalidParams("Provide a status or a message") }
+            _ = try await services.users.update(
+                userId: body.userId ?? caller.id, changes: .init(status: body.status, statusText: body.message), by: .user(caller))
+            return JSONResponse.success()
+        }
+        api.get("users.getStatus") { request, context in
+            let caller = try context.caller()
+            let user = try await services.users.find(id: request.query("userId") ?? caller.id, username: nil)
+            return try JSONResponse.success(StatusReply(_id: user.id, status: user.status ?? "offline", connectionStatus: "offline", message: user.statusText ?? ""))
         }
         api.post("users.updateOwnBasicInfo") { request, context in
             let caller = try context.caller()
@@ -56,7 +70,7 @@ struct UsersController {
             let caller = try context.caller()
             let body = try await request.json(DeleteRequest.self, limit: limits.maxBodySize)
             let target = try await services.users.find(id: body.userId, username: body.username)
-            try await services.users.delete(userId: target.id, by: caller)
+            try await services.users.delete(userId: target.id, by: .user(caller))
             return JSONResponse.success()
         }
         api.post("users.generatePersonalAccessToken") { request, context in
@@ -91,6 +105,19 @@ struct UsersController {
         let roles: [String]?
         let active: Bool?
         let verified: Bool?
+    }
+
+    struct StatusRequest: Decodable {
+        let status: String?
+        let message: String?
+        let userId: String?
+    }
+
+    struct StatusReply: Encodable {
+        let _id: String
+        let status: String
+        let connectionStatus: String
+        let message: String
     }
 
     struct UpdateRequest: Decodable {

@@ -15,6 +15,9 @@ struct UserDTO: Encodable, Sendable {
     let createdAt: WireTime
     let _updatedAt: WireTime
     let utcOffset: Int
+    let statusText: String?
+    let bio: String?
+    let customFields: [String: JSONValue]?
 
     struct EmailDTO: Encodable, Sendable {
         let address: String
@@ -26,13 +29,16 @@ struct UserDTO: Encodable, Sendable {
         username = user.username
         name = user.name
         type = user.type.rawValue
-        status = "offline"
+        status = user.status ?? "offline"
         active = user.active
         roles = user.roles
         emails = showPrivate ? user.emails.map { EmailDTO(address: $0.address, verified: $0.verified) } : nil
         createdAt = WireTime(user.createdAt, style)
         _updatedAt = WireTime(user.updatedAt, style)
         utcOffset = 0
+        statusText = user.statusText
+        bio = user.bio
+        customFields = showPrivate ? user.customFields : nil
     }
 }
 
@@ -60,6 +66,6 @@ struct MemberDTO: Encodable, Sendable {
         _id = user.id
         username = user.username
         name = user.name
-        status = "offline"
+        status = user.status ?? "offline"
     }
 }

@@ -8,12 +8,13 @@ import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { createOAuth2Client } from '@rocket.chat/apps-engine/definition/oauth2/OAuth2';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { UIActionButtonContext } from '@rocket.chat/apps-engine/definition/ui';
+import { IPostUserStatusChanged, IUserStatusContext } from '@rocket.chat/apps-engine/definition/users';
 import { IUIKitResponse, UIKitActionButtonInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { CompatCommand, SwitchableCommand } from './src/CompatCommand';
 import { SurfaceEndpoint } from './src/SurfaceEndpoint';
 
-export class CompatApp extends App implements IPostSystemMessageSent {
+export class CompatApp extends App implements IPostSystemMessageSent, IPostUserStatusChanged {
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
     }
@@ -43,6 +44,10 @@ export class CompatApp extends App implements IPostSystemMessageSent {
     public async executePostSystemMessageSent(message: IMessage, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<void> {
         const type = (message as any)._unmappedProperties_?.t;
         this.getLogger().info(`system ${type} ${message.text} in ${message.room.slugifiedName}`);
+    }
+
+    public async executePostUserStatusChanged(context: IUserStatusContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+        this.getLogger().info(`status ${context.user.username} ${context.previousStatus} -> ${context.currentStatus} (${context.user.statusText})`);
     }
 
     public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<IUIKitResponse> {

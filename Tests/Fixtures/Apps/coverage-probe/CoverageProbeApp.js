@@ -33,6 +33,7 @@ class CoverageProbeApp extends App {
       IContactCreator: creator.getContactCreator(), ILivechatUpdater: updater.getLivechatUpdater(), IUserUpdater: updater.getUserUpdater(),
       IMessageUpdater: updater.getMessageUpdater(),
       IMessageBuilder: creator.startMessage(), IRoomBuilder: creator.startRoom(), IDiscussionBuilder: creator.startDiscussion(),
+      IUserBuilder: creator.startBotUser(),
       IHttp: http, IPersistence: persistence, IEnvironmentWrite: accessors.environmentWriter,
       ISettingUpdater: accessors.environmentWriter.getSettings(), IServerSettingUpdater: accessors.environmentWriter.getServerSettings(),
       IConfigurationModify: configurationModify, ISlashCommandsModify: configurationModify.slashCommands,

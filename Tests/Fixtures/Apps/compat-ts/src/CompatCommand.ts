@@ -58,6 +58,17 @@ export class CompatCommand implements ISlashCommand {
                 await reply(context.getRoom(), `discussion ${discussionId} of ${(discussion as any).parentRoom.id} named ${discussion!.displayName}`);
                 return;
             }
+            case 'status':
+                await modify.getUpdater().getUserUpdater().updateStatus(context.getSender(), argument, 'busy');
+                return;
+            case 'bot': {
+                const id = await modify.getCreator().finish(modify.getCreator().startBotUser().setUsername(argument).setDisplayName('Helper') as any);
+                await reply(context.getRoom(), `bot ${id}`);
+                return;
+            }
+            case 'unbot':
+                await modify.getDeleter().deleteUsers(this.app.getID(), 'bot' as any);
+                return;
             case 'mode':
                 await this.app.getAccessors().environmentWriter.getSettings().updateValue('mode', argument);
                 return;
