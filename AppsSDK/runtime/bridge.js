@@ -10,18 +10,20 @@ const host = require('airlock:host');
 const hostAccessor = host.accessor;
 const hostLog = host.log;
 const { App } = require('@rocket.chat/apps-engine/definition/App');
-const { AppsEngineException, PermissionDeniedError, NotSupportedError } = require('@rocket.chat/apps-engine/definition/exceptions');
-const { SlashCommandContext } = require('@rocket.chat/apps-engine/definition/slashcommands');
-const {
-  BlockBuilder, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext, UIKitViewCloseInteractionContext,
-  UIKitActionButtonInteractionContext,
-} = require('@rocket.chat/apps-engine/definition/uikit');
+/// The other SDK modules the bridge uses, loaded on first use (an app's start-up pays only for what it touches; a
+/// module is loaded once either way).
+const sdk = {
+  get exceptions() { return require('@rocket.chat/apps-engine/definition/exceptions'); },
+  get SlashCommandContext() { return require('@rocket.chat/apps-engine/definition/slashcommands/SlashCommandContext').SlashCommandContext; },
+  get BlockBuilder() { return require('@rocket.chat/apps-engine/definition/uikit/blocks/BlockBuilder').BlockBuilder; },
+  get contexts() { return require('@rocket.chat/apps-engine/definition/uikit/UIKitInteractionContext'); },
+};
 /// The context class each UIKit handler receives, as in Rocket.Chat.
 const interactionContexts = {
-  executeBlockActionHandler: UIKitBlockInteractionContext,
-  executeViewSubmitHandler: UIKitViewSubmitInteractionContext,
-  executeViewClosedHandler: UIKitViewCloseInteractionContext,
-  executeActionButtonHandler: UIKitActionButtonInteractionContext,
+  executeBlockActionHandler: 'UIKitBlockInteractionContext',
+  executeViewSubmitHandler: 'UIKitViewSubmitInteractionContext',
+  executeViewClosedHandler: 'UIKitViewCloseInteractionContext',
+  executeActionButtonHandler: 'UIKitActionButtonInteractionContext',
 };
 
 let app = null;
@@ -58,7 +60,7 @@ async function accessor(call, name, ...args) {
     return answer === null ? undefined : answer;
   } catch (error) {
     resume(call);
-    if (error && error.name === 'PermissionDeniedError') throw new PermissionDeniedError(error.message);
+    if (error && error.name === 'PermissionDeniedError') throw new sdk.exceptions.PermissionDeniedError(error.message);
     throw error;
   }
 }
@@ -279,7 +281,7 @@ function unsupported(name, why) {
     get: (_, key) => {
       if (key === NOT_SUPPORTED) return label(why);
       if (typeof key !== 'string' || key === 'then') return undefined;
-      return marked(async () => { throw new NotSupportedError(`${name}.${key} is not supported by Airlock ${why}`); }, why);
+      return marked(async () => { throw new sdk.exceptions.NotSupportedError(`${name}.${key} is not supported by Airlock ${why}`); }, why);
     },
   });
 }
@@ -287,7 +289,7 @@ function unsupported(name, why) {
 const unsupportedGetter = (name, why) => marked(() => unsupported(name, why), why);
 /// The same for a method that answers at once (a builder's start): it throws.
 function unsupportedNow(name, why) {
-  return marked(() => { throw new NotSupportedError(`${name} is not supported by Airlock ${why}`); }, why);
+  return marked(() => { throw new sdk.exceptions.NotSupportedError(`${name} is not supported by Airlock ${why}`); }, why);
 }
 const LIVECHAT = '(livechat and omnichannel are out of its scope)';
 const VIDEOCONF = '(video conferencing is out of its scope)';
@@ -446,7 +448,7 @@ function environmentWriteOf(a) {
 function modify(a, notifier) {
   return {
     getCreator: () => ({
-      getBlockBuilder: () => new BlockBuilder(app && app.getID ? app.getID() : undefined),
+      getBlockBuilder: () => new sdk.BlockBuilder(app && app.getID ? app.getID() : undefined),
       startMessage: (data) => new MessageBuilder(data),
       startRoom: (data) => new RoomBuilder(data),
       getLivechatCreator: unsupportedGetter('ILivechatCreator', LIVECHAT),
@@ -696,7 +698,7 @@ const registered = host.register('dispatch', async (message) => {
   try {
     return { id: message.id, result: await handle(message) };
   } catch (error) {
-    if (error instanceof AppsEngineException) return { id: message.id, refused: { name: String(error.name), message: String(error.message) } };
+    if (error instanceof sdk.exceptions.AppsEngineException) return { id: message.id, refused: { name: String(error.name), message: String(error.message) } };
     throw error;
   } finally {
     requestMethods.delete(message.id);
@@ -748,7 +750,7 @@ async function handle(message) {
       if (typeof handler !== 'function') throw new TypeError(`the command ${message.name} has no ${message.method}`);
       enter(message.id, `slashcommand:${message.name}:${message.method}`);
       const c = message.context;
-      const context = new SlashCommandContext(c.sender, asRoom(c.room, message.id), c.params || [], c.threadId, c.triggerId);
+      const context = new sdk.SlashCommandContext(c.sender, asRoom(c.room, message.id), c.params || [], c.threadId, c.triggerId);
       const { list } = hookArguments(message.id, 'executePost', []);
       const [read, http, persistence, modifier] = list;
       const args = message.method === 'executePreviewItem'
@@ -762,7 +764,7 @@ async function handle(message) {
       const handler = app[message.method];
       if (typeof handler !== 'function') throw new TypeError(`the app has no ${message.method}`);
       enter(message.id, message.method);
-      const Context = interactionContexts[message.method];
+      const Context = sdk.contexts[interactionContexts[message.method]];
       if (!Context) throw new TypeError(`unknown UIKit handler ${message.method}`);
       const data = message.context;
       if (data && data.room) data.room = asRoom(data.room, message.id);

@@ -1,5 +1,6 @@
 'use strict';
-// Builds each `@rocket.chat/apps-engine/definition/<path>` module an app can require, from the definition surface
+// Provides each `@rocket.chat/apps-engine/definition/<path>` module an app can require (the runtime's module
+// provider for that prefix: no source is compiled per module), from the definition surface
 // (`definition-surface.json`: every module path of the Apps-Engine definition tree with the runtime values it
 // exports, read from the real package). The surface is the single source of truth:
 // - an enum is built from its listed members (Airlock writes none of them by hand);
@@ -8,18 +9,31 @@
 // - a name a module only re-exports is taken from the module that defines it (`path` or `path#name`), so both are
 //   the same value;
 // - a type-only module exports nothing (a stray `require` of it still works).
-const surface = require('./definition-surface.json').modules;
+//
+// The host registers the surface one module at a time (`./definition-surface/<path>.json`, and the list of paths):
+// parsing the whole file in every app's VM showed as the largest part of an app's start-up.
+const paths = new Set(require('./definition-surface-paths.json'));
+/// The surface's entry for `id` (its exports), or undefined when the definition has no such module.
+const entry = (id) => (paths.has(id) ? require(`./definition-surface/${id}.json`) : undefined);
 
 const prefix = '@rocket.chat/apps-engine/definition/';
 
-/// `require(specifier)`, or undefined when exactly that module does not exist.
-function optional(specifier) {
-  try {
-    return require(specifier);
-  } catch (error) {
-    if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(`'${specifier}'`)) return undefined;
-    throw error;
-  }
+/// Airlock's implementation files (`definition/...` paths without `.js`), listed by the host: looking a file up here
+/// is cheap, where a failed `require` costs an exception.
+const implementations = new Set(require('./definition-implementations.json'));
+const implementation = (id) => (implementations.has(id) ? require(`@airlock/definition/${id}`) : undefined);
+
+/// Defines `name` on `exports` as a getter that loads the value on first use and then keeps it: an index module
+/// re-exports dozens of values, and most apps read a few.
+function lazily(exports, name, load) {
+  Object.defineProperty(exports, name, {
+    enumerable: true, configurable: true,
+    get() {
+      const value = load();
+      Object.defineProperty(exports, name, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
 }
 
 /// A value the surface lists as re-exported: `module` (same name) or `module#name`.
@@ -37,21 +51,21 @@ function folderOf(id) {
 /// `id` (a path in the surface, e.g. `accessors/IHttp`). Enums and re-exports come first: an implementation file may
 /// require the very module it implements for its enums.
 function fillDefinitionModule(exports, id) {
-  const entry = surface[id];
-  if (!entry) throw new Error(`${prefix}${id} is not part of the Apps-Engine definition`);
+  const exported = entry(id);
+  if (!exported) throw new Error(`${prefix}${id} is not part of the Apps-Engine definition`);
   const implemented = [];
-  for (const name of Object.keys(entry)) {
-    const described = entry[name];
-    if (typeof described === 'string') exports[name] = reexported(described, name);
+  for (const name of Object.keys(exported)) {
+    const described = exported[name];
+    if (typeof described === 'string') lazily(exports, name, () => reexported(described, name));
     else if (described.kind === 'enum') exports[name] = Object.freeze({ ...described.members });
     else implemented.push(name);
   }
-  const own = optional(`@airlock/definition/${id}`);
+  const own = implementation(id);
   if (implemented.length > 0) {
-    const implementation = own || optional(`@airlock/definition/${folderOf(id)}index`) || {};
+    const source = own || implementation(`${folderOf(id)}index`) || {};
     for (const name of implemented) {
-      if (implementation[name] === undefined) throw new Error(`Airlock does not implement ${name} of ${prefix}${id}`);
-      exports[name] = implementation[name];
+      if (source[name] === undefined) throw new Error(`Airlock does not implement ${name} of ${prefix}${id}`);
+      exports[name] = source[name];
     }
   }
   // Airlock's own additions (e.g. PermissionDeniedError) appear in the module whose file defines them.
@@ -59,4 +73,14 @@ function fillDefinitionModule(exports, id) {
   return exports;
 }
 
-module.exports = { fillDefinitionModule, surface };
+/// The module provider's entry: fills `exports` for `path` (`accessors/IHttp`, `accessors`, `api/index.js`, ...), or
+/// answers false when the definition has no such module.
+function provide(path, exports) {
+  const id = path.replace(/\.js$/, '');
+  const found = entry(id) ? id : entry(`${id}/index`) ? `${id}/index` : undefined;
+  if (found === undefined) return false;
+  fillDefinitionModule(exports, found);
+  return true;
+}
+
+module.exports = { provide };

@@ -48,7 +48,7 @@ public final class AppInstance: Sendable {
                 try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
             }
         }
-        try await vm.registerModules(Self.sdkModules)
+        try await Self.installSDK(in: vm)
         try await vm.setFiles(package.files)
         // The bridge registers the `dispatch` entry point before any app code runs.
         try await vm.load("@airlock/bridge")
@@ -124,30 +124,54 @@ public final class AppInstance: Sendable {
     }
 
     /// The AppsSDK (`AppsSDK/`, embedded at build time) by the specifier `require` finds it with: Airlock's files as
-    /// `@airlock/<path>` (the bridge, `@airlock/definition/...` implementations), and one module per path of the
-    /// Apps-Engine definition tree as `@rocket.chat/apps-engine/definition/<path>`, each filled from the definition
-    /// surface by `@airlock/definition-module.js` (see there).
+    /// `@airlock/<path>` (the bridge, `@airlock/definition/...` implementations). The Apps-Engine's own
+    /// `@rocket.chat/apps-engine/definition/<path>` modules are built on demand by ``definitionProvider`` from the
+    /// definition surface (see `AppsSDK/runtime/definition-module.js`), none compiled from source.
     public static let sdkModules: [String: String] = {
         var modules: [String: String] = [:]
-        for (path, source) in EmbeddedAppsSDK.files {
+        for (path, source) in EmbeddedAppsSDK.files where path != surfaceFile {
             modules["@airlock/" + (path.hasPrefix("runtime/") ? String(path.dropFirst("runtime/".count)) : path)] = source
         }
-        for id in definitionModulePaths {
-            let literal = String(decoding: try! JSONEncoder().encode(id), as: UTF8.self)
-            modules["@rocket.chat/apps-engine/definition/\(id).js"] =
-                "'use strict';\nrequire('@airlock/definition-module.js').fillDefinitionModule(exports, \(literal));\n"
-        }
+        // Which definition modules Airlock implements in files, for the provider (`definition/x.js` → `x`).
+        let implemented = EmbeddedAppsSDK.files.keys.filter { $0.hasPrefix("definition/") && $0.hasSuffix(".js") }
+            .map { String($0.dropFirst("definition/".count).dropLast(".js".count)) }.sorted()
+        modules["@airlock/definition-implementations.json"] = json(implemented)
+        // The surface one module at a time (parsing the whole file in every VM cost more than the rest of the SDK).
+        for (path, exports) in definitionSurface { modules["@airlock/definition-surface/\(path).json"] = json(exports) }
+        modules["@airlock/definition-surface-paths.json"] = json(definitionModulePaths)
         return modules
     }()
 
-    /// Every module path of the definition surface (`AppsSDK/runtime/definition-surface.json`).
-    public static let definitionModulePaths: [String] = {
-        guard let text = EmbeddedAppsSDK.files["runtime/definition-surface.json"],
-            let surface = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+    private static let surfaceFile = "runtime/definition-surface.json"
+
+    /// `AppsSDK/runtime/definition-surface.json`'s text (what the surface tests compare against).
+    public static let definitionSurfaceText = EmbeddedAppsSDK.files[surfaceFile] ?? ""
+
+    /// The surface's modules: path → exports.
+    static let definitionSurface: [String: JSONValue] = {
+        guard let surface = try? JSONDecoder().decode(JSONValue.self, from: Data(definitionSurfaceText.utf8)),
             let modules = surface["modules"]?.objectValue
         else { preconditionFailure("AppsSDK/runtime/definition-surface.json is missing or malformed") }
-        return modules.keys.sorted()
+        return modules
     }()
+
+    private static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The module prefix apps require the Apps-Engine definition under, and the SDK module that provides it.
+    public static let definitionProvider = (prefix: "@rocket.chat/apps-engine/definition/", module: "@airlock/definition-module.js")
+
+    /// Registers the SDK in a VM: its files and the definition's module provider.
+    public static func installSDK(in vm: JavaScriptVM) async throws {
+        try await vm.registerModules(sdkModules)
+        try await vm.registerProvider(prefix: definitionProvider.prefix, module: definitionProvider.module)
+    }
+
+    /// Every module path of the definition surface (`AppsSDK/runtime/definition-surface.json`).
+    public static let definitionModulePaths: [String] = definitionSurface.keys.sorted()
 
     /// Request ids, unique in the process.
     private static let requestIds = Atomic<UInt64>(0)

@@ -216,14 +216,15 @@ import Testing
     @Test func everySDKModuleLoads() async throws {
         let vm = try await JavaScriptVM()
         defer { Task { await vm.close() } }
-        try await vm.registerModules(AppInstance.sdkModules)
+        try await AppInstance.installSDK(in: vm)
         let root = AppFixtures.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("AppsSDK")
         let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }
-        #expect(AppInstance.sdkModules.keys.filter { $0.hasPrefix("@airlock/") }.count == onDisk.count)
-        #expect(AppInstance.sdkModules.keys.filter { $0.hasPrefix("@rocket.chat/") }.count == AppInstance.definitionModulePaths.count)
-        for specifier in AppInstance.sdkModules.keys.sorted() where specifier.hasPrefix("@rocket.chat/") {
-            await #expect(throws: Never.self, "\(specifier)") { try await vm.load(specifier) }
+        // Every file but the surface, which is registered one module at a time (plus the list of its paths), and the
+        // list of definition implementations.
+        #expect(AppInstance.sdkModules.count == onDisk.count - 1 + AppInstance.definitionModulePaths.count + 2)
+        for path in AppInstance.definitionModulePaths {
+            await #expect(throws: Never.self, "\(path)") { try await vm.load(AppInstance.definitionProvider.prefix + path) }
         }
     }
 
@@ -232,7 +233,8 @@ import Testing
     @Test func definitionSurfaceMatchesTheRealPackage() async throws {
         let vm = try await JavaScriptVM()
         defer { Task { await vm.close() } }
-        try await vm.registerModules(AppInstance.sdkModules)
+        try await AppInstance.installSDK(in: vm)
+        try await vm.registerModules(["@airlock/definition-surface.json": AppInstance.definitionSurfaceText])
         let check = try String(contentsOf: AppFixtures.root.deletingLastPathComponent().appendingPathComponent("SDK/definition-surface-check.js"), encoding: .utf8)
         try await vm.setFiles(["check.js": check])
         try await vm.load("/check.js")
@@ -245,7 +247,7 @@ import Testing
     @Test func realAppSpecifiersResolve() async throws {
         let vm = try await JavaScriptVM()
         defer { Task { await vm.close() } }
-        try await vm.registerModules(AppInstance.sdkModules)
+        try await AppInstance.installSDK(in: vm)
         for specifier in [
             "@rocket.chat/apps-engine/definition/api/ApiEndpoint", "@rocket.chat/apps-engine/definition/api/IApi",
             "@rocket.chat/apps-engine/definition/uikit/UIKitIncomingInteractionContainer",

@@ -15,6 +15,7 @@ const providedBuiltins = {
 };
 const builtinCache = new MapCtor();
 const registered = new MapCtor();   // specifier -> source (AppsSDK modules)
+const providers = [];               // [prefix, provider specifier]: modules under prefix built by the provider
 let files = ObjectCreate(null);     // '/path/in/package.js' -> source
 const moduleCache = new MapCtor();
 
@@ -49,6 +50,10 @@ function makeRequire(from, fromDir) {
     }
     const reg = registeredPath(specifier);
     if (reg !== undefined) return loadModule('registered:' + reg, MapGet(registered, reg), reg);
+    for (let i = 0; i < providers.length; i++) {
+      const prefix = providers[i][0];
+      if (StringStartsWith(specifier, prefix)) return provided(providers[i][1], StringSlice(specifier, prefix.length), specifier, from);
+    }
     if (StringStartsWith(specifier, './') || StringStartsWith(specifier, '../') || StringStartsWith(specifier, '/')) {
       const found = filePath(path.resolve(fromDir, specifier));
       if (found === undefined) throw notFound(specifier, from);
@@ -58,6 +63,23 @@ function makeRequire(from, fromDir) {
     throw notFound(specifier, from);
   }
   return require;
+}
+/// A module a provider builds (no source to compile): the provider's `provide(path, exports)` fills the module's
+/// exports, or answers false when it has no such module.
+function provided(provider, path, specifier, from) {
+  const key = 'provided:' + specifier;
+  if (MapHas(moduleCache, key)) return MapGet(moduleCache, key).exports;
+  const module = { exports: {}, id: key, filename: specifier, loaded: false, children: [] };
+  MapSet(moduleCache, key, module);
+  try {
+    const found = makeRequire('/', '/')(provider).provide(path, module.exports);
+    if (!found) throw notFound(specifier, from);
+    module.loaded = true;
+  } catch (error) {
+    MapDelete(moduleCache, key);
+    throw error;
+  }
+  return module.exports;
 }
 function loadModule(key, source, filename) {
   if (MapHas(moduleCache, key)) return MapGet(moduleCache, key).exports;

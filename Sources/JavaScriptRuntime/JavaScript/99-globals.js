@@ -17,6 +17,7 @@ function queueMicrotask(cb) { globals.queueMicrotask(cb); }
 return {
   fireTimer,
   registerModules(map) { for (const specifier of ObjectKeys(map)) MapSet(registered, specifier, map[specifier]); },
+  registerProvider(prefix, provider) { ArrayPush(providers, [prefix, provider]); },
   setFiles(map) {
     files = ObjectCreate(null);
     for (const name of ObjectKeys(map)) files[path.resolve('/', name)] = map[name];

@@ -3,7 +3,7 @@
 // what the real package exports (AppsSDK/runtime/definition-surface.json): the same names, the same kinds, every
 // enum member with its value, every class with its methods and statics, every re-export the very same value.
 // Leaves the list of differences in `globalThis.surfaceProblems` (empty when Airlock matches).
-const { surface } = require('@airlock/definition-module.js');
+const surface = require('@airlock/definition-surface.json').modules;
 const prefix = '@rocket.chat/apps-engine/definition/';
 const problems = [];
 const isClass = (value) => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value));
