@@ -112,6 +112,14 @@ public final class EngineHost: AppHost {
             guard let bot = try await chat.bot(of: appId) else { throw HostError(name: "Error", message: "The app has no bot user") }
             return (chat.services, bot)
         }
+        /// The creator a room builder names (`setCreator`), or the app's bot.
+        @Sendable func creator(of room: JSONValue, or bot: User) async throws -> User {
+            guard let creatorId = room["creator"]?["id"]?.stringValue else { return bot }
+            guard let user = try await chat.services.context.store.user(id: creatorId) else {
+                throw HostError(name: "Error", message: "The room's creator does not exist")
+            }
+            return user
+        }
         return [
             "modify.updater.message": Accessor { appId, arguments in
                 let (services, _) = try await context(appId)
@@ -151,13 +159,7 @@ public final class EngineHost: AppHost {
             "modify.creator.room": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 let room = arguments.first ?? .null
-                var creator = bot
-                if let creatorId = room["creator"]?["id"]?.stringValue {
-                    guard let user = try await services.context.store.user(id: creatorId) else {
-                        throw HostError(name: "Error", message: "The room's creator does not exist")
-                    }
-                    creator = user
-                }
+                let creator = try await creator(of: room, or: bot)
                 let members = room["usernames"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 // A direct room needs no name: it is the one between the creator and the members (Rocket.Chat's id).
                 if room["type"]?.stringValue == RoomType.direct.rawValue {
@@ -177,13 +179,7 @@ public final class EngineHost: AppHost {
             "modify.creator.discussion": Accessor { appId, arguments in
                 let (services, bot) = try await context(appId)
                 let room = arguments.first ?? .null
-                var creator = bot
-                if let creatorId = room["creator"]?["id"]?.stringValue {
-                    guard let user = try await services.context.store.user(id: creatorId) else {
-                        throw HostError(name: "Error", message: "The discussion's creator does not exist")
-                    }
-                    creator = user
-                }
+                let creator = try await creator(of: room, or: bot)
                 guard let parent = room["parentRoom"]?["id"]?.stringValue else {
                     throw HostError(name: "Error", message: "The discussion needs a parent room (setParentRoom)")
                 }
