@@ -35,7 +35,7 @@ for _ in $(seq 1 600); do
 done
 [ -n "$PORT" ] || { echo "SecantusDB did not start" >&2; exit 1; }
 phase "swift test (MongoDB tests against one SecantusDB, stopped by PID on exit)" 900 \
-    env AIRLOCK_TEST_MONGO_URI="mongodb://127.0.0.1:$PORT" swift test --skip-build
+    env AIRLOCK_TEST_MONGO_URI="mongodb://127.0.0.1:$PORT" scripts/swift-test.sh
 
 phase "python client integration tests (both stores)" 900 \
     env AIRLOCK_BIN="$PWD/.build/debug/airlock" .venv/bin/python -m pytest -q -p no:cacheprovider --timeout=120 Tests/Integration

@@ -40,6 +40,8 @@ public final class AppLogSink: AppLog {
         var buckets: [String: Bucket] = [:]
         var dropped: [String: Int] = [:]
         var secrets: [String: [String]] = [:]
+        /// The last batch write, so writes happen in order and a reader's flush waits for one already under way.
+        var writing: Task<Void, Never>?
     }
 
     public static let mask = "******"
@@ -104,17 +106,26 @@ public final class AppLogSink: AppLog {
     }
 
     /// Writes the queued lines now (also called by readers, so a listing includes what was just logged).
+    /// Returns once every line queued before the call is in the store: it waits for a write already under way (the
+    /// periodic flush may have taken lines a moment before a reader asked).
     public func flush() async {
-        let batch = state.withLock { state -> [AppLogEntry] in
-            defer { state.buffer.removeAll(keepingCapacity: true) }
-            return state.buffer
+        let write = state.withLock { state -> Task<Void, Never> in
+            let batch = state.buffer
+            state.buffer.removeAll(keepingCapacity: true)
+            let previous = state.writing
+            let task = Task { [store, logger] in
+                await previous?.value
+                guard !batch.isEmpty else { return }
+                do {
+                    try await store.appendAppLogs(batch)
+                } catch {
+                    logger.error("app logs lost", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+                }
+            }
+            state.writing = task
+            return task
         }
-        guard !batch.isEmpty else { return }
-        do {
-            try await store.appendAppLogs(batch)
-        } catch {
-            logger.error("app logs lost", metadata: ["count": "\(batch.count)", "error": "\(error)"])
-        }
+        await write.value
     }
 
     /// Deletes lines past the retention limits.
