@@ -153,6 +153,11 @@ def test_user_status_bio_and_the_app_s_own_users(server_url, compat, admin):
     run(server_url, room["_id"], f"bot {name}")
     made = admin.users_info(username=name)["user"]
     assert made["type"] == "bot" and made["name"] == "Helper"
+    # A bad username is refused with the reason, and no user is left behind.
+    bad = requests.post(f"{server_url}/api/v1/commands.run", headers=headers, timeout=30,
+                        json={"command": "compat", "params": "bot no!good", "roomId": room["_id"]})
+    assert bad.status_code == 400 and "valid username" in bad.text, bad.text
+    assert requests.get(f"{server_url}/api/v1/users.info", headers=headers, params={"username": "no!good"}, timeout=30).status_code == 400
     run(server_url, room["_id"], "unbot")
     gone = requests.get(f"{server_url}/api/v1/users.info", headers=headers, params={"username": name}, timeout=30)
     assert gone.status_code == 400
