@@ -87,12 +87,22 @@ let package = Package(
             name: "AppsRuntime", dependencies: ["AppsPackage", "JavaScriptRuntime", "AirlockJSON"], swiftSettings: swiftSettings,
             plugins: ["EmbedJavaScript"]),
 
+        // MARK: Process sandbox primitives in C (spawn with a clean slate, seccomp filter, network namespace)
+        .target(name: "CSandbox"),
+
+        // MARK: Apps worker: one app's runtime in its own locked-down process (`airlock worker`), and the host side
+        // that spawns, limits, watches and restarts it over a socketpair
+        .target(
+            name: "AppsWorker", dependencies: ["AppsRuntime", "AppsPackage", "JavaScriptRuntime", "AirlockJSON", "CSandbox"],
+            swiftSettings: swiftSettings),
+
         // MARK: Apps host: everything around the apps (manager, accessors, hook dispatcher, commands, endpoints, UIKit,
         // scheduler, limits, logs and stats); reaches an app only through the runtime's bridge protocol
         .target(
             name: "AppsHost",
             dependencies: [
-                "AppsRuntime", "AppsStorage", "AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging, metrics,
+                "AppsRuntime", "AppsWorker", "AppsStorage", "AppsPackage", "JavaScriptRuntime", "ChatCore", "AirlockCrypto", "OutboundHTTP", logging,
+                metrics,
             ],
             swiftSettings: swiftSettings),
 
@@ -137,7 +147,7 @@ let package = Package(
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsStorage", "AppsServer", "OutboundHTTP", hummingbird,
+                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsWorker", "AppsStorage", "AppsServer", "OutboundHTTP", hummingbird,
                 "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"), logging, lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -150,7 +160,7 @@ let package = Package(
         .executableTarget(
             name: "airlock",
             dependencies: [
-                "AirlockApp", "OutboundHTTP", hummingbird, logging, metrics, nioCore,
+                "AirlockApp", "AppsWorker", "OutboundHTTP", hummingbird, logging, metrics, nioCore,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],

@@ -1,4 +1,6 @@
 import AirlockNetwork
+public import AppsHost
+public import AppsWorker
 public import ChatCore
 public import ChatServer
 import Foundation
@@ -38,6 +40,9 @@ public struct AirlockConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How often every enabled app's JavaScript heap is measured against its cap.
     public var appsMemoryPollInterval: Duration = .seconds(2)
+    /// Where apps run by default, their default limits, the worker binary and isolation (`--apps-runtime`,
+    /// `--apps-isolation`, `--app-limit`; env `AIRLOCK_APPS_RUNTIME`, `AIRLOCK_APPS_ISOLATION`, `AIRLOCK_APP_LIMITS`).
+    public var appsRuntime = AppRuntimeSettings()
     /// Limits on every TCP connection: header and idle timeouts, connections per address.
     public var http = HTTPEdgeLimits()
     /// Limits of the realtime (DDP) WebSocket API.
@@ -74,6 +79,11 @@ public struct AirlockConfiguration: Sendable {
         if let proxies = environment["AIRLOCK_TRUSTED_PROXIES"] {
             try configuration.trustProxies(proxies.split(separator: ",").map(String.init))
         }
+        if let mode = environment["AIRLOCK_APPS_RUNTIME"], !mode.isEmpty { try configuration.setAppsRuntime(mode) }
+        if let isolation = environment["AIRLOCK_APPS_ISOLATION"], !isolation.isEmpty { try configuration.setAppsIsolation(isolation) }
+        if let limits = environment["AIRLOCK_APP_LIMITS"] {
+            for limit in limits.split(separator: ",") { try configuration.setAppLimit(String(limit)) }
+        }
         if let limits = environment["AIRLOCK_LIMITS"] {
             for item in limits.split(separator: ",") { try configuration.setLimit(String(item)) }
         }
@@ -103,6 +113,34 @@ public struct AirlockConfiguration: Sendable {
             throw ConfigurationError("--limit \(limit.name): '\(parts[1])' is not an integer >= \(limit.minimum)")
         }
         limit.apply(&self, value)
+    }
+
+    /// `worker` or `in-process`: where apps without their own choice run.
+    public mutating func setAppsRuntime(_ mode: String) throws {
+        guard let mode = AppLimits.RuntimeMode(rawValue: mode) else {
+            throw ConfigurationError("apps runtime: '\(mode)' is not one of \(AppLimits.RuntimeMode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        appsRuntime.defaultLimits.runtime = mode
+    }
+
+    /// `full` or `degraded`: how strongly worker processes are isolated.
+    public mutating func setAppsIsolation(_ isolation: String) throws {
+        guard let value = WorkerOptions.Isolation(rawValue: isolation) else {
+            throw ConfigurationError("apps isolation: '\(isolation)' is not full or degraded")
+        }
+        appsRuntime.isolation = value
+    }
+
+    /// `name=value`: a default limit of every app (`AppLimits`' names, e.g. `cpuMillisecondsPerCall=50`).
+    public mutating func setAppLimit(_ assignment: String) throws {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2 else { throw ConfigurationError("--app-limit: expected name=value") }
+        let value: JSONValue = parts[0] == "runtime" ? .string(parts[1]) : Int(parts[1]).map { .number(Double($0)) } ?? .string(parts[1])
+        do {
+            appsRuntime.defaultLimits = try appsRuntime.defaultLimits.applying([parts[0]: value])
+        } catch let error as ChatError {
+            throw ConfigurationError("--app-limit: \(error.message)")
+        }
     }
 
     /// A named cap settable with `--limit`; the README's "Security model" lists each with its default.

@@ -65,7 +65,7 @@ public struct AirlockServer {
         let host = EngineHost(
             foundation: foundation, services: services, serverSettings: { registry }, http: OutboundHTTPClient(policy: configuration.appsHTTP),
             logger: logger)
-        let apps = AppManager(host: host, foundation: foundation, logger: logger)
+        let apps = AppManager(host: host, foundation: foundation, logger: logger, runtime: configuration.appsRuntime)
         let dispatcher = foundation.hooks
         // Open realtime sessions follow every chat event before the service that published it answers.
         let hub = RealtimeHub(policy: context.policy)

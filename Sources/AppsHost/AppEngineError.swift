@@ -20,4 +20,8 @@ public struct AppEngineError: Error, Sendable, Hashable, CustomStringConvertible
     static func noApp(_ id: String) -> AppEngineError {
         AppEngineError(.notFound, "No App found by the id of: \(id)")
     }
+
+    static func runtimeUnavailable(_ reason: String) -> AppEngineError {
+        AppEngineError(.invalid, "The app cannot run: \(reason)")
+    }
 }

@@ -4,98 +4,103 @@ import Foundation
 public import JavaScriptRuntime
 import Synchronization
 
-/// One app loaded in its own sandboxed VM: the SDK and the bridge registered first, then the package's files, then
-/// the main class constructed. The engine drives it only through ``BridgeProtocol`` messages.
+/// One app loaded in its sandbox — a VM in this process or in a worker process (``AppRuntimeChannel``) — with the
+/// SDK and the bridge registered first, then the package's files, then the main class constructed. The engine drives
+/// it only through ``BridgeProtocol`` messages.
 public final class AppInstance: Sendable {
-    public let manifest: AppManifest
-    public let constructed: BridgeProtocol.Constructed
-    let vm: JavaScriptVM
-    let fence: CallFence
+    /// The CPU and wall budgets of the app's calls: pre-hooks (which hold up a user's action) and everything else.
+    public struct Budgets: Sendable, Hashable {
+        public var preHook: CallBudget
+        public var standard: CallBudget
 
-    private init(manifest: AppManifest, constructed: BridgeProtocol.Constructed, vm: JavaScriptVM, fence: CallFence) {
-        self.manifest = manifest
-        self.constructed = constructed
-        self.vm = vm
-        self.fence = fence
+        public init(preHook: CallBudget = .preHook, standard: CallBudget = .standard) {
+            self.preHook = preHook
+            self.standard = standard
+        }
     }
 
-    /// Creates the VM, installs the SDK and host functions, loads the package and constructs the main class.
+    public let manifest: AppManifest
+    public let constructed: BridgeProtocol.Constructed
+    public let runtime: any AppRuntimeChannel
+    private let budgets: Mutex<Budgets>
+
+    private init(manifest: AppManifest, constructed: BridgeProtocol.Constructed, runtime: any AppRuntimeChannel, budgets: Budgets) {
+        self.manifest = manifest
+        self.constructed = constructed
+        self.runtime = runtime
+        self.budgets = Mutex(budgets)
+    }
+
+    /// Loads the package into a VM in this process (``InProcessRuntime``) and constructs the main class.
     /// `privateHash` is the secret part of the app's private endpoint URLs, which the app sees in
     /// `getAccessors().providedApiEndpoints`. Throws ``JavaScriptError`` when the app's code throws at load or its
     /// main export is not an `App`.
     public static func load(
         _ package: AppPackage, host: any AppHost, privateHash: String? = nil,
-        configuration: JavaScriptVM.Configuration = JavaScriptVM.Configuration(), budget: CallBudget = .standard
+        configuration: JavaScriptVM.Configuration = JavaScriptVM.Configuration(), budgets: Budgets = Budgets()
     ) async throws -> AppInstance {
-        let appId = package.manifest.id
-        var configuration = configuration
-        configuration.name = package.manifest.nameSlug
-        let userLog = configuration.log
-        configuration.log = { level, message in
-            host.log(appId: appId, level: level.rawValue, method: "console", message: message)
-            userLog(level, message)
-        }
-        let vm = try await JavaScriptVM(configuration: configuration)
-        try await vm.registerHostFunction("log") { arguments in
-            host.log(appId: appId, level: arguments[0].string ?? "info", method: arguments[1].string ?? "", message: arguments[2].string ?? "")
-            return .undefined
-        }
-        let fence = CallFence()
-        try await vm.registerAsyncValueFunction("accessor") { request in
-            guard let name = request["name"]?.stringValue else { throw HostError.type("An accessor call needs a name") }
-            let call = request["call"].flatMap { if case .number(let n) = $0, n >= 0, n < 9e15 { UInt64(n) } else { nil } }
-            return try await fence.run(call: call) {
-                try await host.accessor(appId: appId, name: name, arguments: request["args"]?.arrayValue ?? [])
-            }
-        }
-        try await Self.installSDK(in: vm)
-        try await vm.setFiles(package.files)
-        // The bridge registers the `dispatch` entry point before any app code runs.
-        try await vm.load("@airlock/bridge")
-        let info = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(package.manifest))
-        let constructed = try BridgeProtocol.decode(
-            BridgeProtocol.Constructed.self,
-            from: try await send(vm, fence, .construct(info: info, mainFile: package.manifest.mainFile, privateHash: privateHash), budget: budget))
-        return AppInstance(manifest: package.manifest, constructed: constructed, vm: vm, fence: fence)
+        let runtime = try await InProcessRuntime.prepare(package, host: host, configuration: configuration)
+        return try await construct(package.manifest, in: runtime, privateHash: privateHash, budgets: budgets)
     }
 
+    /// Constructs the main class of `manifest` in a prepared runtime (its files already there). Closes the runtime
+    /// when that fails.
+    public static func construct(
+        _ manifest: AppManifest, in runtime: any AppRuntimeChannel, privateHash: String?, budgets: Budgets = Budgets()
+    ) async throws -> AppInstance {
+        do {
+            let info = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(manifest))
+            let constructed = try BridgeProtocol.decode(
+                BridgeProtocol.Constructed.self,
+                from: try await send(runtime, .construct(info: info, mainFile: manifest.mainFile, privateHash: privateHash), budget: budgets.standard))
+            return AppInstance(manifest: manifest, constructed: constructed, runtime: runtime, budgets: budgets)
+        } catch {
+            await runtime.close()
+            throw error
+        }
+    }
+
+    /// Changes the budgets of the calls that start from now on.
+    public func setBudgets(_ budgets: Budgets) {
+        self.budgets.withLock { $0 = budgets }
+    }
+
+    private var standard: CallBudget { budgets.withLock { $0.standard } }
+
     /// `initialize` → `extendConfiguration`.
-    public func initialize(budget: CallBudget = .standard) async throws -> BridgeProtocol.Registrations {
-        try BridgeProtocol.decode(BridgeProtocol.Registrations.self, from: try await Self.send(vm, fence, .initialize, budget: budget))
+    public func initialize() async throws -> BridgeProtocol.Registrations {
+        try BridgeProtocol.decode(BridgeProtocol.Registrations.self, from: try await Self.send(runtime, .initialize, budget: standard))
     }
 
     /// A lifecycle method; answers what it returned (e.g. `onEnable`'s boolean).
-    public func lifecycle(
-        _ method: BridgeProtocol.LifecycleMethod, context: JSONValue? = nil, setting: JSONValue? = nil, budget: CallBudget = .standard
-    ) async throws -> JSONValue {
-        try await Self.value(vm, fence, .lifecycle(method: method, context: context, setting: setting), budget: budget)
+    public func lifecycle(_ method: BridgeProtocol.LifecycleMethod, context: JSONValue? = nil, setting: JSONValue? = nil) async throws -> JSONValue {
+        try await Self.value(runtime, .lifecycle(method: method, context: context, setting: setting), budget: standard)
     }
 
-    /// An event handler; answers what it returned.
-    public func hook(_ method: String, args: [JSONValue], budget: CallBudget = .standard) async throws -> JSONValue {
-        try await Self.value(vm, fence, .hook(method: method, args: args), budget: budget)
+    /// An event handler; answers what it returned. `pre` handlers (checks and pre-events, which hold up a user's
+    /// action) run with the pre-hook budget.
+    public func hook(_ method: String, args: [JSONValue], pre: Bool = false) async throws -> JSONValue {
+        try await Self.value(runtime, .hook(method: method, args: args), budget: budgets.withLock { pre ? $0.preHook : $0.standard })
     }
 
     /// A slash command handler (`executor`, `previewer`, `executePreviewItem`); answers what it returned.
-    public func command(
-        _ name: String, method: String, context: JSONValue, item: JSONValue? = nil, budget: CallBudget = .standard
-    ) async throws -> JSONValue {
-        try await Self.value(vm, fence, .command(name: name, method: method, context: context, item: item), budget: budget)
+    public func command(_ name: String, method: String, context: JSONValue, item: JSONValue? = nil) async throws -> JSONValue {
+        try await Self.value(runtime, .command(name: name, method: method, context: context, item: item), budget: standard)
     }
 
     /// A UIKit interaction handler; answers the `IUIKitResponse`.
-    public func uikit(_ method: String, data: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
-        try await Self.value(vm, fence, .uikit(method: method, data: data), budget: budget)
+    public func uikit(_ method: String, data: JSONValue) async throws -> JSONValue {
+        try await Self.value(runtime, .uikit(method: method, data: data), budget: standard)
     }
 
     /// A scheduler processor's run.
-    public func job(_ processor: String, context: JSONValue, budget: CallBudget = .standard) async throws {
-        _ = try await Self.value(vm, fence, .job(processor: processor, context: context), budget: budget)
+    public func job(_ processor: String, context: JSONValue) async throws {
+        _ = try await Self.value(runtime, .job(processor: processor, context: context), budget: standard)
     }
 
     /// An app endpoint's handler; answers the `IApiResponse` it returned.
-    public func api(path: String, method: String, request: JSONValue, endpoint: JSONValue, budget: CallBudget = .standard) async throws -> JSONValue {
-        try await Self.value(vm, fence, .api(path: path, method: method, request: request, endpoint: endpoint), budget: budget)
+    public func api(path: String, method: String, request: JSONValue, endpoint: JSONValue) async throws -> JSONValue {
+        try await Self.value(runtime, .api(path: path, method: method, request: request, endpoint: endpoint), budget: standard)
     }
 
     /// The event interfaces the app implements: the manifest's `implements`, or, when it lists none, the
@@ -115,12 +120,12 @@ public final class AppInstance: Sendable {
     /// The app's live JavaScript heap in bytes after a young-generation (or, with `full`, a full) collection: what
     /// the host polls against the app's heap cap.
     public func heapSize(full: Bool) async throws -> Int {
-        try await vm.measureHeap(full: full)
+        try await runtime.heapSize(full: full)
     }
 
-    /// Stops the VM.
+    /// Stops the runtime.
     public func close() async {
-        await vm.close()
+        await runtime.close()
     }
 
     /// The AppsSDK (`AppsSDK/`, embedded at build time) by the specifier `require` finds it with: Airlock's files as
@@ -176,17 +181,10 @@ public final class AppInstance: Sendable {
     /// Request ids, unique in the process.
     private static let requestIds = Atomic<UInt64>(0)
 
-    /// Sends a request and answers its reply's `result`, checking the reply's id. When the request times out or runs
-    /// out of CPU, its accessor requests are fenced off (``CallFence``).
-    static func send(_ vm: JavaScriptVM, _ fence: CallFence, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
+    /// Sends a request and answers its reply's `result`, checking the reply's id.
+    static func send(_ runtime: any AppRuntimeChannel, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
         let id = requestIds.add(1, ordering: .relaxed).newValue
-        let reply: JSONValue
-        do {
-            reply = try await vm.callEntry("dispatch", value: BridgeProtocol.Envelope(id: id, request: request).json, budget: budget) ?? .null
-        } catch let error as JavaScriptError where error.kind == .timedOut || error.kind == .terminated {
-            fence.expire(id)
-            throw error
-        }
+        let reply = try await runtime.send(BridgeProtocol.Envelope(id: id, request: request), budget: budget)
         guard reply["id"] == .number(Double(id)) else {
             throw JavaScriptError(kind: .thrown, name: "BridgeError", message: "reply \(reply["id"] ?? .null) to request \(id)")
         }
@@ -197,7 +195,7 @@ public final class AppInstance: Sendable {
     }
 
     /// The `value` of a reply's `result` (what a handler returned).
-    static func value(_ vm: JavaScriptVM, _ fence: CallFence, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
-        try await send(vm, fence, request, budget: budget)["value"] ?? .null
+    static func value(_ runtime: any AppRuntimeChannel, _ request: BridgeProtocol.Request, budget: CallBudget) async throws -> JSONValue {
+        try await send(runtime, request, budget: budget)["value"] ?? .null
     }
 }

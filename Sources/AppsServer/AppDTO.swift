@@ -1,5 +1,6 @@
 import AppsStorage
 import AppsHost
+import AppsRuntime
 import ChatCore
 import Foundation
 
@@ -9,6 +10,10 @@ struct AppDTO: Encodable {
     let record: AppRecord
     let stats: [String: AppCallStats.MethodStats]
     let droppedLogLines: Int
+    /// The app's limits (the server's defaults where its admin set none).
+    let limits: AppLimits
+    /// Where the app runs and, for a worker, its pid, memory, CPU, restarts, last failure and isolation.
+    let runtime: AppRuntimeStatus
     /// What the app uses now (only `GET /api/apps/:id` measures it).
     var usage: JSONValue? = nil
 
@@ -35,11 +40,10 @@ struct AppDTO: Encodable {
         try container.encode(record.status, forKey: .status)
         try container.encodeIfPresent(record.statusReason, forKey: .statusReason)
         try container.encode(record.permissionsGranted, forKey: .permissionsGranted)
-        // Until worker isolation lands every app runs in the server process (README: install only trusted apps).
-        try container.encode("in-process", forKey: .runtime)
+        try container.encode(runtime.json, forKey: .runtime)
         try container.encode(stats, forKey: .stats)
         try container.encode(droppedLogLines, forKey: .droppedLogLines)
-        try container.encode(AppLimits(stored: record.limits).json, forKey: .limits)
+        try container.encode(limits.json, forKey: .limits)
         try container.encodeIfPresent(usage, forKey: .usage)
         try container.encode([String: String](), forKey: .languages)
         try container.encode(true, forKey: .isPrivate)

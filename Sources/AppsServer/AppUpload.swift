@@ -1,3 +1,4 @@
+import AppsHost
 import ChatCore
 import Foundation
 import Hummingbird
@@ -5,14 +6,17 @@ import MultipartKit
 import NIOCore
 
 /// The body of `POST /api/apps` and `POST /api/apps/:id`: multipart with the zip in `app` and, optionally,
-/// `permissions` (a JSON array of names or of `{name}` objects, as Rocket.Chat's UI sends them).
+/// `permissions` (a JSON array of names or of `{name}` objects, as Rocket.Chat's UI sends them) and `runtime`
+/// (`worker` or `in-process`; the server's default when absent).
 struct AppUpload {
     let zip: Data
     let permissions: [String]?
+    let runtime: AppLimits.RuntimeMode?
 
     struct Form: Decodable {
         let app: Data?
         let permissions: String?
+        let runtime: String?
     }
 
     /// Reads at most `limit` bytes of body (413 beyond, from `collect(upTo:)`), then parses the form.
@@ -29,7 +33,14 @@ struct AppUpload {
             throw ChatError.invalidParams("Malformed multipart body")
         }
         guard let zip = form.app, !zip.isEmpty else { throw ChatError.invalidParams("No app package in the \"app\" field.") }
-        return AppUpload(zip: zip, permissions: try form.permissions.map(parsePermissions))
+        var runtime: AppLimits.RuntimeMode?
+        if let raw = form.runtime, !raw.isEmpty {
+            guard let mode = AppLimits.RuntimeMode(rawValue: raw) else {
+                throw ChatError.invalidParams("\"runtime\" must be one of: \(AppLimits.RuntimeMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            runtime = mode
+        }
+        return AppUpload(zip: zip, permissions: try form.permissions.map(parsePermissions), runtime: runtime)
     }
 
     static func boundary(of contentType: String) -> String? {

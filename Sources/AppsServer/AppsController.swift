@@ -53,14 +53,14 @@ public struct AppsController: Sendable {
         api.post { request, context in
             let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
             let user = try context.caller()
-            let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions, user: user) }
+            let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions, user: user, runtimeMode: upload.runtime) }
             return try await installed(record)
         }
         api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId").lowercased()) }
         api.get(":id") { _, context in
             let id = try context.parameters.appId("id")
             let record = try await mapped { try await manager.app(id: id) }
-            var app = dto(record)
+            var app = try await dto(record)
             app.usage = try await manager.usage(id: id)
             return try JSONResponse.success(Named(key: "app", value: app))
         }
@@ -84,7 +84,12 @@ public struct AppsController: Sendable {
         api.delete(":id") { _, context in
             let user = try context.caller()
             let record = try await mapped { try await manager.uninstall(id: try context.parameters.appId("id"), user: user) }
-            return try JSONResponse.success(Named(key: "app", value: AppDTO(record: record, stats: [:], droppedLogLines: 0)))
+            return try JSONResponse.success(
+                Named(
+                    key: "app",
+                    value: AppDTO(
+                        record: record, stats: [:], droppedLogLines: 0, limits: AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits),
+                        runtime: AppRuntimeStatus(mode: AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits).runtime.rawValue))))
         }
         api.get(":id/status") { _, context in
             let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
@@ -154,14 +159,16 @@ public struct AppsController: Sendable {
 
     private func list() async throws -> Response {
         let records = try await manager.apps()
-        return try JSONResponse.success(Named(key: "apps", value: records.map(dto)))
+        var apps: [AppDTO] = []
+        for record in records { apps.append(try await dto(record)) }
+        return try JSONResponse.success(Named(key: "apps", value: apps))
     }
 
     private func installed(_ record: AppRecord) async throws -> Response {
         let implemented = await manager.implemented(id: record.id)
         return try JSONResponse.success(
             InstallResult(
-                app: dto(record), implemented: Dictionary(uniqueKeysWithValues: implemented.map { ($0, true) }),
+                app: try await dto(record), implemented: Dictionary(uniqueKeysWithValues: implemented.map { ($0, true) }),
                 licenseValidation: .init()))
     }
 
@@ -188,8 +195,11 @@ public struct AppsController: Sendable {
         return try JSONResponse.success(PagedList(key: "logs", items: result.items.map(AppLogDTO.init), offset: page.offset, total: result.total))
     }
 
-    private func dto(_ record: AppRecord) -> AppDTO {
-        AppDTO(record: record, stats: manager.stats.snapshot(appId: record.id), droppedLogLines: manager.logs.dropped(appId: record.id))
+    private func dto(_ record: AppRecord) async throws -> AppDTO {
+        AppDTO(
+            record: record, stats: manager.stats.snapshot(appId: record.id), droppedLogLines: manager.logs.dropped(appId: record.id),
+            limits: AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits),
+            runtime: (try? await manager.runtimeStatus(id: record.id)) ?? AppRuntimeStatus(mode: "unknown"))
     }
 
     /// Engine and package refusals as Rocket.Chat-shaped HTTP errors.

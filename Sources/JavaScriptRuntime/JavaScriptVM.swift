@@ -190,25 +190,49 @@ public final class JavaScriptVM: Sendable {
         target: @escaping @Sendable (VMState) throws -> Target
     ) async throws -> Answer {
         guard !closed.load(ordering: .relaxed) else { throw JavaScriptError(kind: .unavailable, message: "VM closed") }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Answer, any Error>) in
+            begin(budget: budget, convert: convert, target: target) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Calls an entry point with one JSON text argument and hands its (awaited) result as JSON text to `completion`,
+    /// which runs on the VM thread (or the watchdog's, for a deadline): no task, no executor hop. The worker process
+    /// answers its host's frames with it, writing the reply from the VM thread.
+    public func callEntry(
+        _ name: String, json: String, budget: CallBudget?, completion: @escaping @Sendable (Result<String?, any Error>) -> Void
+    ) {
+        guard !closed.load(ordering: .relaxed) else { return completion(.failure(JavaScriptError(kind: .unavailable, message: "VM closed"))) }
+        begin(budget: budget, convert: { state, value in try state.json(value) }, target: { state in
+            guard let function = state.entries[name] else { throw HostError.type("no entry point \(name)") }
+            return .call(function, this: nil, try Self.parse([json], in: state))
+        }, completion: completion)
+    }
+
+    /// Starts `target` on the VM thread under `budget`; `completion` receives the converted value or the failure,
+    /// exactly once (the answer, the deadline or `close`, whichever comes first).
+    private func begin<Answer: Sendable>(
+        budget: CallBudget?, convert: @escaping @Sendable (VMState, JSValueRef?) throws -> Answer,
+        target: @escaping @Sendable (VMState) throws -> Target, completion: @escaping @Sendable (Result<Answer, any Error>) -> Void
+    ) {
         let budget = budget ?? configuration.defaultBudget
         let id = nextCallId.add(1, ordering: .relaxed).newValue
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Answer, any Error>) in
+        do {
             let watchdog = Self.watchdog.schedule(after: UInt64(budget.wall * 1e9)) { [weak self] in
                 self?.expire(id, budget: budget)
             }
             let call = PendingCall(
                 settle: { state, value in
                     do {
-                        continuation.resume(returning: try convert(state, value))
+                        completion(.success(try convert(state, value)))
                     } catch let error as JSException {
-                        continuation.resume(throwing: state.error(from: error.value))
+                        completion(.failure(state.error(from: error.value)))
                     } catch let error as HostError {
-                        continuation.resume(throwing: JavaScriptError(kind: .thrown, name: error.name, message: error.message))
+                        completion(.failure(JavaScriptError(kind: .thrown, name: error.name, message: error.message)))
                     } catch {
-                        continuation.resume(throwing: error)
+                        completion(.failure(error))
                     }
                 },
-                fail: { continuation.resume(throwing: $0) }, watchdog: watchdog)
+                fail: { completion(.failure($0)) }, watchdog: watchdog)
             pending.withLock { $0[id] = call }
             thread.enqueue { [state, weak self] in
                 state.arm(cpu: budget.cpu)

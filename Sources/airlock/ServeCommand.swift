@@ -39,6 +39,14 @@ struct ServeCommand: AsyncParsableCommand {
             "Set a cap: name=value, e.g. ws.maxConnectionsPerUser=20 (repeatable; env AIRLOCK_LIMITS, comma-separated). Names and defaults: README, Security model.",
             valueName: "name=value"))
     var limits: [String] = []
+    @Option(name: .customLong("apps-runtime"), help: "Where apps run unless installed otherwise: worker (a process each, default) or in-process (env AIRLOCK_APPS_RUNTIME).")
+    var appsRuntime: String?
+    @Option(name: .customLong("apps-isolation"), help: "Worker isolation: full (namespace, cgroups, seccomp, rlimits) or degraded (env AIRLOCK_APPS_ISOLATION).")
+    var appsIsolation: String?
+    @Option(
+        name: .customLong("app-limit"),
+        help: ArgumentHelp("A default limit of every app: name=value, e.g. cpuMillisecondsPerCall=500 (repeatable; env AIRLOCK_APP_LIMITS).", valueName: "name=value"))
+    var appLimits: [String] = []
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -60,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.logLevel = logLevel
         try configuration.trustProxies(trustedProxies.flatMap { $0.split(separator: ",").map(String.init) })
         for limit in limits { try configuration.setLimit(limit) }
+        if let appsRuntime { try configuration.setAppsRuntime(appsRuntime) }
+        if let appsIsolation { try configuration.setAppsIsolation(appsIsolation) }
+        for limit in appLimits { try configuration.setAppLimit(limit) }
         if !appsHTTPAllow.isEmpty {
             configuration.appsHTTP.allowList = try OutboundAllowList(parsing: appsHTTPAllow.flatMap { $0.split(separator: ",").map(String.init) })
         }

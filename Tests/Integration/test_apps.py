@@ -64,7 +64,10 @@ def test_typescript_app_installs_enables_and_logs(tmp_path, cli, server_url, adm
     installed = json.loads(cli("install", package, "--json").stdout)
     assert installed["status"] == "manually_enabled", installed
     assert installed["classFile"] == "GreeterApp.ts"
-    assert installed["runtime"] == "in-process"
+    # Apps run in a worker process of their own by default, locked down.
+    assert installed["runtime"]["mode"] == "worker", installed["runtime"]
+    assert isinstance(installed["runtime"]["pid"], int)
+    assert installed["runtime"]["isolation"]["seccomp"] is True
 
     listed = cli("list").stdout
     assert GREETER_ID in listed and "manually_enabled" in listed

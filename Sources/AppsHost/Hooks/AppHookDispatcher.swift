@@ -309,19 +309,20 @@ public final class AppHookDispatcher: HookPipeline {
         case failed
     }
 
-    /// `check<Event>` (when the app defines it) then `execute<Event>`, with the pre-hook budget.
-    private func handle(_ target: EnabledApps.Target, _ event: String, _ args: [JSONValue], budget: CallBudget = .preHook) async -> Outcome {
+    /// `check<Event>` (when the app defines it) then `execute<Event>`, with the app's pre-hook budget unless `pre` is
+    /// false (post events).
+    private func handle(_ target: EnabledApps.Target, _ event: String, _ args: [JSONValue], pre: Bool = true) async -> Outcome {
         assert(Self.delivered.contains("I" + event), "I\(event) is delivered but not listed in AppHookDispatcher.delivered")
         do {
             if target.methods.contains("check\(event)") {
                 let check = try await calls.run(target.appId, "check\(event)", logSuccess: false) {
-                    try await target.instance.hook("check\(event)", args: args, budget: budget)
+                    try await target.instance.hook("check\(event)", args: args, pre: pre)
                 }
                 if check == .bool(false) { return .skipped }
             }
             return .answered(
                 try await calls.run(target.appId, "execute\(event)", logSuccess: false) {
-                    try await target.instance.hook("execute\(event)", args: args, budget: budget)
+                    try await target.instance.hook("execute\(event)", args: args, pre: pre)
                 })
         } catch let refusal as AppRefusal {
             return .refused(refusal.message)
@@ -346,7 +347,7 @@ public final class AppHookDispatcher: HookPipeline {
             enqueue(target.appId, method) { [self] in
                 activeDepth.withLock { $0[target.appId] = depth }
                 defer { activeDepth.withLock { $0[target.appId] = nil } }
-                _ = await handle(target, event, args(target), budget: .standard)
+                _ = await handle(target, event, args(target), pre: false)
             }
         }
     }

@@ -43,7 +43,8 @@ final class AppHealth: Sendable {
         report(appId, "a timer callback ran past its CPU budget")
     }
 
-    private func report(_ appId: String, _ reason: String) {
+    /// Any other reason to stop the app (its worker kept failing).
+    func report(_ appId: String, _ reason: String) {
         observer.withLock { $0 }?(appId, reason)
     }
 }

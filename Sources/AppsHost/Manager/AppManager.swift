@@ -1,5 +1,6 @@
 import AppsStorage
 import AppsRuntime
+import AppsWorker
 public import AppsPackage
 import AirlockCrypto
 public import ChatCore
@@ -42,12 +43,16 @@ public actor AppManager {
     public nonisolated let scheduler: AppScheduler
     /// Every app's limits and the counters checked against them.
     public nonisolated let quotas: AppQuotas
+    /// Where apps run and the limits of those without their own.
+    public nonisolated let runtime: AppRuntimeSettings
     private var loaded: [String: Loaded] = [:]
 
     /// The manager of `foundation`'s apps, calling into them through `host` (``EngineHost`` in the server).
     public init(
-        host: any AppHost, foundation: AppsFoundation, reader: AppPackageReader = AppPackageReader(), logger: Logger
+        host: any AppHost, foundation: AppsFoundation, reader: AppPackageReader = AppPackageReader(), logger: Logger,
+        runtime: AppRuntimeSettings = AppRuntimeSettings()
     ) {
+        self.runtime = runtime
         self.store = foundation.store
         self.host = host
         self.grants = foundation.grants
@@ -68,15 +73,18 @@ public actor AppManager {
     }
 
     /// A manager with a foundation of its own whose call lines go to `host` (tests with a recording host).
-    public init(store: any AppsStore, host: any AppHost, logger: Logger, clock: ChatClock = ChatClock()) {
-        self.init(host: host, foundation: AppsFoundation(store: store, clock: clock, logger: logger, log: host), logger: logger)
+    public init(
+        store: any AppsStore, host: any AppHost, logger: Logger, clock: ChatClock = ChatClock(), runtime: AppRuntimeSettings = .inProcess
+    ) {
+        self.init(host: host, foundation: AppsFoundation(store: store, clock: clock, logger: logger, log: host), logger: logger, runtime: runtime)
     }
 
     // MARK: Install, update, uninstall
 
     /// Installs a package and enables it. `permissions`, when given, must be a subset of what the manifest declares;
-    /// `user` (the installing admin) is what `onInstall` receives as `context.user`.
-    public func install(_ zip: Data, permissions: [String]? = nil, user: User? = nil) async throws -> AppRecord {
+    /// `user` (the installing admin) is what `onInstall` receives as `context.user`; `runtimeMode` overrides the
+    /// server's default (`worker` or `in-process`).
+    public func install(_ zip: Data, permissions: [String]? = nil, user: User? = nil, runtimeMode: AppLimits.RuntimeMode? = nil) async throws -> AppRecord {
         let package = try reader.read(zip)
         let manifest = package.manifest
         guard try await store.app(id: manifest.id) == nil else {
@@ -84,11 +92,17 @@ public actor AppManager {
         }
         let granted = try Self.grantedPermissions(manifest: manifest, requested: permissions)
         grants.set(appId: manifest.id, permissions: granted, settings: [:])
-        quotas.setLimits(AppLimits(), appId: manifest.id)
+        let storedLimits: JSONValue? = runtimeMode.map { ["runtime": .string($0.rawValue)] }
+        let limits = AppLimits(stored: storedLimits, defaults: runtime.defaultLimits)
+        quotas.setLimits(limits, appId: manifest.id)
         let privateHash = RandomID.secret(bytes: 24)
         let instance: AppInstance
         do {
-            instance = try await loadInstance(package, privateHash: privateHash)
+            instance = try await loadInstance(package, privateHash: privateHash, limits: limits)
+        } catch let error as AppEngineError {
+            grants.remove(appId: manifest.id)
+            logs.forget(appId: manifest.id)
+            throw error
         } catch {
             grants.remove(appId: manifest.id)
             logs.forget(appId: manifest.id)
@@ -100,6 +114,7 @@ public actor AppManager {
         var record = AppRecord(
             id: manifest.id, manifest: try Self.json(manifest), status: "initialized", permissionsGranted: granted.sorted(),
             privateHash: privateHash, botUserId: bot.id, createdAt: now)
+        record.limits = storedLimits
         do {
             try await store.installApp(record, package: zip, botUser: bot)
         } catch let error as StoreError where error.code == .duplicate(key: "username") {
@@ -134,7 +149,9 @@ public actor AppManager {
         let wasEnabled = Self.isEnabled(record.status)
         let instance: AppInstance
         do {
-            instance = try await loadInstance(package, privateHash: record.privateHash)
+            instance = try await loadInstance(package, privateHash: record.privateHash, limits: AppLimits(stored: record.limits, defaults: runtime.defaultLimits))
+        } catch let error as AppEngineError {
+            throw error
         } catch {
             throw AppPackageError(.invalidCode, "The app's code failed to load: \(error)")
         }
@@ -263,19 +280,60 @@ public actor AppManager {
     /// The app's limits (defaults where the admin set none).
     public func limits(id: String) async throws -> AppLimits {
         guard let record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
-        return AppLimits(stored: record.limits)
+        return AppLimits(stored: record.limits, defaults: runtime.defaultLimits)
     }
 
-    /// Applies an admin's changes (`{name: integer}`); they take effect at once, for a running app too.
+    /// Applies an admin's changes (`{name: integer}`, `runtime`); they take effect at once, for a running app too (a
+    /// new runtime mode reloads the app: disabled, then enabled in its new place).
     public func setLimits(id: String, changes: JSONValue) async throws -> AppLimits {
         guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
-        let limits = try AppLimits(stored: record.limits).applying(changes)
-        record.limits = limits.json
+        let old = AppLimits(stored: record.limits, defaults: runtime.defaultLimits)
+        let limits = try old.applying(changes)
+        if limits.runtime == .worker { _ = try runtime.workerOptions(limits) }
+        var stored = record.limits?.objectValue ?? [:]
+        for (name, value) in changes.objectValue ?? [:] { stored[name] = value }
+        record.limits = .object(stored)
         record.updatedAt = clock.now()
         try await store.updateApp(record)
         quotas.setLimits(limits, appId: id)
         host.log(appId: id, level: "info", method: "limits", message: "Limits changed: \(Self.text(changes))")
+        if let app = loaded[id] {
+            if limits.runtime != old.runtime {
+                await unload(id, disabling: true)
+                do {
+                    try await load(record)
+                } catch {
+                    _ = try await fail(&record, reason: "loading failed: \(error)", status: "compiler_error_disabled")
+                    return limits
+                }
+                _ = try await enable(&record)
+            } else {
+                apply(limits, to: app.instance)
+            }
+        }
         return limits
+    }
+
+    /// What an app's runtime is doing (mode, worker pid, memory, CPU, restarts, last failure, isolation); for an app
+    /// that is not running, only its mode.
+    public func runtimeStatus(id: String) async throws -> AppRuntimeStatus {
+        if let app = loaded[id] { return app.instance.runtime.status() }
+        guard let record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        return AppRuntimeStatus(mode: AppLimits(stored: record.limits, defaults: runtime.defaultLimits).runtime.rawValue)
+    }
+
+    /// Every running app's runtime status (metrics, `airlock apps list`).
+    public func runtimeStatuses() -> [String: AppRuntimeStatus] {
+        loaded.mapValues { $0.instance.runtime.status() }
+    }
+
+    /// Budgets and worker limits of a running app.
+    private func apply(_ limits: AppLimits, to instance: AppInstance) {
+        let budgets = limits.budgets
+        instance.setBudgets(AppInstance.Budgets(preHook: budgets.preHook, standard: budgets.standard))
+        if let worker = instance.runtime as? WorkerRuntime, let options = try? runtime.workerOptions(limits) {
+            worker.setOptions(options)
+        }
     }
 
     /// What the app uses now (persistence, jobs, outbound requests, heap).
@@ -337,9 +395,10 @@ public actor AppManager {
         }
         let package = try reader.read(zip)
         grants.set(appId: record.id, permissions: Set(record.permissionsGranted), settings: record.settings)
-        quotas.setLimits(AppLimits(stored: record.limits), appId: record.id)
+        let limits = AppLimits(stored: record.limits, defaults: runtime.defaultLimits)
+        quotas.setLimits(limits, appId: record.id)
         logs.setSecrets(AppSettings.secrets(record.settings), appId: record.id)
-        let instance = try await loadInstance(package, privateHash: record.privateHash)
+        let instance = try await loadInstance(package, privateHash: record.privateHash, limits: limits)
         loaded[record.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
     }
 
@@ -372,14 +431,26 @@ public actor AppManager {
         return []
     }
 
-    /// A VM for the package, reporting a stuck thread to the health watch.
-    private func loadInstance(_ package: AppPackage, privateHash: String) async throws -> AppInstance {
+    /// The app loaded where its limits say: a worker process (whose failures past the limit stop the app), or a VM in
+    /// this process (whose stuck thread or overrunning timer the health watch hears of).
+    private func loadInstance(_ package: AppPackage, privateHash: String, limits: AppLimits) async throws -> AppInstance {
         let appId = package.manifest.id
         let health = calls.health
-        var configuration = JavaScriptVM.Configuration()
-        configuration.onStuck = { seconds in health.stuck(appId: appId, seconds: seconds) }
-        configuration.onTimerOverrun = { health.timerOverrun(appId: appId) }
-        return try await AppInstance.load(package, host: host, privateHash: privateHash, configuration: configuration)
+        let budgets = limits.budgets
+        let channel: any AppRuntimeChannel
+        switch limits.runtime {
+        case .worker:
+            channel = try await WorkerRuntime.start(package, host: host, options: try runtime.workerOptions(limits)) { reason in
+                health.report(appId, reason)
+            }
+        case .inProcess:
+            var configuration = JavaScriptVM.Configuration()
+            configuration.onStuck = { seconds in health.stuck(appId: appId, seconds: seconds) }
+            configuration.onTimerOverrun = { health.timerOverrun(appId: appId) }
+            channel = try await InProcessRuntime.prepare(package, host: host, configuration: configuration)
+        }
+        return try await AppInstance.construct(
+            package.manifest, in: channel, privateHash: privateHash, budgets: AppInstance.Budgets(preHook: budgets.preHook, standard: budgets.standard))
     }
 
     /// An enabled app that is stuck or keeps timing out goes to `error_disabled`. Its VM is closed without waiting:

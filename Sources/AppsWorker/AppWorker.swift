@@ -1,0 +1,137 @@
+import AirlockJSON
+import AppsPackage
+import AppsRuntime
+import Foundation
+import JavaScriptRuntime
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker process (`airlock worker`): one app's VM, driven by the server over the socket it inherited as
+/// descriptor 3. Start-up: early isolation (see ``WorkerLockdown``), `hello` → `ready`, then `load` builds the VM
+/// with the SDK and the package's files and locks the process down before any app code runs; from then on `call`
+/// frames go straight from the reader thread to the VM thread, and the VM thread writes each reply itself (no task,
+/// no executor hop).
+public enum AppWorker {
+    /// Serves the server on `fd` until it closes the connection; answers the exit status.
+    public static func run(fd: Int32, degraded: Bool) -> Int32 {
+        let early = WorkerLockdown.isolateEarly(degraded: degraded)
+        let socket = FrameSocket(fd: fd)
+        let limit = 256 << 20
+        guard let helloFrame = try? socket.receive(limit: limit), helloFrame.kind == .hello,
+            let hello = try? helloFrame.decode(WorkerMessages.Hello.self), hello.version == WorkerFrame.version,
+            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid(), isolation: early))
+        else { return 2 }
+        socket.send(ready)
+        let proxy = WorkerHostProxy(socket: socket)
+        var runtime: InProcessRuntime?
+        while let frame = try? socket.receive(limit: limit) {
+            switch frame.kind {
+            case .load where runtime == nil:
+                runtime = load(frame, proxy: proxy, socket: socket, degraded: degraded)
+                if runtime == nil { return 3 }
+            case .call:
+                guard let runtime else { continue }
+                call(frame, runtime: runtime, socket: socket)
+            case .accessorReply:
+                proxy.answer(frame)
+            case .heap:
+                guard let runtime else { continue }
+                let id = frame.id
+                let full = frame.payload.first == 1
+                Task {
+                    let bytes = (try? await runtime.heapSize(full: full)) ?? -1
+                    var payload: [UInt8] = []
+                    WorkerFrame.append(Int64(bytes), to: &payload)
+                    socket.send(WorkerFrame(.heapReply, id: id, payload: payload))
+                }
+            default:
+                continue
+            }
+        }
+        proxy.failAll()
+        return 0
+    }
+
+    /// Builds the VM for the package, then locks the process down; answers `reply` with what the lockdown achieved,
+    /// or the failure.
+    private static func load(_ frame: WorkerFrame, proxy: WorkerHostProxy, socket: FrameSocket, degraded: Bool) -> InProcessRuntime? {
+        let id = frame.id
+        let result = blockingWait { () async throws -> InProcessRuntime in
+            let load = try frame.decode(WorkerMessages.Load.self)
+            var configuration = JavaScriptVM.Configuration()
+            configuration.onStuck = { seconds in
+                if let notice = try? WorkerFrame(.notice, json: WorkerMessages.Notice(kind: "stuck", seconds: seconds)) { socket.send(notice) }
+            }
+            configuration.onTimerOverrun = {
+                if let notice = try? WorkerFrame(.notice, json: WorkerMessages.Notice(kind: "timerOverrun", seconds: 0)) { socket.send(notice) }
+            }
+            let runtime = try await InProcessRuntime.prepare(AppPackage(manifest: load.manifest, files: load.files), host: proxy, configuration: configuration)
+            // What JSC and ICU read lazily (time zone, locale data) is read now, while files can still be opened.
+            try await runtime.warmUp()
+            return runtime
+        }
+        switch result {
+        case .success(let runtime):
+            let isolation = WorkerLockdown.lockDown(degraded: degraded)
+            let text = (try? String(decoding: JSONEncoder().encode(WorkerMessages.Loaded(isolation: isolation)), as: UTF8.self)) ?? "{}"
+            socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.ok, text: text))
+            return runtime
+        case .failure(let error):
+            let text = (try? String(decoding: JSONEncoder().encode(WorkerMessages.Failure(error)), as: UTF8.self)) ?? "{}"
+            socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.failed, text: text))
+            return nil
+        }
+    }
+
+    /// Hands a call to the VM thread; the reply is written from there.
+    private static func call(_ frame: WorkerFrame, runtime: InProcessRuntime, socket: FrameSocket) {
+        let id = frame.id
+        guard frame.payload.count >= 16 else { return }
+        let cpu = Double(bitPattern: WorkerFrame.read(UInt64.self, from: frame.payload, at: 0))
+        let wall = Double(bitPattern: WorkerFrame.read(UInt64.self, from: frame.payload, at: 8))
+        let json = String(decoding: frame.payload[16...], as: UTF8.self)
+        runtime.dispatch(id: id, json: json, budget: CallBudget(cpu: cpu, wall: wall)) { result in
+            switch result {
+            case .success(let text):
+                socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.ok, text: text ?? "null"))
+            case .failure(let error):
+                let text = (try? String(decoding: JSONEncoder().encode(WorkerMessages.Failure(error)), as: UTF8.self)) ?? "{}"
+                socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.failed, text: text))
+            }
+        }
+    }
+
+    /// `airlock worker --self-test`: isolates and locks down like a worker, then tries to open a file, create a
+    /// socket, start a program and signal its parent. Answers the JSON report.
+    public static func selfTest(degraded: Bool) -> String {
+        var isolation = WorkerLockdown.isolateEarly(degraded: degraded)
+        isolation.merge(WorkerLockdown.lockDown(degraded: degraded)) { $1 }
+        let report: JSONValue = [
+            "pid": .number(Double(getpid())),
+            "isolation": .object(isolation.mapValues(JSONValue.bool)),
+            "attempts": .object(WorkerLockdown.probe().mapValues(JSONValue.string)),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Runs async work from the worker's synchronous reader thread (only at load: calls never wait like this).
+    private static func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        Task {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return box.result!
+    }
+}
+
+/// A result handed from a task to the thread waiting on a semaphore (written before `signal`, read after `wait`).
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}

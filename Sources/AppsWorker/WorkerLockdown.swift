@@ -1,0 +1,68 @@
+import CSandbox
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a worker process does to itself so that the app it runs reaches nothing but its socket to the server. Two
+/// steps: ``isolateEarly(degraded:)`` at process start (before any thread or file is opened: die with the server, an
+/// empty network namespace) and ``lockDown(degraded:)`` once the VM is up (rlimits, dropping root, the seccomp
+/// filter). Each mechanism that took effect is reported; one that fails here (no privilege, an old kernel) is reported
+/// inactive rather than failing the worker: the server logs which ones hold.
+enum WorkerLockdown {
+    /// Most descriptors the worker may hold (socket, stdio, JSC's internal ones).
+    static let maxFiles: rlim_t = 32
+    /// A last-resort ceiling on the worker's total CPU seconds (the server restarts a worker that reaches it).
+    static let cpuSecondsCeiling: rlim_t = 24 * 3600
+    /// The unprivileged user a root worker becomes.
+    static let nobody: uid_t = 65534
+
+    /// Dies with the server; moves into an empty network namespace unless `degraded`.
+    static func isolateEarly(degraded: Bool) -> [String: Bool] {
+        _ = airlock_die_with_parent()
+        guard !degraded else { return ["networkNamespace": false] }
+        return ["networkNamespace": airlock_unshare_network() >= 0]
+    }
+
+    /// No core dumps, few descriptors, a CPU ceiling; root dropped to `nobody`; then the seccomp filter. After this
+    /// the process cannot open a file, create a socket, start a program or signal another process.
+    static func lockDown(degraded: Bool) -> [String: Bool] {
+        var report: [String: Bool] = [:]
+        var core = rlimit(rlim_cur: 0, rlim_max: 0)
+        var files = rlimit(rlim_cur: maxFiles, rlim_max: maxFiles)
+        var cpu = rlimit(rlim_cur: cpuSecondsCeiling, rlim_max: cpuSecondsCeiling + 5)
+        report["rlimits"] = setrlimit(Int32(RLIMIT_CORE.rawValue), &core) == 0 && setrlimit(Int32(RLIMIT_NOFILE.rawValue), &files) == 0
+            && setrlimit(Int32(RLIMIT_CPU.rawValue), &cpu) == 0
+        if getuid() == 0 {
+            report["unprivileged"] = setgroups(0, nil) == 0 && setgid(nobody) == 0 && setuid(nobody) == 0 && getuid() == nobody
+        } else {
+            report["unprivileged"] = true
+        }
+        report["seccomp"] = airlock_seccomp_lockdown(getpid()) == 0
+        return report
+    }
+
+    /// Tries what a locked-down worker must not be able to do; answers each attempt's outcome (`refused: EPERM`, or
+    /// `ALLOWED` when it went through).
+    static func probe() -> [String: String] {
+        func outcome(_ result: Int32) -> String {
+            result >= 0 ? "ALLOWED" : "refused: \(String(cString: strerror(errno)))"
+        }
+        var results: [String: String] = [:]
+        let file = open("/etc/hostname", O_RDONLY)
+        results["open"] = outcome(file)
+        if file >= 0 { close(file) }
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        results["socket"] = outcome(sock)
+        if sock >= 0 { close(sock) }
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { free(argv[0]) }
+        let spawned = posix_spawn(&pid, "/bin/true", nil, nil, argv, nil)
+        if spawned == 0 { waitpid(pid, nil, 0) } else { errno = spawned }
+        results["exec"] = spawned == 0 ? "ALLOWED" : "refused: \(String(cString: strerror(spawned)))"
+        results["signalParent"] = outcome(kill(getppid(), 0))
+        return results
+    }
+}

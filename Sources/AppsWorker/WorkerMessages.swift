@@ -1,0 +1,96 @@
+import AirlockJSON
+import AppsPackage
+import JavaScriptRuntime
+
+/// The JSON bodies of the worker protocol's control frames (``WorkerFrame``), shared by both ends.
+enum WorkerMessages {
+    /// `hello`: what the server asks of a new worker.
+    struct Hello: Codable, Sendable {
+        var version: Int
+        var appId: String
+        /// `full` (network namespace, rlimits, unprivileged, seccomp) or `degraded` (no namespace).
+        var isolation: String
+    }
+
+    /// `ready`: the worker's answer to `hello`, with what its early isolation achieved.
+    struct Ready: Codable, Sendable {
+        var version: Int
+        var pid: Int32
+        var isolation: [String: Bool]
+    }
+
+    /// `load`: the package to run.
+    struct Load: Codable, Sendable {
+        var manifest: AppManifest
+        var files: [String: String]
+    }
+
+    /// The answer to `load`: what the lockdown achieved.
+    struct Loaded: Codable, Sendable {
+        var isolation: [String: Bool]
+    }
+
+    /// A failed call as it crosses the socket.
+    struct Failure: Codable, Sendable {
+        /// `thrown`, `terminated`, `timedOut`, `unavailable` (``JavaScriptError/Kind``) or `host`.
+        var kind: String
+        var name: String
+        var message: String
+        var stack: String
+
+        init(_ error: any Error) {
+            switch error {
+            case let error as JavaScriptError:
+                kind = switch error.kind {
+                case .thrown: "thrown"
+                case .terminated: "terminated"
+                case .timedOut: "timedOut"
+                case .unavailable: "unavailable"
+                }
+                name = error.name
+                message = error.message
+                stack = error.stack
+            case let error as HostError:
+                kind = "thrown"
+                name = error.name
+                message = error.message
+                stack = ""
+            default:
+                kind = "unavailable"
+                name = "Error"
+                message = "\(error)"
+                stack = ""
+            }
+        }
+
+        var error: JavaScriptError {
+            let kind: JavaScriptError.Kind = switch self.kind {
+            case "thrown": .thrown
+            case "terminated": .terminated
+            case "timedOut": .timedOut
+            default: .unavailable
+            }
+            return JavaScriptError(kind: kind, name: name, message: message, stack: stack)
+        }
+    }
+
+    /// `notice`: something the server must act on.
+    struct Notice: Codable, Sendable {
+        /// `stuck` (a job kept the VM thread past a call's whole wall budget) or `timerOverrun`.
+        var kind: String
+        var seconds: Double
+    }
+
+    /// `log`.
+    struct LogLine: Codable, Sendable {
+        var level: String
+        var method: String
+        var message: String
+    }
+
+    /// `accessor`.
+    struct AccessorCall: Codable, Sendable {
+        var name: String
+        var args: [JSONValue]
+    }
+}

@@ -1,0 +1,325 @@
+import AirlockJSON
+import AppsPackage
+import AppsRuntime
+import CSandbox
+import Foundation
+import JavaScriptRuntime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One running worker process as the server sees it: spawned with a clean slate and placed in its cgroups, the
+/// handshake done, its frames read by a thread of its own. Calls wait for their reply by id; accessor calls and
+/// log lines from the app go to the ``AppHost``; when the process ends (or is killed) every waiting call fails and
+/// `onExit` is told why. A worker runs one app once: a restart is a new `WorkerProcess`.
+final class WorkerProcess: Sendable {
+    /// What the owner learns from the process.
+    struct Events: Sendable {
+        /// The process ended; the reason says how (and why, when the server killed it). `expected` when the server
+        /// closed it on purpose.
+        var exited: @Sendable (_ reason: String, _ expected: Bool) -> Void
+    }
+
+    private struct Waiting {
+        let continuation: CheckedContinuation<WorkerFrame, any Error>
+        /// When the server stops waiting and kills the worker (nil: no deadline, e.g. `load`).
+        let deadline: ContinuousClock.Instant?
+    }
+
+    private struct State {
+        var waiting: [UInt64: Waiting] = [:]
+        var accessorTasks: [UInt64: Task<Void, Never>] = [:]
+        var killReason: String?
+        var closing = false
+        var exited: String?
+        var logWindow: (start: ContinuousClock.Instant, lines: Int, dropped: Int) = (.now, 0, 0)
+        var isolation: [String: Bool] = [:]
+    }
+
+    let pid: Int32
+    let appId: String
+    let options: WorkerOptions
+    let cgroup: WorkerCgroup
+    private let socket: FrameSocket
+    private let host: any AppHost
+    private let events: Events
+    private let state = Mutex(State())
+    private let nextControlId = Atomic<UInt64>(1 << 62)
+
+    private init(pid: Int32, appId: String, options: WorkerOptions, cgroup: WorkerCgroup, socket: FrameSocket, host: any AppHost, events: Events) {
+        self.pid = pid
+        self.appId = appId
+        self.options = options
+        self.cgroup = cgroup
+        self.socket = socket
+        self.host = host
+        self.events = events
+    }
+
+    /// Spawns `airlock worker`, places it in its cgroups and completes the handshake.
+    static func spawn(appId: String, name: String, options: WorkerOptions, host: any AppHost, events: Events) async throws -> WorkerProcess {
+        let (server, worker) = try FrameSocket.pair()
+        defer { Glibc.close(worker) }
+        mkdir(options.directory, 0o555)
+        let cgroup = options.isolation == .full
+            ? WorkerCgroup(name: name, memoryBytes: options.memoryBytes, maxThreads: options.maxThreads)
+            : WorkerCgroup(memory: nil, pids: nil)
+        let arguments = [options.executable, "worker", "--fd", "3", "--isolation", options.isolation.rawValue]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let result = airlock_spawn_worker(options.executable, &argv, worker, options.directory, &pid)
+        guard result == 0 else {
+            Glibc.close(server)
+            cgroup.remove()
+            throw JavaScriptError(kind: .unavailable, message: "could not start the worker \(options.executable): \(String(cString: strerror(result)))")
+        }
+        let process = WorkerProcess(
+            pid: pid, appId: appId, options: options, cgroup: cgroup, socket: FrameSocket(fd: server), host: host, events: events)
+        process.state.withLock { $0.isolation = cgroup.attach(pid) }
+        let thread = Thread { process.readLoop() }
+        thread.name = "worker-\(pid)"
+        thread.stackSize = 512 << 10
+        thread.start()
+        let hello = WorkerMessages.Hello(version: WorkerFrame.version, appId: appId, isolation: options.isolation.rawValue)
+        let ready = try await process.request(try WorkerFrame(.hello, id: 0, json: hello), id: 0, deadline: .now + .seconds(10))
+        guard ready.kind == .ready, let answer = try? ready.decode(WorkerMessages.Ready.self), answer.version == WorkerFrame.version else {
+            process.kill(reason: "the worker spoke another protocol version")
+            throw JavaScriptError(kind: .unavailable, message: "the worker at \(options.executable) speaks another protocol version")
+        }
+        process.state.withLock { $0.isolation.merge(answer.isolation) { $1 } }
+        return process
+    }
+
+    /// Sends the package; the worker builds its VM and locks itself down.
+    func load(_ package: AppPackage) async throws {
+        let id = nextControlId.add(1, ordering: .relaxed).newValue
+        let frame = try WorkerFrame(.load, id: id, json: WorkerMessages.Load(manifest: package.manifest, files: package.files))
+        let reply = try await request(frame, id: id, deadline: .now + .seconds(30))
+        let (status, text) = reply.statusAndText
+        guard status == WorkerFrame.ok else { throw Self.failure(text) }
+        if let loaded = try? JSONDecoder().decode(WorkerMessages.Loaded.self, from: Data(text.utf8)) {
+            state.withLock { $0.isolation.merge(loaded.isolation) { $1 } }
+        }
+    }
+
+    /// One bridge request; answers the reply. The server waits `budget.wall` plus the grace, then kills the worker.
+    func call(_ envelope: BridgeProtocol.Envelope, budget: CallBudget) async throws -> JSONValue {
+        var payload: [UInt8] = []
+        payload.reserveCapacity(256)
+        WorkerFrame.append(budget.cpu.bitPattern, to: &payload)
+        WorkerFrame.append(budget.wall.bitPattern, to: &payload)
+        payload.append(contentsOf: try JSONEncoder().encode(envelope.json))
+        let reply = try await request(
+            WorkerFrame(.call, id: envelope.id, payload: payload), id: envelope.id, deadline: .now + .seconds(budget.wall) + options.grace)
+        let (status, text) = reply.statusAndText
+        guard status == WorkerFrame.ok else { throw Self.failure(text) }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    /// The VM's heap after a young (or full) collection.
+    func heap(full: Bool) async throws -> Int {
+        let id = nextControlId.add(1, ordering: .relaxed).newValue
+        let reply = try await request(WorkerFrame(.heap, id: id, payload: [full ? 1 : 0]), id: id, deadline: nil)
+        let bytes = Int(WorkerFrame.read(Int64.self, from: reply.payload, at: 0))
+        guard bytes >= 0 else { throw JavaScriptError(kind: .unavailable, message: "the worker could not measure its heap") }
+        return bytes
+    }
+
+    private func request(_ frame: WorkerFrame, id: UInt64, deadline: ContinuousClock.Instant?) async throws -> WorkerFrame {
+        try await withCheckedThrowingContinuation { continuation in
+            let exited = state.withLock { state -> String? in
+                if let exited = state.exited { return exited }
+                state.waiting[id] = Waiting(continuation: continuation, deadline: deadline)
+                return nil
+            }
+            if let exited {
+                continuation.resume(throwing: Self.gone(exited))
+            } else if !socket.send(frame) {
+                state.withLock { $0.waiting.removeValue(forKey: id) }?.continuation.resume(throwing: Self.gone("its connection closed"))
+            }
+        }
+    }
+
+    // MARK: Watching
+
+    /// Kills the worker when a call is past its deadline (the VM never answered, not even with a timeout).
+    func checkDeadlines(now: ContinuousClock.Instant = .now) {
+        let overdue = state.withLock { state in state.waiting.values.contains { $0.deadline.map { $0 < now } ?? false } }
+        if overdue { kill(reason: "a call got no answer within its wall deadline plus \(options.grace)") }
+    }
+
+    /// Resident memory (from `/proc/<pid>/statm`).
+    var rssBytes: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * sysconf(Int32(_SC_PAGESIZE))
+    }
+
+    /// User + system CPU seconds (from `/proc/<pid>/stat`).
+    var cpuSeconds: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Mechanisms active for this worker.
+    var isolation: [String: Bool] { state.withLock { $0.isolation } }
+
+    var hasExited: Bool { state.withLock { $0.exited != nil } }
+
+    /// Ends the worker at once (SIGKILL); `reason` is what its exit reports.
+    func kill(reason: String) {
+        let first = state.withLock { state -> Bool in
+            guard state.killReason == nil, state.exited == nil else { return false }
+            state.killReason = reason
+            return true
+        }
+        if first { Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// Asks the worker to finish (it exits when its connection closes); it is killed if it has not within a second.
+    func close() {
+        state.withLock { $0.closing = true }
+        socket.shutDown()
+        let pid = self.pid
+        Task.detached { [weak self] in
+            try? await Task.sleep(for: .seconds(1))
+            guard let self, !self.hasExited else { return }
+            _ = pid
+            self.kill(reason: "it did not stop when closed")
+        }
+    }
+
+    // MARK: Reading
+
+    private func readLoop() {
+        var problem: String?
+        do {
+            while let frame = try socket.receive(limit: options.frameBytes + 64) {
+                handle(frame)
+            }
+        } catch {
+            problem = "it sent \(error)"
+        }
+        if let problem { kill(reason: problem) }
+        // The connection ended: make sure the process ends too, then reap it.
+        Glibc.kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        socket.release()
+        let oomKilled = cgroup.oomKills > 0
+        cgroup.remove()
+        let (reason, expected, waiting, tasks) = state.withLock { state in
+            let how = Self.describe(status)
+            let reason: String
+            if oomKilled {
+                reason = "killed by the kernel: its memory reached the cap of \(options.memoryBytes >> 20) MiB"
+            } else if let killReason = state.killReason {
+                reason = "killed: \(killReason)"
+            } else {
+                reason = how
+            }
+            state.exited = reason
+            defer {
+                state.waiting.removeAll()
+                state.accessorTasks.removeAll()
+            }
+            return (reason, state.closing && state.killReason == nil && !oomKilled, Array(state.waiting.values), Array(state.accessorTasks.values))
+        }
+        for task in tasks { task.cancel() }
+        for entry in waiting { entry.continuation.resume(throwing: Self.gone(reason)) }
+        events.exited(reason, expected)
+    }
+
+    private func handle(_ frame: WorkerFrame) {
+        switch frame.kind {
+        case .reply, .ready, .heapReply:
+            state.withLock { $0.waiting.removeValue(forKey: frame.id) }?.continuation.resume(returning: frame)
+        case .accessor:
+            accessor(frame)
+        case .log:
+            guard let line = try? frame.decode(WorkerMessages.LogLine.self) else { return }
+            log(line)
+        case .notice:
+            guard let notice = try? frame.decode(WorkerMessages.Notice.self) else { return }
+            switch notice.kind {
+            case "stuck": kill(reason: "its VM was stuck (one job ran for \(Int(notice.seconds)) s)")
+            case "timerOverrun": kill(reason: "a timer callback ran past its CPU budget")
+            default: break
+            }
+        default:
+            break
+        }
+    }
+
+    private func accessor(_ frame: WorkerFrame) {
+        let id = frame.id
+        let call = try? frame.decode(WorkerMessages.AccessorCall.self)
+        let task = Task { [host, appId, socket, weak self] in
+            let reply: WorkerFrame
+            do {
+                guard let call else { throw HostError.type("malformed accessor call") }
+                let value = try await host.accessor(appId: appId, name: call.name, arguments: call.args)
+                let text = try value.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? ""
+                reply = WorkerFrame(.accessorReply, id: id, status: WorkerFrame.ok, text: text)
+            } catch {
+                let hostError = error as? HostError ?? HostError(message: "The host could not answer")
+                let text = String(decoding: (try? JSONEncoder().encode(["name": hostError.name, "message": hostError.message])) ?? Data(), as: UTF8.self)
+                reply = WorkerFrame(.accessorReply, id: id, status: WorkerFrame.failed, text: text)
+            }
+            self?.state.withLock { _ = $0.accessorTasks.removeValue(forKey: id) }
+            socket.send(reply)
+        }
+        state.withLock { state in
+            if state.exited == nil { state.accessorTasks[id] = task } else { task.cancel() }
+        }
+    }
+
+    /// Keeps at most `logLinesPerMinute` lines a minute; says how many it dropped when the next minute starts.
+    private func log(_ line: WorkerMessages.LogLine) {
+        let now = ContinuousClock.now
+        let (keep, dropped) = state.withLock { state -> (Bool, Int) in
+            var dropped = 0
+            if now - state.logWindow.start >= .seconds(60) {
+                dropped = state.logWindow.dropped
+                state.logWindow = (now, 0, 0)
+            }
+            if state.logWindow.lines < options.logLinesPerMinute {
+                state.logWindow.lines += 1
+                return (true, dropped)
+            }
+            state.logWindow.dropped += 1
+            return (false, dropped)
+        }
+        if dropped > 0 {
+            host.log(appId: appId, level: "warn", method: "log", message: "\(dropped) log lines dropped (limit \(options.logLinesPerMinute) a minute)")
+        }
+        if keep { host.log(appId: appId, level: line.level, method: line.method, message: line.message) }
+    }
+
+    // MARK: Helpers
+
+    private static func failure(_ text: String) -> JavaScriptError {
+        (try? JSONDecoder().decode(WorkerMessages.Failure.self, from: Data(text.utf8)))?.error
+            ?? JavaScriptError(kind: .unavailable, message: "the worker sent an unreadable failure")
+    }
+
+    static func gone(_ reason: String) -> JavaScriptError {
+        JavaScriptError(kind: .unavailable, message: "the app's worker process stopped (\(reason))")
+    }
+
+    private static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7f
+        if signal == 0 { return "exited with status \((status >> 8) & 0xff)" }
+        let name = strsignal(signal).map { String(cString: $0) } ?? "signal \(signal)"
+        return "killed by signal \(signal) (\(name))"
+    }
+}
