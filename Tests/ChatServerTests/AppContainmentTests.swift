@@ -163,8 +163,29 @@ import Testing
         }
     }
 
-    @Test func aRunawayTimerStopsOnlyItsApp() async throws {
+    /// In a worker process a runaway timer costs the app its worker: killed, restarted (the timer, started by a
+    /// call, is gone), the app still enabled and answering.
+    @Test func aRunawayTimerRestartsOnlyItsWorker() async throws {
         try await TestServer.run(.live) { api, admin in
+            try await Self.install(api, auth: admin)
+            #expect(try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)["app"]?["status"] == "manually_enabled")
+            let before = try await api.get("/api/apps/\(Self.hostileId)", auth: admin)["app"]?["runtime"]?["pid"]
+            _ = try await Self.probe(api, "spin-timer")
+            let restarted = try await Self.waitForRuntime(api, auth: admin) { ($0["restarts"] ?? 0) != 0 && $0["pid"] != .null }
+            #expect(restarted["lastFailure"]?.stringValue?.contains("timer") == true, "\(restarted)")
+            #expect(restarted["pid"] != before)
+            #expect(try await Self.probe(api, "echo").status == 200)
+            #expect(try await api.get("/api/apps/\(Self.hostileId)", auth: admin)["app"]?["status"] == "manually_enabled")
+            #expect(try await api.get("/api/apps/\(AppHooksTests.hooksId)", auth: admin)["app"]?["status"] == "manually_enabled")
+            #expect(try await api.get("/api/info", auth: nil).status == 200)
+        }
+    }
+
+    /// In the server's process the thread cannot be reclaimed: the app is stopped.
+    @Test func aRunawayTimerStopsOnlyItsAppInProcess() async throws {
+        var configuration = TestServer.configuration()
+        try configuration.setAppsRuntime("in-process")
+        try await TestServer.run(.live, configuration: configuration) { api, admin in
             try await Self.install(api, auth: admin)
             #expect(try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)["app"]?["status"] == "manually_enabled")
             _ = try await Self.probe(api, "spin-timer")
@@ -173,6 +194,17 @@ import Testing
             #expect(try await api.get("/api/apps/\(AppHooksTests.hooksId)", auth: admin)["app"]?["status"] == "manually_enabled")
             #expect(try await api.get("/api/info", auth: nil).status == 200)
         }
+    }
+
+    /// Polls the app's `runtime` until `condition` holds.
+    static func waitForRuntime(
+        _ api: TestAPI, auth: Auth, appId: String = hostileId, _ condition: (JSONValue) -> Bool
+    ) async throws -> JSONValue {
+        for _ in 0..<200 {
+            if let runtime = try await api.get("/api/apps/\(appId)", auth: auth)["app"]?["runtime"], condition(runtime) { return runtime }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("runtime never got there: \(try await api.get("/api/apps/\(appId)", auth: auth).json)")
     }
 
     @Test func heapGrowthPastTheCapStopsTheApp() async throws {

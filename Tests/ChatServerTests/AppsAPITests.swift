@@ -18,7 +18,7 @@ import Testing
             let installed = try await api.upload(zip: try AppFixtures.zip("lifecycle"), auth: admin)
             #expect(installed.status == 200)
             #expect(installed["app"]?["status"] == "manually_enabled")
-            #expect(installed["app"]?["runtime"] == "in-process")
+            #expect(installed["app"]?["runtime"]?["mode"] == "worker")
             #expect(installed["app"]?["permissionsGranted"] == ["server-setting.read"])
             #expect(installed["app"]?["nameSlug"] == "lifecycle")
 
