@@ -15,13 +15,13 @@ import Glibc
 /// no executor hop).
 public enum AppWorker {
     /// Serves the server on `fd` until it closes the connection; answers the exit status.
-    public static func run(fd: Int32, degraded: Bool) -> Int32 {
-        let early = WorkerLockdown.isolateEarly(degraded: degraded)
+    public static func run(fd: Int32) -> Int32 {
+        WorkerLockdown.start()
         let socket = FrameSocket(fd: fd)
         let limit = 256 << 20
         guard let helloFrame = try? socket.receive(limit: limit), helloFrame.kind == .hello,
             let hello = try? helloFrame.decode(WorkerMessages.Hello.self), hello.version == WorkerFrame.version,
-            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid(), isolation: early))
+            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid(), isolation: [:]))
         else { return 2 }
         socket.send(ready)
         let proxy = WorkerHostProxy(socket: socket)
@@ -29,7 +29,7 @@ public enum AppWorker {
         while let frame = try? socket.receive(limit: limit) {
             switch frame.kind {
             case .load where runtime == nil:
-                runtime = load(frame, proxy: proxy, socket: socket, degraded: degraded)
+                runtime = load(frame, proxy: proxy, socket: socket)
                 if runtime == nil { return 3 }
             case .call:
                 guard let runtime else { continue }
@@ -56,7 +56,7 @@ public enum AppWorker {
 
     /// Builds the VM for the package, then locks the process down; answers `reply` with what the lockdown achieved,
     /// or the failure.
-    private static func load(_ frame: WorkerFrame, proxy: WorkerHostProxy, socket: FrameSocket, degraded: Bool) -> InProcessRuntime? {
+    private static func load(_ frame: WorkerFrame, proxy: WorkerHostProxy, socket: FrameSocket) -> InProcessRuntime? {
         let id = frame.id
         let result = blockingWait { () async throws -> InProcessRuntime in
             let load = try frame.decode(WorkerMessages.Load.self)
@@ -74,7 +74,7 @@ public enum AppWorker {
         }
         switch result {
         case .success(let runtime):
-            let isolation = WorkerLockdown.lockDown(degraded: degraded)
+            let isolation = WorkerLockdown.lockDown()
             let text = (try? String(decoding: JSONEncoder().encode(WorkerMessages.Loaded(isolation: isolation)), as: UTF8.self)) ?? "{}"
             socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.ok, text: text))
             return runtime
@@ -103,11 +103,12 @@ public enum AppWorker {
         }
     }
 
-    /// `airlock worker --self-test`: isolates and locks down like a worker, then tries to open a file, create a
-    /// socket, start a program and signal its parent. Answers the JSON report.
+    /// `airlock worker --self-test`: isolates itself and locks down like a worker, then tries to open a file, create
+    /// a socket, start a program and signal its parent. Answers the JSON report.
     public static func selfTest(degraded: Bool) -> String {
-        var isolation = WorkerLockdown.isolateEarly(degraded: degraded)
-        isolation.merge(WorkerLockdown.lockDown(degraded: degraded)) { $1 }
+        WorkerLockdown.start()
+        var isolation = WorkerLockdown.isolateSelf(degraded: degraded)
+        isolation.merge(WorkerLockdown.lockDown()) { $1 }
         let report: JSONValue = [
             "pid": .number(Double(getpid())),
             "isolation": .object(isolation.mapValues(JSONValue.bool)),

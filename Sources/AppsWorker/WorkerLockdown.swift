@@ -5,40 +5,44 @@ import Foundation
 import Glibc
 #endif
 
-/// What a worker process does to itself so that the app it runs reaches nothing but its socket to the server. Two
-/// steps: ``isolateEarly(degraded:)`` at process start (before any thread or file is opened: die with the server, an
-/// empty network namespace) and ``lockDown(degraded:)`` once the VM is up (rlimits, dropping root, the seccomp
-/// filter). Each mechanism that took effect is reported; one that fails here (no privilege, an old kernel) is reported
-/// inactive rather than failing the worker: the server logs which ones hold.
+/// What a worker process does to itself so that the app it runs reaches nothing but its socket to the server. The
+/// server already started it without root, in an empty network namespace, with no descriptor but its socket
+/// (`airlock_spawn_worker`, between fork and exec); the worker then asks to die with the server, and once its VM is
+/// up locks itself down (``lockDown()``: rlimits, the seccomp filter) before any app code runs. Each mechanism that
+/// took effect is reported; one that fails here (an old kernel) is reported inactive rather than failing the worker.
 enum WorkerLockdown {
     /// Most descriptors the worker may hold (socket, stdio, JSC's internal ones).
     static let maxFiles: rlim_t = 32
     /// A last-resort ceiling on the worker's total CPU seconds (the server restarts a worker that reaches it).
     static let cpuSecondsCeiling: rlim_t = 24 * 3600
-    /// The unprivileged user a root worker becomes.
+    /// The unprivileged user workers run as when the server is root.
     static let nobody: uid_t = 65534
 
-    /// Dies with the server; moves into an empty network namespace unless `degraded`.
-    static func isolateEarly(degraded: Bool) -> [String: Bool] {
+    /// At start: the signals the spawn blocked unblocked, death with the server, death by SIGSEGV/SIGBUS sent from
+    /// outside.
+    static func start() {
+        airlock_die_of_fatal_signals()
+        airlock_unblock_signals()
         _ = airlock_die_with_parent()
-        guard !degraded else { return ["networkNamespace": false] }
-        return ["networkNamespace": airlock_unshare_network() >= 0]
     }
 
-    /// No core dumps, few descriptors, a CPU ceiling; root dropped to `nobody`; then the seccomp filter. After this
-    /// the process cannot open a file, create a socket, start a program or signal another process.
-    static func lockDown(degraded: Bool) -> [String: Bool] {
+    /// What the spawn does for a worker, done by a process to itself (`--self-test`, run directly): an empty network
+    /// namespace unless `degraded`, and root dropped (for the calling thread's view; real workers never hold root).
+    static func isolateSelf(degraded: Bool) -> [String: Bool] {
+        var report = ["networkNamespace": !degraded && airlock_unshare_network() >= 0]
+        report["unprivileged"] = getuid() != 0 || airlock_drop_root(nobody) == 0
+        return report
+    }
+
+    /// No core dumps, few descriptors, a CPU ceiling; then the seccomp filter. After this the process cannot open a
+    /// file, create a socket, start a program or signal another process.
+    static func lockDown() -> [String: Bool] {
         var report: [String: Bool] = [:]
         var core = rlimit(rlim_cur: 0, rlim_max: 0)
         var files = rlimit(rlim_cur: maxFiles, rlim_max: maxFiles)
         var cpu = rlimit(rlim_cur: cpuSecondsCeiling, rlim_max: cpuSecondsCeiling + 5)
         report["rlimits"] = setrlimit(Int32(RLIMIT_CORE.rawValue), &core) == 0 && setrlimit(Int32(RLIMIT_NOFILE.rawValue), &files) == 0
             && setrlimit(Int32(RLIMIT_CPU.rawValue), &cpu) == 0
-        if getuid() == 0 {
-            report["unprivileged"] = setgroups(0, nil) == 0 && setgid(nobody) == 0 && setuid(nobody) == 0 && getuid() == nobody
-        } else {
-            report["unprivileged"] = true
-        }
         report["seccomp"] = airlock_seccomp_lockdown(getpid()) == 0
         return report
     }

@@ -66,11 +66,12 @@ final class WorkerProcess: Sendable {
         let cgroup = options.isolation == .full
             ? WorkerCgroup(name: name, memoryBytes: options.memoryBytes, maxThreads: options.maxThreads)
             : WorkerCgroup(memory: nil, pids: nil)
-        let arguments = [options.executable, "worker", "--fd", "3", "--isolation", options.isolation.rawValue]
+        let arguments = [options.executable, "worker", "--fd", "3"]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
-        let result = airlock_spawn_worker(options.executable, &argv, worker, options.directory, &pid)
+        let result = airlock_spawn_worker(
+            options.executable, &argv, worker, options.directory, options.isolation == .full ? 1 : 0, UInt32(WorkerLockdown.nobody), &pid)
         guard result == 0 else {
             Glibc.close(server)
             cgroup.remove()
@@ -78,7 +79,10 @@ final class WorkerProcess: Sendable {
         }
         let process = WorkerProcess(
             pid: pid, appId: appId, options: options, cgroup: cgroup, socket: FrameSocket(fd: server), host: host, events: events)
-        process.state.withLock { $0.isolation = cgroup.attach(pid) }
+        var isolation = cgroup.attach(pid)
+        isolation["networkNamespace"] = Self.namespace(of: pid) != nil && Self.namespace(of: pid) != Self.namespace(of: getpid())
+        isolation["unprivileged"] = Self.realUid(of: pid).map { $0 != 0 } ?? false
+        process.state.withLock { $0.isolation = isolation }
         let thread = Thread { process.readLoop() }
         thread.name = "worker-\(pid)"
         thread.stackSize = 512 << 10
@@ -251,7 +255,7 @@ final class WorkerProcess: Sendable {
         case .notice:
             guard let notice = try? frame.decode(WorkerMessages.Notice.self) else { return }
             switch notice.kind {
-            case "stuck": kill(reason: "its VM was stuck (one job ran for \(Int(notice.seconds)) s)")
+            case "stuck": kill(reason: "its VM was stuck (one job ran for \(String(format: "%.1f", notice.seconds)) s)")
             case "timerOverrun": kill(reason: "a timer callback ran past its CPU budget")
             default: break
             }
@@ -306,6 +310,20 @@ final class WorkerProcess: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The network namespace a process is in (`net:[inode]`).
+    private static func namespace(of pid: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net")
+    }
+
+    /// A process's real user id, from `/proc/<pid>/status`.
+    private static func realUid(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("Uid:") {
+            return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.flatMap { Int($0) }
+        }
+        return nil
+    }
 
     private static func failure(_ text: String) -> JavaScriptError {
         (try? JSONDecoder().decode(WorkerMessages.Failure.self, from: Data(text.utf8)))?.error

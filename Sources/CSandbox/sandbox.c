@@ -10,41 +10,65 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <grp.h>
+#include <pthread.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-int airlock_spawn_worker(const char *path, char *const argv[], int fd, const char *cwd, pid_t *pid) {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
+int airlock_spawn_worker(const char *path, char *const argv[], int fd, const char *cwd, int new_network, unsigned int uid, pid_t *pid) {
     char *const environment[] = { NULL };
-    sigset_t none, all;
-    int result;
-
-    // dup2 onto itself would keep FD_CLOEXEC: move the socket off 3 first.
-    int source = fd;
-    if (fd == 3) {
-        source = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-        if (source < 0) return errno;
-    }
-    sigemptyset(&none);
+    sigset_t all, previous;
+    int error_pipe[2];
+    if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno;
+    // No handler of the server's may run in the child while it shares the server's memory: everything is blocked
+    // until exec (the worker unblocks its signals when it starts).
     sigfillset(&all);
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, source, 3);
-    posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-    posix_spawn_file_actions_addchdir_np(&actions, cwd);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    result = posix_spawn(pid, path, &actions, &attributes, argv, environment);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    if (source != fd) close(source);
-    return result;
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t child = vfork();
+    if (child == 0) {
+        // The child shares the server's memory until exec: raw system calls only (glibc's set*id would try to
+        // change the server's threads too).
+        int failure = 0;
+        if (new_network && syscall(__NR_unshare, CLONE_NEWNET) != 0) { /* reported by the server from /proc */ }
+        if (uid != 0 && geteuid() == 0) {
+            if (syscall(__NR_setgroups, 0, NULL) != 0 || syscall(__NR_setresgid, uid, uid, uid) != 0
+                || syscall(__NR_setresuid, uid, uid, uid) != 0) failure = errno;
+        }
+        if (!failure) {
+            int null = (int)syscall(__NR_openat, AT_FDCWD, "/dev/null", O_RDWR);
+            int moved = fd == 3 ? (int)syscall(__NR_fcntl, fd, F_DUPFD, 10) : fd;
+            if (null < 0 || moved < 0 || syscall(__NR_dup2, null, 0) < 0 || syscall(__NR_dup2, null, 1) < 0
+                || syscall(__NR_dup2, null, 2) < 0 || syscall(__NR_dup2, moved, 3) < 0) failure = errno;
+        }
+        // Everything above 3 closes at exec (the error pipe stays usable until then).
+        if (!failure && syscall(__NR_close_range, 4, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) != 0) failure = errno;
+        if (!failure && syscall(__NR_chdir, cwd) != 0) failure = errno;
+        if (!failure) {
+            syscall(__NR_execve, path, argv, environment);
+            failure = errno;
+        }
+        syscall(__NR_write, error_pipe[1], &failure, sizeof failure);
+        syscall(__NR_exit, 127);
+    }
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    close(error_pipe[1]);
+    if (child < 0) {
+        close(error_pipe[0]);
+        return saved;
+    }
+    int failure = 0;
+    ssize_t got = read(error_pipe[0], &failure, sizeof failure);
+    close(error_pipe[0]);
+    if (got == sizeof failure && failure != 0) {
+        waitpid(child, NULL, 0);
+        return failure;
+    }
+    *pid = child;
+    return 0;
 }
 
 #define SYSCALL_NR offsetof(struct seccomp_data, nr)
@@ -116,6 +140,41 @@ int airlock_unshare_network(void) {
     int first = errno;
     if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0) return 1;
     return -first;
+}
+
+int airlock_drop_root(unsigned int id) {
+    uid_t real, effective, saved;
+    if (setgroups(0, NULL) != 0) return errno;
+    if (setresgid(id, id, id) != 0) return errno;
+    if (setresuid(id, id, id) != 0) return errno;
+    // Every thread must have changed (glibc broadcasts the change to all of them); check this one's saved ids too.
+    if (syscall(__NR_getresuid, &real, &effective, &saved) != 0 || real != id || effective != id || saved != id) return EPERM;
+    return 0;
+}
+
+static void airlock_fatal_signal(int signal_number, siginfo_t *info, void *context) {
+    (void)context;
+    // Sent by kill/tgkill (SI_USER, SI_TKILL, ...: codes <= 0): die of it, as an unhandled signal would.
+    // A real fault reaching this handler (JavaScriptCore chains to it for faults that are not its own) dies the
+    // same way when the faulting instruction runs again with the default action.
+    signal(signal_number, SIG_DFL);
+    if (info->si_code <= 0) raise(signal_number);
+}
+
+void airlock_die_of_fatal_signals(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = airlock_fatal_signal;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGSEGV, &action, NULL);
+    sigaction(SIGBUS, &action, NULL);
+}
+
+void airlock_unblock_signals(void) {
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
 }
 
 int airlock_die_with_parent(void) {

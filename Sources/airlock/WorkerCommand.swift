@@ -9,7 +9,7 @@ struct WorkerCommand: ParsableCommand {
         commandName: "worker", abstract: "Run one app's sandbox (started by the server).", shouldDisplay: false)
 
     @Option(help: "The descriptor of the socket to the server.") var fd: Int32 = 3
-    @Option(help: "full or degraded (no namespace or cgroups).") var isolation = "full"
+    @Option(help: "For --self-test: full, or degraded (no network namespace).") var isolation = "full"
     @Flag(name: .customLong("self-test"), help: "Lock down, try to open a file, create a socket and exec, and print a JSON report.")
     var selfTest = false
 
@@ -19,6 +19,6 @@ struct WorkerCommand: ParsableCommand {
             print(AppWorker.selfTest(degraded: degraded))
             return
         }
-        Foundation.exit(AppWorker.run(fd: fd, degraded: degraded))
+        Foundation.exit(AppWorker.run(fd: fd))
     }
 }

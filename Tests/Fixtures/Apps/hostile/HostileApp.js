@@ -56,6 +56,50 @@ class ProbeEndpoint extends ApiEndpoint {
         return this.success({ arrays: globalThis.kept.length });
       }
       case 'spin-timer': setInterval(() => { for (;;) {} }, 5); return this.success({ started: true });
+      // Ways of never answering.
+      case 'spin': for (;;) {} // eslint-disable-line no-constant-condition
+      case 'microtasks': for (;;) await null; // eslint-disable-line no-constant-condition
+      // One allocation far past any cap, touched so it is resident.
+      case 'alloc-huge': { const bytes = new Uint8Array(Number(q.mb || 1024) << 20); bytes.fill(7); return this.success({ length: bytes.length }); }
+      // Failing on purpose, many times over, and loudly.
+      case 'throw': throw new Error(`storm ${q.n || 0}`);
+      case 'log-flood': {
+        const logger = this.app.getLogger();
+        for (let i = 0; i < Number(q.n || 100000); i++) logger.info(`flood line ${i}`);
+        return this.success({ logged: Number(q.n || 100000) });
+      }
+      case 'recurse': {
+        const down = (n) => down(n + 1) + 1;
+        try { down(0); return this.success({ overflowed: false }); } catch (e) { return this.success({ overflowed: true, error: e.name }); }
+      }
+      // Dynamic code and the runtime's own objects.
+      case 'eval': {
+        const attempts = {};
+        try { attempts.eval = String(eval('1 + 1')); } catch (e) { attempts.eval = `${e.name}: ${e.message}`; }
+        try { attempts.Function = String(new Function('return 2')()); } catch (e) { attempts.Function = `${e.name}: ${e.message}`; }
+        try { attempts.AsyncFunction = String(Object.getPrototypeOf(async function () {}).constructor('return 3')); } catch (e) { attempts.AsyncFunction = `${e.name}: ${e.message}`; }
+        return this.success(attempts);
+      }
+      case 'tamper': {
+        const results = {};
+        const attempt = (name, fn) => { try { fn(); results[name] = 'done'; } catch (e) { results[name] = `${e.name}: ${e.message}`; } };
+        attempt('Object.prototype', () => { Object.prototype.polluted = 'yes'; });
+        attempt('JSON.stringify', () => { JSON.stringify = () => '{"hijacked":true}'; });
+        attempt('Promise.then', () => { Promise.prototype.then = function () { return this; }; });
+        attempt('App.prototype', () => { Object.getPrototypeOf(Object.getPrototypeOf(this)).getLogger = () => null; });
+        attempt('host', () => { const host = require('airlock:host'); host.accessor = () => 'forged'; host.log = () => {}; });
+        return { status: 200, content: { success: true, results } };
+      }
+      case 'probe-host': {
+        const seen = {};
+        for (const name of ['process', 'Deno', 'Bun', 'fetch', 'XMLHttpRequest', 'WebSocket', 'require', 'module', 'global', 'Buffer', 'setImmediate', 'WebAssembly', 'SharedArrayBuffer', 'Atomics']) {
+          seen[name] = typeof globalThis[name];
+        }
+        for (const name of ['fs', 'child_process', 'net', 'http', 'os', 'worker_threads']) {
+          try { require(name); seen[`require:${name}`] = 'loaded'; } catch (e) { seen[`require:${name}`] = e.name; }
+        }
+        return this.success(seen);
+      }
       default: return this.success({ unknown: request.params.what });
     }
   }
