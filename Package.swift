@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "airlock-apps-bench", targets: ["airlock-apps-bench"]),
         .executable(name: "airlock-mongo-bench", targets: ["airlock-mongo-bench"]),
         .executable(name: "airlock-hooks-bench", targets: ["airlock-hooks-bench"]),
+        .executable(name: "airlock-worker-bench", targets: ["airlock-worker-bench"]),
         .library(name: "AirlockApp", targets: ["AirlockApp"]),
         .library(name: "ChatCore", targets: ["ChatCore"]),
         .library(name: "JavaScriptRuntime", targets: ["JavaScriptRuntime"]),
@@ -188,6 +189,10 @@ let package = Package(
                 "AppsHost", "AppsRuntime", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
             ],
             path: "Benchmarks/Hooks", swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "airlock-worker-bench", dependencies: ["AppsWorker", "AppsRuntime", "AppsPackage", "AirlockJSON", "BenchmarkSupport"],
+            path: "Benchmarks/Worker", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "airlock-mongo-bench", dependencies: ["ChatCore", "MongoDriver", "BenchmarkSupport"], path: "Benchmarks/MongoDriver",

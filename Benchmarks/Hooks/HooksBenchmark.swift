@@ -11,8 +11,9 @@ import Logging
 /// Hook overhead: `preMessageSent` on the dispatcher with one enabled app whose `executePreMessageSentModify`
 /// rewrites the text of a 1 KB message, serial, measured from the dispatcher call to the modified message back;
 /// then the parts: the Swift side (shapes), the hop into the VM and back with a trivial handler, and the rest.
+/// `worker` runs the app in its worker process (the `airlock` binary next to this one), as servers do by default.
 ///
-///     airlock-hooks-bench [iterations]
+///     airlock-hooks-bench [iterations] [in-process|worker]
 @main
 enum HooksBenchmark {
     static let main = """
@@ -38,9 +39,12 @@ enum HooksBenchmark {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let store = try EmbeddedStore(configuration: .init(path: directory.appendingPathComponent("bench.sqlite").path))
-        let (manager, _, dispatcher) = AppsFoundation.assemble(store: store, settings: ServerSettings(siteURL: "http://bench"), logger: logger)
+        let worker = CommandLine.arguments.dropFirst(2).first == "worker"
+        let (manager, _, dispatcher) = AppsFoundation.assemble(
+            store: store, settings: ServerSettings(siteURL: "http://bench"), logger: logger, runtime: worker ? AppRuntimeSettings() : .inProcess)
         let zip = try Bench.zip([("app.json", manifest), ("ModifyApp.js", main)])
         _ = try await manager.install(zip)
+        print("runtime=\(worker ? "worker" : "in-process")")
 
         let sender = User(id: "u1", username: "alice", name: "Alice", createdAt: Date())
         let room = Room(id: "r1", type: .channel, name: "general", creator: sender.ref, createdAt: Date())

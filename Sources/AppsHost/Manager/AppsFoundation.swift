@@ -49,9 +49,11 @@ public struct AppsFoundation: Sendable {
 
 extension AppsFoundation {
     /// The whole apps host over `store` with chat services of its own, built in the composition root's order
-    /// (benchmarks and tools; the server builds the same graph with its own services).
+    /// (benchmarks and tools; the server builds the same graph with its own services). Apps run where `runtime` says
+    /// (in process unless told otherwise: benchmarks choose).
     public static func assemble(
-        store: any ChatStore & AppsStore, settings: ServerSettings, logger: Logger, http: OutboundHTTPClient = OutboundHTTPClient()
+        store: any ChatStore & AppsStore, settings: ServerSettings, logger: Logger, http: OutboundHTTPClient = OutboundHTTPClient(),
+        runtime: AppRuntimeSettings = .inProcess
     ) -> (manager: AppManager, services: ChatServices, hooks: AppHookDispatcher) {
         let foundation = AppsFoundation(store: store, logger: logger)
         let services = ChatServices(
@@ -59,6 +61,6 @@ extension AppsFoundation {
             hasher: PasswordHasher(iterations: 1000, runner: InlineRunner()))
         let registry = settings.registry
         let host = EngineHost(foundation: foundation, services: services, serverSettings: { registry }, http: http, logger: logger)
-        return (AppManager(host: host, foundation: foundation, logger: logger), services, foundation.hooks)
+        return (AppManager(host: host, foundation: foundation, logger: logger, runtime: runtime), services, foundation.hooks)
     }
 }
