@@ -61,7 +61,6 @@ final class WorkerProcess: Sendable {
     /// Spawns `airlock worker`, places it in its cgroups and completes the handshake.
     static func spawn(appId: String, name: String, options: WorkerOptions, host: any AppHost, events: Events) async throws -> WorkerProcess {
         let (server, worker) = try FrameSocket.pair()
-        defer { Glibc.close(worker) }
         mkdir(options.directory, 0o555)
         let cgroup = options.isolation == .full
             ? WorkerCgroup(name: name, memoryBytes: options.memoryBytes, maxThreads: options.maxThreads)
@@ -72,6 +71,8 @@ final class WorkerProcess: Sendable {
         var pid: pid_t = 0
         let result = airlock_spawn_worker(
             options.executable, &argv, worker, options.directory, options.isolation == .full ? 1 : 0, UInt32(WorkerLockdown.nobody), &pid)
+        // Only the worker holds its end now: when it dies, the reader sees the end of the stream.
+        Glibc.close(worker)
         guard result == 0 else {
             Glibc.close(server)
             cgroup.remove()
@@ -88,7 +89,7 @@ final class WorkerProcess: Sendable {
         thread.stackSize = 512 << 10
         thread.start()
         let hello = WorkerMessages.Hello(version: WorkerFrame.version, appId: appId, isolation: options.isolation.rawValue)
-        let ready = try await process.request(try WorkerFrame(.hello, id: 0, json: hello), id: 0, deadline: .now + .seconds(10))
+        let ready = try await process.request(try WorkerFrame(.hello, id: 0, json: hello), id: 0, deadline: .now + .seconds(10), watch: true)
         guard ready.kind == .ready, let answer = try? ready.decode(WorkerMessages.Ready.self), answer.version == WorkerFrame.version else {
             process.kill(reason: "the worker spoke another protocol version")
             throw JavaScriptError(kind: .unavailable, message: "the worker at \(options.executable) speaks another protocol version")
@@ -101,7 +102,7 @@ final class WorkerProcess: Sendable {
     func load(_ package: AppPackage) async throws {
         let id = nextControlId.add(1, ordering: .relaxed).newValue
         let frame = try WorkerFrame(.load, id: id, json: WorkerMessages.Load(manifest: package.manifest, files: package.files))
-        let reply = try await request(frame, id: id, deadline: .now + .seconds(30))
+        let reply = try await request(frame, id: id, deadline: .now + .seconds(30), watch: true)
         let (status, text) = reply.statusAndText
         guard status == WorkerFrame.ok else { throw Self.failure(text) }
         if let loaded = try? JSONDecoder().decode(WorkerMessages.Loaded.self, from: Data(text.utf8)) {
@@ -132,8 +133,16 @@ final class WorkerProcess: Sendable {
         return bytes
     }
 
-    private func request(_ frame: WorkerFrame, id: UInt64, deadline: ContinuousClock.Instant?) async throws -> WorkerFrame {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Sends a frame and waits for the frame answering `id`. Calls' deadlines are watched by the runtime's monitor;
+    /// `watch` has this request watch its own (the handshake and `load`, before any monitor runs).
+    private func request(_ frame: WorkerFrame, id: UInt64, deadline: ContinuousClock.Instant?, watch: Bool = false) async throws -> WorkerFrame {
+        if watch, let deadline {
+            Task.detached { [weak self] in
+                try? await Task.sleep(until: deadline + .milliseconds(10))
+                self?.checkDeadlines()
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
             let exited = state.withLock { state -> String? in
                 if let exited = state.exited { return exited }
                 state.waiting[id] = Waiting(continuation: continuation, deadline: deadline)
@@ -152,7 +161,7 @@ final class WorkerProcess: Sendable {
     /// Kills the worker when a call is past its deadline (the VM never answered, not even with a timeout).
     func checkDeadlines(now: ContinuousClock.Instant = .now) {
         let overdue = state.withLock { state in state.waiting.values.contains { $0.deadline.map { $0 < now } ?? false } }
-        if overdue { kill(reason: "a call got no answer within its wall deadline plus \(options.grace)") }
+        if overdue { kill(reason: "a request got no answer within its deadline (a call's wall budget plus \(options.grace))") }
     }
 
     /// Resident memory (from `/proc/<pid>/statm`).

@@ -8,6 +8,7 @@ No timing assertions: the latencies the background user saw are printed (run wit
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -27,6 +28,15 @@ APP_LIMITS = [
     "cpuMillisecondsPerCall=50", "wallMillisecondsPerCall=500", "preHookCpuMilliseconds=50", "preHookWallMilliseconds=500",
     "restartBackoffMilliseconds=10", f"workerMemoryBytes={192 << 20}", "failuresBeforeStop=100", "logLinesPerMinute=500",
 ]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+isolated_metrics_port = free_port()
 
 
 def zip_fixture(name, directory):
@@ -120,7 +130,7 @@ class Chatter:
 def isolated(airlock_binary):
     """A server with low app limits, the hostile and the hooks apps installed, and a chatting user."""
     with tempfile.TemporaryDirectory() as data_dir:
-        args = [arg for limit in APP_LIMITS for arg in ("--app-limit", limit)]
+        args = [arg for limit in APP_LIMITS for arg in ("--app-limit", limit)] + ["--metrics-port", str(isolated_metrics_port)]
         server = AirlockProcess(airlock_binary, data_dir, extra_args=args)
         try:
             headers = login(server.url)
@@ -215,6 +225,34 @@ def test_values_the_host_must_not_allocate_for_are_refused(isolated):
         print(f"\n[isolation] {what}: {reply.status_code} after {took * 1000:.0f} ms")
         assert reply.status_code >= 400
     assert app(url, headers)["runtime"]["pid"] == pid
+
+
+def test_a_frame_past_the_bridge_limit_costs_the_worker(isolated):
+    url, headers, _, _ = isolated
+    assert probe(url, "big", "kb=256")[0].status_code == 200
+    before = app(url, headers)["runtime"]
+    limited = requests.post(f"{url}/api/apps/{HOSTILE_ID}/limits", headers=headers, json={"limits": {"bridgeFrameBytes": 65536}}, timeout=30)
+    assert limited.status_code == 200, limited.text
+    try:
+        assert probe(url, "big", "kb=256")[0].status_code >= 400
+        runtime = recovered(url, headers, before["restarts"])
+        assert "frame of" in runtime["lastFailure"], runtime
+    finally:
+        requests.post(f"{url}/api/apps/{HOSTILE_ID}/limits", headers=headers, json={"limits": {"bridgeFrameBytes": 16 << 20}}, timeout=30)
+
+
+def test_admins_see_workers_in_metrics_and_the_cli(isolated, airlock_binary):
+    url, headers, _, _ = isolated
+    runtime = app(url, headers, HOOKS_ID)["runtime"]
+    env = {"AIRLOCK_URL": url, "AIRLOCK_USER": ADMIN_USER, "AIRLOCK_PASSWORD": ADMIN_PASSWORD}
+    listing = subprocess.run([airlock_binary, "apps", "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    row = next(line for line in listing.stdout.splitlines() if line.startswith(HOOKS_ID))
+    assert " worker " in row and f" {runtime['pid']} " in row and "MiB" in row, listing.stdout
+    metrics = wait_for(lambda: (lambda body: body if f'airlock_app_worker_pid{{app_id="{HOOKS_ID}"}}' in body else None)(
+        requests.get(f"http://127.0.0.1:{isolated_metrics_port}/metrics", timeout=10).text), "worker metrics", seconds=10)
+    assert f'airlock_app_worker_restarts{{app_id="{HOSTILE_ID}"}}' in metrics
+    assert f'airlock_app_worker_rss_bytes{{app_id="{HOOKS_ID}"}}' in metrics
 
 
 def test_an_exception_storm_is_only_failures(isolated):

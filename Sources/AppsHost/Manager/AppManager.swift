@@ -347,6 +347,7 @@ public actor AppManager {
     public func watchMemory(every interval: Duration) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
+            for (appId, app) in loaded { AppRuntimeMetrics.record(app.instance.runtime.status(), appId: appId) }
             for (appId, app) in loaded {
                 // A young-generation collection first: JSC's statistics are only as fresh as its last collection.
                 guard let heap = await Self.heap(of: app.instance, full: false, within: interval) else { continue }
@@ -457,6 +458,7 @@ public actor AppManager {
     /// a stuck thread never answers.
     private func stopFailing(_ appId: String, reason: String) async {
         guard let app = loaded.removeValue(forKey: appId) else { return }
+        AppRuntimeMetrics.record(AppRuntimeStatus(mode: app.instance.runtime.status().mode), appId: appId)
         enabled.remove(appId: appId)
         Task.detached { await app.instance.close() }
         guard var record = try? await store.app(id: appId) else { return }

@@ -16,7 +16,7 @@ struct AppsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List installed apps with their status and call stats.")
+        static let configuration = CommandConfiguration(abstract: "List installed apps with their status, call stats and runtime (mode, worker pid, memory, restarts, last failure).")
         @OptionGroup var server: CLICredentials
         @Flag(help: "Print the server's JSON.") var json = false
 
@@ -29,12 +29,17 @@ struct AppsCommand: AsyncParsableCommand {
                 let calls = stats.reduce(0) { $0 + ($1["count"] as? Int ?? 0) }
                 let failures = stats.reduce(0) { $0 + ($1["failures"] as? Int ?? 0) + ($1["timeouts"] as? Int ?? 0) }
                 let p99 = stats.map { $0["p99Ms"] as? Double ?? 0 }.max() ?? 0
+                let runtime = app["runtime"] as? [String: Any] ?? [:]
+                let rss = (runtime["rssBytes"] as? Int).map { "\($0 >> 20) MiB" } ?? "-"
                 return [
                     "\(app["id"] ?? "")", "\(app["name"] ?? "")", "\(app["version"] ?? "")", "\(app["status"] ?? "")",
-                    "\(calls)", "\(failures)", String(format: "%.2f", p99), "\(app["runtime"] ?? "")",
+                    "\(calls)", "\(failures)", String(format: "%.2f", p99), "\(runtime["mode"] ?? "")",
+                    (runtime["pid"] as? Int).map(String.init) ?? "-", rss, "\(runtime["restarts"] ?? 0)",
+                    "\(runtime["lastFailure"] as? String ?? "-")",
                 ]
             }
-            Output.table(["ID", "NAME", "VERSION", "STATUS", "CALLS", "FAILED", "MAX P99 MS", "RUNTIME"], rows)
+            Output.table(
+                ["ID", "NAME", "VERSION", "STATUS", "CALLS", "FAILED", "MAX P99 MS", "RUNTIME", "PID", "RSS", "RESTARTS", "LAST FAILURE"], rows)
         }
     }
 

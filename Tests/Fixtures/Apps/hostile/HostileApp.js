@@ -21,6 +21,7 @@ class ProbeEndpoint extends ApiEndpoint {
       // Values no host should try to allocate for.
       case 'huge-array': return this.success({ items: new Array(2 ** 32 - 1) });
       case 'huge-string': return this.success({ text: 'x'.repeat(20 << 20) });
+      case 'big': return this.success({ text: 'x'.repeat(Number(q.kb || 256) << 10) });
       case 'deep': {
         let value = {};
         for (let i = 0; i < 500; i++) value = { value };
