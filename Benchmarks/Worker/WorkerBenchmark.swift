@@ -102,6 +102,21 @@ enum WorkerBenchmark {
             }
         }
 
+        // The server side's own share of a worker call: the envelope to JSON, the reply from JSON (Foundation's coders).
+        for (name, args) in [("trivial", [JSONValue]()), ("modify", [message])] {
+            let envelope = BridgeProtocol.Envelope(id: 7, request: .hook(method: "m", args: args)).json
+            let reply = try JSONEncoder().encode(["id": 7, "result": ["value": args.first ?? true]] as JSONValue)
+            var coding: [UInt64] = []
+            for _ in 0..<iterations {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let bytes = try JSONEncoder().encode(envelope)
+                let decoded = try JSONDecoder().decode(JSONValue.self, from: reply)
+                withExtendedLifetime((bytes, decoded)) {}
+                coding.append(DispatchTime.now().uptimeNanoseconds - start)
+            }
+            Bench.report("  server-side JSON of a \(name) call (envelope out, reply in)", coding)
+        }
+
         // Restart after SIGKILL: from the kill to the next answered call (backoff's first step included).
         var restarts: [UInt64] = []
         for _ in 0..<5 {

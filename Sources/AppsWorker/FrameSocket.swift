@@ -46,13 +46,15 @@ final class FrameSocket: Sendable {
         }
     }
 
-    /// The next frame, blocking; nil at the end of the stream. Only one thread reads.
-    func receive(limit: Int) throws -> WorkerFrame? {
+    /// The next frame, blocking; nil at the end of the stream. Only one thread reads. `limit` is read when a frame's
+    /// length arrives (it may change while the reader waits).
+    func receive(limit: @autoclosure () -> Int) throws -> WorkerFrame? {
         try buffer.withLock { state in
             while true {
                 let available = state.bytes.count - state.start
                 if available >= 4 {
                     let length = Int(WorkerFrame.read(UInt32.self, from: state.bytes, at: state.start))
+                    let limit = limit()
                     guard length >= 9, length <= limit else { throw Oversized(bytes: length, limit: limit) }
                     if available >= 4 + length {
                         let base = state.start + 4

@@ -18,11 +18,9 @@ enum WorkerLockdown {
     /// The unprivileged user workers run as when the server is root.
     static let nobody: uid_t = 65534
 
-    /// At start: the signals the spawn blocked unblocked, death with the server, death by SIGSEGV/SIGBUS sent from
-    /// outside.
+    /// At start: death with the server, and by SIGSEGV/SIGBUS sent from outside.
     static func start() {
         airlock_die_of_fatal_signals()
-        airlock_unblock_signals()
         _ = airlock_die_with_parent()
     }
 

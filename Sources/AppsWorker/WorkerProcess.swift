@@ -40,7 +40,9 @@ final class WorkerProcess: Sendable {
 
     let pid: Int32
     let appId: String
-    let options: WorkerOptions
+    /// The limits in force (an admin's change applies to the running worker at once).
+    private let current: Mutex<WorkerOptions>
+    var options: WorkerOptions { current.withLock { $0 } }
     let cgroup: WorkerCgroup
     private let socket: FrameSocket
     private let host: any AppHost
@@ -51,7 +53,7 @@ final class WorkerProcess: Sendable {
     private init(pid: Int32, appId: String, options: WorkerOptions, cgroup: WorkerCgroup, socket: FrameSocket, host: any AppHost, events: Events) {
         self.pid = pid
         self.appId = appId
-        self.options = options
+        self.current = Mutex(options)
         self.cgroup = cgroup
         self.socket = socket
         self.host = host
@@ -183,6 +185,12 @@ final class WorkerProcess: Sendable {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// New limits for this worker: frame size and log rate at once, the memory cap in its cgroup.
+    func setOptions(_ options: WorkerOptions) {
+        current.withLock { $0 = options }
+        cgroup.setMemory(options.memoryBytes)
+    }
+
     /// Mechanisms active for this worker.
     var isolation: [String: Bool] { state.withLock { $0.isolation } }
 
@@ -216,7 +224,7 @@ final class WorkerProcess: Sendable {
     private func readLoop() {
         var problem: String?
         do {
-            while let frame = try socket.receive(limit: options.frameBytes + 64) {
+            while let frame = try socket.receive(limit: options.frameBytes + WorkerFrame.headerBytes) {
                 handle(frame)
             }
         } catch {
@@ -299,13 +307,14 @@ final class WorkerProcess: Sendable {
     /// Keeps at most `logLinesPerMinute` lines a minute; says how many it dropped when the next minute starts.
     private func log(_ line: WorkerMessages.LogLine) {
         let now = ContinuousClock.now
+        let limit = options.logLinesPerMinute
         let (keep, dropped) = state.withLock { state -> (Bool, Int) in
             var dropped = 0
             if now - state.logWindow.start >= .seconds(60) {
                 dropped = state.logWindow.dropped
                 state.logWindow = (now, 0, 0)
             }
-            if state.logWindow.lines < options.logLinesPerMinute {
+            if state.logWindow.lines < limit {
                 state.logWindow.lines += 1
                 return (true, dropped)
             }
@@ -313,7 +322,7 @@ final class WorkerProcess: Sendable {
             return (false, dropped)
         }
         if dropped > 0 {
-            host.log(appId: appId, level: "warn", method: "log", message: "\(dropped) log lines dropped (limit \(options.logLinesPerMinute) a minute)")
+            host.log(appId: appId, level: "warn", method: "log", message: "\(dropped) log lines dropped (limit \(limit) a minute)")
         }
         if keep { host.log(appId: appId, level: line.level, method: line.method, message: line.message) }
     }

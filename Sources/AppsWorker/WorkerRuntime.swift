@@ -94,7 +94,7 @@ public final class WorkerRuntime: AppRuntimeChannel {
             state.options = options
             return state.process
         }
-        process?.cgroup.setMemory(options.memoryBytes)
+        process?.setOptions(options)
     }
 
     public func close() async {

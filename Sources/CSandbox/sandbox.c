@@ -24,7 +24,7 @@ int airlock_spawn_worker(const char *path, char *const argv[], int fd, const cha
     int error_pipe[2];
     if (pipe2(error_pipe, O_CLOEXEC) != 0) return errno;
     // No handler of the server's may run in the child while it shares the server's memory: everything is blocked
-    // until exec (the worker unblocks its signals when it starts).
+    // until the child has reset every handler to its default, just before exec.
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
     pid_t child = vfork();
@@ -47,6 +47,14 @@ int airlock_spawn_worker(const char *path, char *const argv[], int fd, const cha
         if (!failure && syscall(__NR_close_range, 4, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) != 0) failure = errno;
         if (!failure && syscall(__NR_chdir, cwd) != 0) failure = errno;
         if (!failure) {
+            // The server's handlers mean nothing in the worker: default actions, then nothing blocked (a signal
+            // blocked in every thread would make JavaScriptCore's own fault-based traps fatal).
+            struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } default_action = { 0 };
+            for (int number = 1; number < 65; number++) {
+                if (number != SIGKILL && number != SIGSTOP) syscall(__NR_rt_sigaction, number, &default_action, NULL, 8);
+            }
+            unsigned long none = 0;
+            syscall(__NR_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
             syscall(__NR_execve, path, argv, environment);
             failure = errno;
         }
@@ -154,11 +162,17 @@ int airlock_drop_root(unsigned int id) {
 
 static void airlock_fatal_signal(int signal_number, siginfo_t *info, void *context) {
     (void)context;
-    // Sent by kill/tgkill (SI_USER, SI_TKILL, ...: codes <= 0): die of it, as an unhandled signal would.
-    // A real fault reaching this handler (JavaScriptCore chains to it for faults that are not its own) dies the
-    // same way when the faulting instruction runs again with the default action.
+    if (info->si_code <= 0) {
+        // Sent, not a fault. JavaScriptCore signals its own threads this way (its VM traps interrupt a runaway
+        // loop with SIGSEGV) and passes on those it did not need: ignore them. Sent from outside: die of it, as
+        // an unhandled signal would.
+        if (info->si_pid == getpid()) return;
+        signal(signal_number, SIG_DFL);
+        raise(signal_number);
+        return;
+    }
+    // A real fault JavaScriptCore did not claim: the default action when the instruction runs again.
     signal(signal_number, SIG_DFL);
-    if (info->si_code <= 0) raise(signal_number);
 }
 
 void airlock_die_of_fatal_signals(void) {
@@ -169,12 +183,6 @@ void airlock_die_of_fatal_signals(void) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGSEGV, &action, NULL);
     sigaction(SIGBUS, &action, NULL);
-}
-
-void airlock_unblock_signals(void) {
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
 }
 
 int airlock_die_with_parent(void) {

@@ -4,7 +4,7 @@
 #include <sys/types.h>
 
 /// Starts `path` with `argv`, an empty environment, `cwd` as its working directory, /dev/null on 0-2, `fd` as its
-/// descriptor 3 and no other descriptor, every signal blocked (the worker unblocks them). Between fork and exec the
+/// descriptor 3 and no other descriptor, default signal actions and nothing blocked. Between fork and exec the
 /// child enters a new network namespace when `new_network` (if the kernel lets it) and, when running as root,
 /// becomes `uid`/`uid` with no supplementary groups, so the worker never runs with root's rights. Answers 0 and the
 /// pid, or an errno.
@@ -14,9 +14,6 @@ int airlock_spawn_worker(const char *path, char *const argv[], int fd, const cha
 /// handlers, which treat them as faults of their own and carry on; install before JavaScriptCore starts (it chains
 /// to the handler it finds).
 void airlock_die_of_fatal_signals(void);
-
-/// Unblocks every signal (a worker starts with all of them blocked).
-void airlock_unblock_signals(void);
 
 /// Installs the worker's seccomp filter (after PR_SET_NO_NEW_PRIVS): opening files, sockets, exec, fork and the
 /// administrative calls fail with EPERM; clone makes threads only; kill/tgkill reach only `self`. Answers 0 or an errno.
