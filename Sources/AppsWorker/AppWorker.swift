@@ -113,6 +113,7 @@ public enum AppWorker {
             "pid": .number(Double(getpid())),
             "isolation": .object(isolation.mapValues(JSONValue.bool)),
             "attempts": .object(WorkerLockdown.probe().mapValues(JSONValue.string)),
+            "readable": .array((WorkerLockdown.readable.directories + WorkerLockdown.readable.files).map(JSONValue.string)),
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

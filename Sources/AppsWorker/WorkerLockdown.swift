@@ -18,6 +18,30 @@ enum WorkerLockdown {
     /// The unprivileged user workers run as when the server is root.
     static let nobody: uid_t = 65534
 
+    /// What a worker may read (Landlock, set by the spawn): the directories of the code it runs — this binary's and
+    /// every shared library this process has mapped, since the worker is the same binary —, its own `/proc` files,
+    /// the CPU list, time zones; and the loader's cache, the local time zone and `/dev/urandom`. Nothing else, and
+    /// nothing may be written anywhere.
+    static let readable: (directories: [String], files: [String]) = {
+        var directories: Set<String> = ["/proc", "/sys/devices/system/cpu", "/usr/share/zoneinfo"]
+        // Read to the end: procfs reports a size of 0, and a one-shot read stops after the first page.
+        if let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile() {
+            let maps = String(decoding: data, as: UTF8.self)
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+            for line in maps.split(separator: "\n") {
+                guard let field = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(5).first else { continue }
+                let path = String(field)
+                // Code only: shared libraries and the binary (not, say, shared-memory files under /dev/shm).
+                guard path.hasPrefix("/"), path.contains(".so") || path == executable else { continue }
+                directories.insert((path as NSString).deletingLastPathComponent)
+            }
+        }
+        return (directories.sorted(), ["/etc/ld.so.cache", "/etc/localtime", "/dev/urandom"])
+    }()
+
+    /// Whether the kernel has Landlock.
+    static var landlockAvailable: Bool { airlock_landlock_version() > 0 }
+
     /// At start: death with the server, and by SIGSEGV/SIGBUS sent from outside.
     static func start() {
         airlock_die_of_fatal_signals()
@@ -29,7 +53,18 @@ enum WorkerLockdown {
     static func isolateSelf(degraded: Bool) -> [String: Bool] {
         var report = ["networkNamespace": !degraded && airlock_unshare_network() >= 0]
         report["unprivileged"] = getuid() != 0 || airlock_drop_root(nobody) == 0
+        report["landlock"] = withPaths { airlock_landlock_self($0, $1, $2, $3) == 0 }
         return report
+    }
+
+    /// Calls `body` with ``readable`` as C string arrays.
+    static func withPaths<T>(_ body: (UnsafePointer<UnsafePointer<CChar>?>, Int32, UnsafePointer<UnsafePointer<CChar>?>, Int32) -> T) -> T {
+        let directories = readable.directories.map { UnsafePointer(strdup($0)) }
+        let files = readable.files.map { UnsafePointer(strdup($0)) }
+        defer { for pointer in directories + files { free(UnsafeMutablePointer(mutating: pointer)) } }
+        return directories.withUnsafeBufferPointer { d in
+            files.withUnsafeBufferPointer { f in body(d.baseAddress!, Int32(d.count), f.baseAddress!, Int32(f.count)) }
+        }
     }
 
     /// No core dumps, few descriptors, a CPU ceiling; then the seccomp filter. After this the process cannot open a
@@ -55,6 +90,9 @@ enum WorkerLockdown {
         let file = open("/etc/hostname", O_RDONLY)
         results["open"] = outcome(file)
         if file >= 0 { close(file) }
+        let written = open("/tmp/airlock-worker-probe", O_WRONLY | O_CREAT, 0o600)
+        results["create"] = outcome(written)
+        if written >= 0 { close(written); unlink("/tmp/airlock-worker-probe") }
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         results["socket"] = outcome(sock)
         if sock >= 0 { close(sock) }

@@ -71,8 +71,11 @@ final class WorkerProcess: Sendable {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
-        let result = airlock_spawn_worker(
-            options.executable, &argv, worker, options.directory, options.isolation == .full ? 1 : 0, UInt32(WorkerLockdown.nobody), &pid)
+        let result = WorkerLockdown.withPaths { directories, directoryCount, files, fileCount in
+            airlock_spawn_worker(
+                options.executable, &argv, worker, options.directory, options.isolation == .full ? 1 : 0, UInt32(WorkerLockdown.nobody),
+                directories, directoryCount, files, fileCount, &pid)
+        }
         // Only the worker holds its end now: when it dies, the reader sees the end of the stream.
         Glibc.close(worker)
         guard result == 0 else {
@@ -85,6 +88,7 @@ final class WorkerProcess: Sendable {
         var isolation = cgroup.attach(pid)
         isolation["networkNamespace"] = Self.namespace(of: pid) != nil && Self.namespace(of: pid) != Self.namespace(of: getpid())
         isolation["unprivileged"] = Self.realUid(of: pid).map { $0 != 0 } ?? false
+        isolation["landlock"] = WorkerLockdown.landlockAvailable
         process.state.withLock { $0.isolation = isolation }
         let thread = Thread { process.readLoop() }
         thread.name = "worker-\(pid)"

@@ -337,7 +337,7 @@ def test_the_worker_is_locked_down(isolated):
     runtime = app(url, headers, HOOKS_ID)["runtime"]
     pid = runtime["pid"]
     assert runtime["mode"] == "worker"
-    assert all(runtime["isolation"][name] for name in ["seccomp", "networkNamespace", "cgroupMemory", "cgroupPids", "rlimits", "unprivileged"]), runtime
+    assert all(runtime["isolation"][name] for name in ["seccomp", "landlock", "networkNamespace", "cgroupMemory", "cgroupPids", "rlimits", "unprivileged"]), runtime
     for task in os.listdir(f"/proc/{pid}/task"):
         status = open(f"/proc/{pid}/task/{task}/status").read()
         assert "\nSeccomp:\t2\n" in status
@@ -360,9 +360,9 @@ def test_the_worker_self_test_reports_every_refusal(airlock_binary, isolation):
     result = subprocess.run([airlock_binary, "worker", "--self-test", "--isolation", isolation],
                             capture_output=True, text=True, timeout=30, env={})
     report = json.loads(result.stdout)
-    for attempt in ["open", "socket", "exec", "signalParent"]:
+    for attempt in ["open", "create", "socket", "exec", "signalParent"]:
         assert report["attempts"][attempt].startswith("refused"), report
-    assert report["isolation"]["seccomp"] is True
+    assert report["isolation"]["seccomp"] is True and report["isolation"]["landlock"] is True
     assert report["isolation"]["networkNamespace"] is (isolation == "full")
 
 
