@@ -191,7 +191,8 @@ let package = Package(
             path: "Benchmarks/Hooks", swiftSettings: swiftSettings),
 
         .executableTarget(
-            name: "airlock-worker-bench", dependencies: ["AppsWorker", "AppsRuntime", "AppsPackage", "AirlockJSON", "BenchmarkSupport"],
+            name: "airlock-worker-bench",
+            dependencies: ["AppsWorker", "AppsRuntime", "AppsPackage", "AirlockJSON", "JavaScriptRuntime", "BenchmarkSupport"],
             path: "Benchmarks/Worker", swiftSettings: swiftSettings),
 
         .executableTarget(

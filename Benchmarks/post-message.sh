@@ -4,16 +4,19 @@
 #   Benchmarks/post-message.sh              # 10 s against .build/release/airlock (built if missing)
 #   Benchmarks/post-message.sh --smoke      # 2 s against the debug binary (CI)
 #   ... --store mongo                       # the MongoDB store, on SecantusDB (a Python server: see its CPU line)
-#   ... --apps                              # with three apps installed: prevent + modify + post (Benchmarks/Apps)
+#   ... --apps                              # with three apps installed: prevent + modify + post (Benchmarks/Apps),
+#                                           # each in its worker process (the default)
+#   ... --apps --in-process                 # the same apps in the server's process
 #   ... --bin PATH                          # another build of airlock (before/after comparisons); nothing is built
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0 APPS=0 GIVEN_BIN=
+DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0 APPS=0 GIVEN_BIN= RUNTIME=worker
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
         --store) STORE=$2; shift ;;
         --apps) APPS=1 ;;
+        --in-process) RUNTIME=in-process ;;
         --bin) GIVEN_BIN=$2; shift ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
@@ -30,9 +33,9 @@ fi
 . Benchmarks/server.sh
 if [ "$STORE" = mongo ]; then
     start_secantus
-    start_server "$BIN" --store mongo --mongo-uri "$MONGO_URL"
+    start_server "$BIN" --apps-runtime "$RUNTIME" --store mongo --mongo-uri "$MONGO_URL"
 else
-    start_server "$BIN"
+    start_server "$BIN" --apps-runtime "$RUNTIME"
 fi
 eval "$(python3 Benchmarks/bench_setup.py "$URL" admin bench-pass 20)"
 export BENCH_USER_ID BENCH_TOKEN BENCH_ROOM_ID
@@ -45,16 +48,20 @@ if [ "$APPS" = 1 ]; then
             | python3 -c 'import json,sys; a=json.load(sys.stdin)["app"]; print("installed", a["nameSlug"], a["status"]); sys.exit(a["status"] != "manually_enabled")'
     done
 fi
-echo "binary=$BIN store=$STORE apps=$APPS connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
+echo "binary=$BIN store=$STORE apps=$APPS runtime=$RUNTIME connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The apps' worker processes are the server's children.
+workers_ticks() { local sum=0; for child in $(pgrep -P "$PID"); do sum=$((sum + $(cpu_ticks "$child"))); done; echo "$sum"; }
 CPU_BEFORE=$(cpu_ticks "$PID")
+WORKERS_BEFORE=$(workers_ticks)
 [ "$STORE" = mongo ] && MONGO_CPU_BEFORE=$(cpu_ticks "$MONGO_PID")
 RESULT=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s Benchmarks/post-message.lua "$URL/api/v1/chat.postMessage")
 CPU_AFTER=$(cpu_ticks "$PID")
+WORKERS_AFTER=$(workers_ticks)
 echo "$RESULT" | grep '^BENCH'
 REQUESTS=$(echo "$RESULT" | sed -n 's/.*BENCH requests=\([0-9]*\).*/\1/p')
 # Server CPU per message (user + system): steadier than throughput on a shared 2-core machine.
-python3 -c "import os,sys; t=os.sysconf('SC_CLK_TCK'); print(f'BENCH server_cpu_us_per_msg={($CPU_AFTER-$CPU_BEFORE)/t*1e6/max(1,$REQUESTS):.0f} server_cores_busy={($CPU_AFTER-$CPU_BEFORE)/t/$DURATION:.2f}')"
+python3 -c "import os,sys; t=os.sysconf('SC_CLK_TCK'); print(f'BENCH server_cpu_us_per_msg={($CPU_AFTER-$CPU_BEFORE)/t*1e6/max(1,$REQUESTS):.0f} server_cores_busy={($CPU_AFTER-$CPU_BEFORE)/t/$DURATION:.2f} workers_cpu_us_per_msg={($WORKERS_AFTER-$WORKERS_BEFORE)/t*1e6/max(1,$REQUESTS):.0f}')"
 if [ "$STORE" = mongo ]; then
     MONGO_CPU_AFTER=$(cpu_ticks "$MONGO_PID")
     python3 -c "import os; t=os.sysconf('SC_CLK_TCK'); print(f'BENCH secantus_cpu_us_per_msg={($MONGO_CPU_AFTER-$MONGO_CPU_BEFORE)/t*1e6/max(1,$REQUESTS):.0f} secantus_cores_busy={($MONGO_CPU_AFTER-$MONGO_CPU_BEFORE)/t/$DURATION:.2f}')"

@@ -50,4 +50,5 @@ bench Benchmarks/mongo-driver.sh --smoke
 bench Benchmarks/post-message.sh --smoke --store mongo
 bench Benchmarks/post-message.sh --smoke --apps
 bench Benchmarks/outbound-http.sh --smoke
+bench Benchmarks/worker.sh --smoke
 echo "== all phases passed in $((SECONDS - TOTAL_START)) s"

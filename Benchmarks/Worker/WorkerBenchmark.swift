@@ -3,6 +3,7 @@ import AppsPackage
 import AppsRuntime
 import AppsWorker
 import BenchmarkSupport
+import JavaScriptRuntime
 import Dispatch
 import Foundation
 
@@ -102,19 +103,27 @@ enum WorkerBenchmark {
             }
         }
 
-        // The server side's own share of a worker call: the envelope to JSON, the reply from JSON (Foundation's coders).
+        // The server side's own share of a worker call: the envelope to JSON, the reply from JSON (JavaScriptCore's
+        // JSON through `JSONCodec`, and Foundation's coders for comparison).
         for (name, args) in [("trivial", [JSONValue]()), ("modify", [message])] {
             let envelope = BridgeProtocol.Envelope(id: 7, request: .hook(method: "m", args: args)).json
             let reply = try JSONEncoder().encode(["id": 7, "result": ["value": args.first ?? true]] as JSONValue)
-            var coding: [UInt64] = []
+            var coding: [UInt64] = [], foundation: [UInt64] = []
+            let replyText = String(decoding: reply, as: UTF8.self)
             for _ in 0..<iterations {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let bytes = try JSONEncoder().encode(envelope)
-                let decoded = try JSONDecoder().decode(JSONValue.self, from: reply)
-                withExtendedLifetime((bytes, decoded)) {}
+                let text = JSONCodec.shared.encode(envelope)
+                let decoded = try JSONCodec.shared.decode(replyText)
+                withExtendedLifetime((text, decoded)) {}
                 coding.append(DispatchTime.now().uptimeNanoseconds - start)
+                let before = DispatchTime.now().uptimeNanoseconds
+                let bytes = try JSONEncoder().encode(envelope)
+                let parsed = try JSONDecoder().decode(JSONValue.self, from: reply)
+                withExtendedLifetime((bytes, parsed)) {}
+                foundation.append(DispatchTime.now().uptimeNanoseconds - before)
             }
-            Bench.report("  server-side JSON of a \(name) call (envelope out, reply in)", coding)
+            Bench.report("  server-side JSON of a \(name) call (envelope out, reply in), JSONCodec", coding)
+            Bench.report("  ... the same with Foundation's JSONEncoder/JSONDecoder", foundation)
         }
 
         // Restart after SIGKILL: from the kill to the next answered call (backoff's first step included).

@@ -18,7 +18,7 @@ final class WorkerHostProxy: AppHost {
 
     func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
         let id = nextId.add(1, ordering: .relaxed).newValue
-        let frame = try WorkerFrame(.accessor, id: id, json: WorkerMessages.AccessorCall(name: name, args: arguments))
+        let frame = WorkerFrame(.accessor, id: id, payload: Array(JSONCodec.shared.encode(["name": .string(name), "args": .array(arguments)]).utf8))
         return try await withCheckedThrowingContinuation { continuation in
             pending.withLock { $0[id] = continuation }
             if !socket.send(frame) {
@@ -38,7 +38,7 @@ final class WorkerHostProxy: AppHost {
         guard let continuation = pending.withLock({ $0.removeValue(forKey: frame.id) }) else { return }
         let (status, text) = frame.statusAndText
         if status == WorkerFrame.ok {
-            continuation.resume(with: Result { text.isEmpty ? nil : try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) })
+            continuation.resume(with: Result { text.isEmpty ? nil : try JSONCodec.shared.decode(text) })
         } else {
             let error = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null
             continuation.resume(throwing: HostError(name: error["name"]?.stringValue ?? "Error", message: error["message"]?.stringValue ?? "The host could not answer"))

@@ -87,10 +87,4 @@ enum WorkerMessages {
         var method: String
         var message: String
     }
-
-    /// `accessor`.
-    struct AccessorCall: Codable, Sendable {
-        var name: String
-        var args: [JSONValue]
-    }
 }

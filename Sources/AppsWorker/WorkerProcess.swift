@@ -122,12 +122,12 @@ final class WorkerProcess: Sendable {
         payload.reserveCapacity(256)
         WorkerFrame.append(budget.cpu.bitPattern, to: &payload)
         WorkerFrame.append(budget.wall.bitPattern, to: &payload)
-        payload.append(contentsOf: try JSONEncoder().encode(envelope.json))
+        payload.append(contentsOf: JSONCodec.shared.encode(envelope.json).utf8)
         let reply = try await request(
             WorkerFrame(.call, id: envelope.id, payload: payload), id: envelope.id, deadline: .now + .seconds(budget.wall) + options.grace)
         let (status, text) = reply.statusAndText
         guard status == WorkerFrame.ok else { throw Self.failure(text) }
-        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        return try JSONCodec.shared.decode(text)
     }
 
     /// The VM's heap after a young (or full) collection.
@@ -287,13 +287,13 @@ final class WorkerProcess: Sendable {
 
     private func accessor(_ frame: WorkerFrame) {
         let id = frame.id
-        let call = try? frame.decode(WorkerMessages.AccessorCall.self)
+        let call = try? JSONCodec.shared.decode(String(decoding: frame.payload, as: UTF8.self))
         let task = Task { [host, appId, socket, weak self] in
             let reply: WorkerFrame
             do {
-                guard let call else { throw HostError.type("malformed accessor call") }
-                let value = try await host.accessor(appId: appId, name: call.name, arguments: call.args)
-                let text = try value.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? ""
+                guard let name = call?["name"]?.stringValue else { throw HostError.type("malformed accessor call") }
+                let value = try await host.accessor(appId: appId, name: name, arguments: call?["args"]?.arrayValue ?? [])
+                let text = value.map { JSONCodec.shared.encode($0) } ?? ""
                 reply = WorkerFrame(.accessorReply, id: id, status: WorkerFrame.ok, text: text)
             } catch {
                 let hostError = error as? HostError ?? HostError(message: "The host could not answer")
