@@ -76,6 +76,11 @@ public final class InProcessRuntime: AppRuntimeChannel {
             sourceURL: "warm-up.js")
     }
 
+    /// Has the VM thread wait on `fd` too and run `onReadable` when it is readable (``JavaScriptVM/serve(_:onReadable:)``).
+    public func serve(_ fd: Int32, onReadable: @escaping @Sendable () -> Void) {
+        vm.serve(fd, onReadable: onReadable)
+    }
+
     public func heapSize(full: Bool) async throws -> Int {
         try await vm.measureHeap(full: full)
     }

@@ -10,9 +10,9 @@ import Glibc
 
 /// The worker process (`airlock worker`): one app's VM, driven by the server over the socket it inherited as
 /// descriptor 3. Start-up: early isolation (see ``WorkerLockdown``), `hello` → `ready`, then `load` builds the VM
-/// with the SDK and the package's files and locks the process down before any app code runs; from then on `call`
-/// frames go straight from the reader thread to the VM thread, and the VM thread writes each reply itself (no task,
-/// no executor hop).
+/// with the SDK and the package's files and locks the process down before any app code runs; from then on the VM
+/// thread itself waits on the socket beside its jobs: it reads a `call` frame, runs it and writes the reply (no other
+/// thread woken, no task, no executor hop).
 public enum AppWorker {
     /// Serves the server on `fd` until it closes the connection; answers the exit status.
     public static func run(fd: Int32) -> Int32 {
@@ -25,33 +25,48 @@ public enum AppWorker {
         else { return 2 }
         socket.send(ready)
         let proxy = WorkerHostProxy(socket: socket)
+        // Until the app is loaded this thread reads (blocking); then the VM thread takes the socket over.
         var runtime: InProcessRuntime?
-        while let frame = try? socket.receive(limit: limit) {
-            switch frame.kind {
-            case .load where runtime == nil:
-                runtime = load(frame, proxy: proxy, socket: socket)
-                if runtime == nil { return 3 }
-            case .call:
-                guard let runtime else { continue }
-                call(frame, runtime: runtime, socket: socket)
-            case .accessorReply:
-                proxy.answer(frame)
-            case .heap:
-                guard let runtime else { continue }
-                let id = frame.id
-                let full = frame.payload.first == 1
-                Task {
-                    let bytes = (try? await runtime.heapSize(full: full)) ?? -1
-                    var payload: [UInt8] = []
-                    WorkerFrame.append(Int64(bytes), to: &payload)
-                    socket.send(WorkerFrame(.heapReply, id: id, payload: payload))
-                }
-            default:
-                continue
-            }
+        while runtime == nil {
+            guard let frame = try? socket.receive(limit: limit) else { return 0 }
+            guard frame.kind == .load else { continue }
+            runtime = load(frame, proxy: proxy, socket: socket)
+            if runtime == nil { return 3 }
         }
-        proxy.failAll()
+        guard let runtime else { return 3 }
+        let ended = DispatchSemaphore(value: 0)
+        socket.setNonBlocking()
+        runtime.serve(socket.fd) {
+            guard let frames = try? socket.receiveAvailable(limit: limit) else {
+                proxy.failAll()
+                ended.signal()
+                return
+            }
+            for frame in frames { handle(frame, runtime: runtime, proxy: proxy, socket: socket) }
+        }
+        ended.wait()
         return 0
+    }
+
+    /// One frame from the server, on the VM thread.
+    private static func handle(_ frame: WorkerFrame, runtime: InProcessRuntime, proxy: WorkerHostProxy, socket: FrameSocket) {
+        switch frame.kind {
+        case .call:
+            call(frame, runtime: runtime, socket: socket)
+        case .accessorReply:
+            proxy.answer(frame)
+        case .heap:
+            let id = frame.id
+            let full = frame.payload.first == 1
+            Task {
+                let bytes = (try? await runtime.heapSize(full: full)) ?? -1
+                var payload: [UInt8] = []
+                WorkerFrame.append(Int64(bytes), to: &payload)
+                socket.send(WorkerFrame(.heapReply, id: id, payload: payload))
+            }
+        default:
+            break
+        }
     }
 
     /// Builds the VM for the package, then locks the process down; answers `reply` with what the lockdown achieved,

@@ -37,6 +37,12 @@ final class FrameSocket: Sendable {
                     let written = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                     if written < 0 {
                         if errno == EINTR { continue }
+                        // A non-blocking socket (the worker's) with a full buffer: wait until it drains.
+                        if errno == EAGAIN || errno == EWOULDBLOCK {
+                            var writable = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                            _ = poll(&writable, 1, -1)
+                            continue
+                        }
                         return false
                     }
                     offset += written
@@ -51,31 +57,71 @@ final class FrameSocket: Sendable {
     func receive(limit: @autoclosure () -> Int) throws -> WorkerFrame? {
         try buffer.withLock { state in
             while true {
-                let available = state.bytes.count - state.start
-                if available >= 4 {
-                    let length = Int(WorkerFrame.read(UInt32.self, from: state.bytes, at: state.start))
-                    let limit = limit()
-                    guard length >= 9, length <= limit else { throw Oversized(bytes: length, limit: limit) }
-                    if available >= 4 + length {
-                        let base = state.start + 4
-                        let kindByte = state.bytes[base]
-                        let id = WorkerFrame.read(UInt64.self, from: state.bytes, at: base + 1)
-                        let payload = Array(state.bytes[(base + 9)..<(base + length)])
-                        state.start += 4 + length
-                        guard let kind = WorkerFrame.Kind(rawValue: kindByte) else { continue }
-                        return WorkerFrame(kind, id: id, payload: payload)
-                    }
+                if let frame = try Self.next(&state, limit: limit()) { return frame }
+                switch Self.fill(&state, fd: fd) {
+                case .data, .wouldBlock: continue
+                case .end: return nil
                 }
-                // Compact, then read more.
-                if state.start > 0 {
-                    state.bytes.removeFirst(state.start)
-                    state.start = 0
-                }
-                let count = state.chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return nil }
-                state.bytes.append(contentsOf: state.chunk[0..<count])
             }
+        }
+    }
+
+    /// The frames that have arrived, without blocking (the descriptor is non-blocking); nil at the end of the stream.
+    func receiveAvailable(limit: Int) throws -> [WorkerFrame]? {
+        try buffer.withLock { state in
+            var frames: [WorkerFrame] = []
+            while true {
+                while let frame = try Self.next(&state, limit: limit) { frames.append(frame) }
+                switch Self.fill(&state, fd: fd) {
+                case .data: continue
+                case .wouldBlock: return frames
+                case .end: return frames.isEmpty ? nil : frames
+                }
+            }
+        }
+    }
+
+    /// Makes reads return at once when nothing has arrived (for a reader that polls).
+    func setNonBlocking() {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    private typealias Buffer = (bytes: [UInt8], start: Int, chunk: [UInt8])
+
+    /// A whole frame from the buffer, if one is there.
+    private static func next(_ state: inout Buffer, limit: Int) throws -> WorkerFrame? {
+        while state.bytes.count - state.start >= 4 {
+            let available = state.bytes.count - state.start
+            let length = Int(WorkerFrame.read(UInt32.self, from: state.bytes, at: state.start))
+            guard length >= 9, length <= limit else { throw Oversized(bytes: length, limit: limit) }
+            guard available >= 4 + length else { return nil }
+            let base = state.start + 4
+            let kindByte = state.bytes[base]
+            let id = WorkerFrame.read(UInt64.self, from: state.bytes, at: base + 1)
+            let payload = Array(state.bytes[(base + 9)..<(base + length)])
+            state.start += 4 + length
+            if let kind = WorkerFrame.Kind(rawValue: kindByte) { return WorkerFrame(kind, id: id, payload: payload) }
+        }
+        return nil
+    }
+
+    private enum Fill { case data, wouldBlock, end }
+
+    /// One `read` into the buffer (compacted first).
+    private static func fill(_ state: inout Buffer, fd: Int32) -> Fill {
+        if state.start > 0 {
+            state.bytes.removeFirst(state.start)
+            state.start = 0
+        }
+        while true {
+            let count = state.chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                state.bytes.append(contentsOf: state.chunk[0..<count])
+                return .data
+            }
+            if count < 0, errno == EINTR { continue }
+            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { return .wouldBlock }
+            return .end
         }
     }
 

@@ -208,6 +208,13 @@ public final class JavaScriptVM: Sendable {
         }, completion: completion)
     }
 
+    /// Has the VM thread itself wait on `fd` beside its jobs and timers, running `onReadable` on the VM thread
+    /// whenever it is readable (it must not block: read what is there). A worker process serves its server's socket
+    /// this way: a frame is read, the call started and its reply written by one thread, woken once.
+    public func serve(_ fd: Int32, onReadable: @escaping @Sendable () -> Void) {
+        thread.watch(fd, onReadable: onReadable)
+    }
+
     /// Starts `target` on the VM thread under `budget`; `completion` receives the converted value or the failure,
     /// exactly once (the answer, the deadline or `close`, whichever comes first).
     private func begin<Answer: Sendable>(

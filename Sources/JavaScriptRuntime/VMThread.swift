@@ -16,6 +16,10 @@ final class VMThread: @unchecked Sendable {
     /// When the sleeping thread will wake by itself (`.max`: only when signalled); nil while it is awake.
     private var sleepingUntil: UInt64?
     private var jobNumber = 0
+    /// A descriptor whose readability is a job too (a worker's socket), and the eventfd that wakes `ppoll` when a
+    /// job or an earlier timer arrives while the thread waits on it.
+    private var watched: (fd: Int32, onReadable: () -> Void, wake: Int32)?
+    private var polling = false
 
     init(name: String, stackSize: Int = 4 << 20) {
         let thread = Thread { [unowned self] in
@@ -38,6 +42,26 @@ final class VMThread: @unchecked Sendable {
         defer { condition.unlock() }
         guard !stopped else { return }
         jobs.append(job)
+        wakeLocked()
+    }
+
+    /// Signals the sleeping thread (the condition, or the eventfd while it polls a watched descriptor).
+    private func wakeLocked() {
+        condition.signal()
+        if polling, let watched {
+            var one: UInt64 = 1
+            _ = write(watched.wake, &one, 8)
+        }
+    }
+
+    /// Runs `onReadable` as a job whenever `fd` is readable: the thread waits on the descriptor and its queue at
+    /// once, so what arrives on `fd` is handled without another thread waking this one.
+    func watch(_ fd: Int32, onReadable: @escaping () -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        let wake = airlock_wake_fd()
+        guard wake >= 0 else { return }
+        watched = (fd, onReadable, wake)
         condition.signal()
     }
 
@@ -52,7 +76,7 @@ final class VMThread: @unchecked Sendable {
         timers.insert((deadline, id, job), at: index)
         // Wake the thread only if it would sleep past this deadline. Watchdogs are scheduled and cancelled on every
         // call; waking this thread each time cost a context switch per call on a 2-core machine.
-        if let sleepingUntil, deadline < sleepingUntil { condition.signal() }
+        if let sleepingUntil, deadline < sleepingUntil { wakeLocked() }
         return id
     }
 
@@ -75,8 +99,23 @@ final class VMThread: @unchecked Sendable {
         stopped = true
         jobs.removeAll()
         timers.removeAll()
-        condition.signal()
+        wakeLocked()
         condition.unlock()
+    }
+
+    /// Waits (lock released) until the watched descriptor is readable, the eventfd is signalled or `deadline`
+    /// passes; answers the descriptor's job when it is readable.
+    private func wait(on watched: (fd: Int32, onReadable: () -> Void, wake: Int32), until deadline: UInt64?) -> (() -> Void)? {
+        sleepingUntil = deadline ?? .max
+        polling = true
+        condition.unlock()
+        let nanoseconds = deadline.map { $0 > Self.now() ? Int64($0 - Self.now()) : 0 } ?? -1
+        var readable: Int32 = 0
+        let ready = airlock_wait_two(watched.fd, watched.wake, nanoseconds, &readable)
+        condition.lock()
+        polling = false
+        sleepingUntil = nil
+        return ready > 0 && readable != 0 ? watched.onReadable : nil
     }
 
     private func loop() {
@@ -97,6 +136,8 @@ final class VMThread: @unchecked Sendable {
                     }
                 } else if let first = timers.first, first.deadline <= Self.now() {
                     job = timers.removeFirst().job
+                } else if let watched {
+                    job = wait(on: watched, until: timers.first?.deadline)
                 } else if let first = timers.first {
                     let wait = Double(first.deadline &- Self.now()) / 1e9
                     sleepingUntil = first.deadline
