@@ -21,9 +21,17 @@ public final class InProcessRuntime: AppRuntimeChannel {
     public static func prepare(
         _ package: AppPackage, host: any AppHost, configuration: JavaScriptVM.Configuration = JavaScriptVM.Configuration()
     ) async throws -> InProcessRuntime {
-        let appId = package.manifest.id
         var configuration = configuration
         configuration.name = package.manifest.nameSlug
+        let runtime = try await create(appId: package.manifest.id, host: host, configuration: configuration)
+        try await runtime.load(files: package.files)
+        return runtime
+    }
+
+    /// The VM with the SDK and the host functions, before any package: what a spare worker holds while it waits for
+    /// an app. Calls out go to `host` as `appId`'s (a worker's host ignores the id: its server knows the app).
+    public static func create(appId: String, host: any AppHost, configuration: JavaScriptVM.Configuration) async throws -> InProcessRuntime {
+        var configuration = configuration
         let userLog = configuration.log
         configuration.log = { level, message in
             host.log(appId: appId, level: level.rawValue, method: "console", message: message)
@@ -43,9 +51,13 @@ public final class InProcessRuntime: AppRuntimeChannel {
             }
         }
         try await AppInstance.installSDK(in: vm)
-        try await vm.setFiles(package.files)
-        try await vm.load("@airlock/bridge")
         return InProcessRuntime(vm: vm, fence: fence)
+    }
+
+    /// The package's files, then the bridge (which registers `dispatch` before any app code runs).
+    public func load(files: [String: String]) async throws {
+        try await vm.setFiles(files)
+        try await vm.load("@airlock/bridge")
     }
 
     public func send(_ envelope: BridgeProtocol.Envelope, budget: CallBudget) async throws -> JSONValue {

@@ -9,8 +9,8 @@ import Glibc
 #endif
 
 /// The worker process (`airlock worker`): one app's VM, driven by the server over the socket it inherited as
-/// descriptor 3. Start-up: early isolation (see ``WorkerLockdown``), `hello` → `ready`, then `load` builds the VM
-/// with the SDK and the package's files and locks the process down before any app code runs; from then on the VM
+/// descriptor 3. Start-up: `hello` → the VM with the SDK → `ready` (a spare waits here), then `load` adds the
+/// package's files and locks the process down (``WorkerLockdown``) before any app code runs; from then on the VM
 /// thread itself waits on the socket beside its jobs: it reads a `call` frame, runs it and writes the reply (no other
 /// thread woken, no task, no executor hop).
 public enum AppWorker {
@@ -20,20 +20,22 @@ public enum AppWorker {
         let socket = FrameSocket(fd: fd)
         let limit = 256 << 20
         guard let helloFrame = try? socket.receive(limit: limit), helloFrame.kind == .hello,
-            let hello = try? helloFrame.decode(WorkerMessages.Hello.self), hello.version == WorkerFrame.version,
-            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid(), isolation: [:]))
+            let hello = try? helloFrame.decode(WorkerMessages.Hello.self), hello.version == WorkerFrame.version
         else { return 2 }
-        socket.send(ready)
+        // The VM and the SDK now, before any app: a spare worker is ready to load one at once.
         let proxy = WorkerHostProxy(socket: socket)
+        guard case .success(let runtime) = blockingWait({ try await create(proxy: proxy, socket: socket) }),
+            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid(), isolation: [:]))
+        else { return 3 }
+        socket.send(ready)
         // Until the app is loaded this thread reads (blocking); then the VM thread takes the socket over.
-        var runtime: InProcessRuntime?
-        while runtime == nil {
+        var loaded = false
+        while !loaded {
             guard let frame = try? socket.receive(limit: limit) else { return 0 }
             guard frame.kind == .load else { continue }
-            runtime = load(frame, proxy: proxy, socket: socket)
-            if runtime == nil { return 3 }
+            guard load(frame, into: runtime, socket: socket) else { return 3 }
+            loaded = true
         }
-        guard let runtime else { return 3 }
         let ended = DispatchSemaphore(value: 0)
         socket.setNonBlocking()
         runtime.serve(socket.fd) {
@@ -69,34 +71,38 @@ public enum AppWorker {
         }
     }
 
-    /// Builds the VM for the package, then locks the process down; answers `reply` with what the lockdown achieved,
+    /// The VM with the SDK; stuck VMs and overrunning timers are reported to the server as notices.
+    private static func create(proxy: WorkerHostProxy, socket: FrameSocket) async throws -> InProcessRuntime {
+        var configuration = JavaScriptVM.Configuration()
+        configuration.onStuck = { seconds in
+            if let notice = try? WorkerFrame(.notice, json: WorkerMessages.Notice(kind: "stuck", seconds: seconds)) { socket.send(notice) }
+        }
+        configuration.onTimerOverrun = {
+            if let notice = try? WorkerFrame(.notice, json: WorkerMessages.Notice(kind: "timerOverrun", seconds: 0)) { socket.send(notice) }
+        }
+        return try await InProcessRuntime.create(appId: "", host: proxy, configuration: configuration)
+    }
+
+    /// Loads the package into the VM, then locks the process down; answers `reply` with what the lockdown achieved,
     /// or the failure.
-    private static func load(_ frame: WorkerFrame, proxy: WorkerHostProxy, socket: FrameSocket) -> InProcessRuntime? {
+    private static func load(_ frame: WorkerFrame, into runtime: InProcessRuntime, socket: FrameSocket) -> Bool {
         let id = frame.id
-        let result = blockingWait { () async throws -> InProcessRuntime in
+        let result = blockingWait { () async throws -> Void in
             let load = try frame.decode(WorkerMessages.Load.self)
-            var configuration = JavaScriptVM.Configuration()
-            configuration.onStuck = { seconds in
-                if let notice = try? WorkerFrame(.notice, json: WorkerMessages.Notice(kind: "stuck", seconds: seconds)) { socket.send(notice) }
-            }
-            configuration.onTimerOverrun = {
-                if let notice = try? WorkerFrame(.notice, json: WorkerMessages.Notice(kind: "timerOverrun", seconds: 0)) { socket.send(notice) }
-            }
-            let runtime = try await InProcessRuntime.prepare(AppPackage(manifest: load.manifest, files: load.files), host: proxy, configuration: configuration)
+            try await runtime.load(files: load.files)
             // What JSC and ICU read lazily (time zone, locale data) is read now, while files can still be opened.
             try await runtime.warmUp()
-            return runtime
         }
         switch result {
-        case .success(let runtime):
+        case .success:
             let isolation = WorkerLockdown.lockDown()
             let text = (try? String(decoding: JSONEncoder().encode(WorkerMessages.Loaded(isolation: isolation)), as: UTF8.self)) ?? "{}"
             socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.ok, text: text))
-            return runtime
+            return true
         case .failure(let error):
             let text = (try? String(decoding: JSONEncoder().encode(WorkerMessages.Failure(error)), as: UTF8.self)) ?? "{}"
             socket.send(WorkerFrame(.reply, id: id, status: WorkerFrame.failed, text: text))
-            return nil
+            return false
         }
     }
 

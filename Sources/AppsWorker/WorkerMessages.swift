@@ -1,13 +1,11 @@
 import AirlockJSON
-import AppsPackage
 import JavaScriptRuntime
 
 /// The JSON bodies of the worker protocol's control frames (``WorkerFrame``), shared by both ends.
 enum WorkerMessages {
-    /// `hello`: what the server asks of a new worker.
+    /// `hello`: what the server asks of a new worker (no app yet: a worker may wait as a spare).
     struct Hello: Codable, Sendable {
         var version: Int
-        var appId: String
         /// `full` (network namespace, rlimits, unprivileged, seccomp) or `degraded` (no namespace).
         var isolation: String
     }
@@ -19,9 +17,8 @@ enum WorkerMessages {
         var isolation: [String: Bool]
     }
 
-    /// `load`: the package to run.
+    /// `load`: the package's files.
     struct Load: Codable, Sendable {
-        var manifest: AppManifest
         var files: [String: String]
     }
 

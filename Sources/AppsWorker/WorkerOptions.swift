@@ -29,6 +29,8 @@ public struct WorkerOptions: Sendable, Hashable {
     /// Failures (crashes, kills, failed restarts) within `failureWindow` after which the app is stopped.
     public var failuresBeforeStop = 5
     public var failureWindow: Duration = .seconds(600)
+    /// Keep a spare worker ready (``WorkerPool``): starting an app's worker then skips the process start.
+    public var spare = true
     /// Threads the worker may run (the cgroup's `pids.max`).
     public var maxThreads = 64
     /// The empty directory workers start in.

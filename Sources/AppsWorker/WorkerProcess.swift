@@ -11,9 +11,10 @@ import Glibc
 #endif
 
 /// One running worker process as the server sees it: spawned with a clean slate and placed in its cgroups, the
-/// handshake done, its frames read by a thread of its own. Calls wait for their reply by id; accessor calls and
-/// log lines from the app go to the ``AppHost``; when the process ends (or is killed) every waiting call fails and
-/// `onExit` is told why. A worker runs one app once: a restart is a new `WorkerProcess`.
+/// handshake done (its VM and the SDK already up), its frames read by a thread of its own. It may wait as a spare
+/// (``WorkerPool``) until ``bind(appId:host:options:events:)`` gives it an app. Calls wait for their reply by id; accessor
+/// calls and log lines from the app go to the ``AppHost``; when the process ends (or is killed) every waiting call
+/// fails and the app's `Events` are told why. A worker runs one app once: a restart is a new `WorkerProcess`.
 final class WorkerProcess: Sendable {
     /// What the owner learns from the process.
     struct Events: Sendable {
@@ -38,43 +39,49 @@ final class WorkerProcess: Sendable {
         var isolation: [String: Bool] = [:]
     }
 
+    /// The app a worker serves, once claimed.
+    private struct Binding {
+        let appId: String
+        let host: any AppHost
+        let events: Events
+    }
+
     let pid: Int32
-    let appId: String
     /// The limits in force (an admin's change applies to the running worker at once).
     private let current: Mutex<WorkerOptions>
     var options: WorkerOptions { current.withLock { $0 } }
     let cgroup: WorkerCgroup
     private let socket: FrameSocket
-    private let host: any AppHost
-    private let events: Events
+    private let binding = Mutex<Binding?>(nil)
     private let state = Mutex(State())
     private let nextControlId = Atomic<UInt64>(1 << 62)
 
-    private init(pid: Int32, appId: String, options: WorkerOptions, cgroup: WorkerCgroup, socket: FrameSocket, host: any AppHost, events: Events) {
+    private init(pid: Int32, options: WorkerOptions, cgroup: WorkerCgroup, socket: FrameSocket) {
         self.pid = pid
-        self.appId = appId
         self.current = Mutex(options)
         self.cgroup = cgroup
         self.socket = socket
-        self.host = host
-        self.events = events
     }
 
-    /// Spawns `airlock worker`, places it in its cgroups and completes the handshake.
-    static func spawn(appId: String, name: String, options: WorkerOptions, host: any AppHost, events: Events) async throws -> WorkerProcess {
+    /// Spawns `airlock worker`, places it in its cgroups (named `name`, unique in the server) and completes the
+    /// handshake, after which the worker has its VM and the SDK ready.
+    static func spawn(name: String, options: WorkerOptions) async throws -> WorkerProcess {
         let (server, worker) = try FrameSocket.pair()
         mkdir(options.directory, 0o555)
         let cgroup = options.isolation == .full
             ? WorkerCgroup(name: name, memoryBytes: options.memoryBytes, maxThreads: options.maxThreads)
             : WorkerCgroup(memory: nil, pids: nil)
-        let arguments = [options.executable, "worker", "--fd", "3"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid: pid_t = 0
-        let result = WorkerLockdown.withPaths { directories, directoryCount, files, fileCount in
-            airlock_spawn_worker(
-                options.executable, &argv, worker, options.directory, options.isolation == .full ? 1 : 0, UInt32(WorkerLockdown.nobody),
-                directories, directoryCount, files, fileCount, &pid)
+        let (result, pid) = await SpawnThread.shared.run { () -> (Int32, pid_t) in
+            let arguments = [options.executable, "worker", "--fd", "3"]
+            var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            defer { for argument in argv { free(argument) } }
+            var pid: pid_t = 0
+            let result = WorkerLockdown.withPaths { directories, directoryCount, files, fileCount in
+                airlock_spawn_worker(
+                    options.executable, &argv, worker, options.directory, options.isolation == .full ? 1 : 0, UInt32(WorkerLockdown.nobody),
+                    directories, directoryCount, files, fileCount, &pid)
+            }
+            return (result, pid)
         }
         // Only the worker holds its end now: when it dies, the reader sees the end of the stream.
         Glibc.close(worker)
@@ -84,7 +91,7 @@ final class WorkerProcess: Sendable {
             throw JavaScriptError(kind: .unavailable, message: "could not start the worker \(options.executable): \(String(cString: strerror(result)))")
         }
         let process = WorkerProcess(
-            pid: pid, appId: appId, options: options, cgroup: cgroup, socket: FrameSocket(fd: server), host: host, events: events)
+            pid: pid, options: options, cgroup: cgroup, socket: FrameSocket(fd: server))
         var isolation = cgroup.attach(pid)
         isolation["networkNamespace"] = Self.namespace(of: pid) != nil && Self.namespace(of: pid) != Self.namespace(of: getpid())
         isolation["unprivileged"] = Self.realUid(of: pid).map { $0 != 0 } ?? false
@@ -94,7 +101,7 @@ final class WorkerProcess: Sendable {
         thread.name = "worker-\(pid)"
         thread.stackSize = 512 << 10
         thread.start()
-        let hello = WorkerMessages.Hello(version: WorkerFrame.version, appId: appId, isolation: options.isolation.rawValue)
+        let hello = WorkerMessages.Hello(version: WorkerFrame.version, isolation: options.isolation.rawValue)
         let ready = try await process.request(try WorkerFrame(.hello, id: 0, json: hello), id: 0, deadline: .now + .seconds(10), watch: true)
         guard ready.kind == .ready, let answer = try? ready.decode(WorkerMessages.Ready.self), answer.version == WorkerFrame.version else {
             process.kill(reason: "the worker spoke another protocol version")
@@ -104,10 +111,18 @@ final class WorkerProcess: Sendable {
         return process
     }
 
-    /// Sends the package; the worker builds its VM and locks itself down.
+    /// Gives the worker its app: accessor calls and logs go to `host` as `appId`'s, its end to `events`; its limits
+    /// become `options`. False when it already ended.
+    func bind(appId: String, host: any AppHost, options: WorkerOptions, events: Events) -> Bool {
+        binding.withLock { $0 = Binding(appId: appId, host: host, events: events) }
+        setOptions(options)
+        return !hasExited
+    }
+
+    /// Sends the package; the worker loads it into its VM and locks itself down.
     func load(_ package: AppPackage) async throws {
         let id = nextControlId.add(1, ordering: .relaxed).newValue
-        let frame = try WorkerFrame(.load, id: id, json: WorkerMessages.Load(manifest: package.manifest, files: package.files))
+        let frame = try WorkerFrame(.load, id: id, json: WorkerMessages.Load(files: package.files))
         let reply = try await request(frame, id: id, deadline: .now + .seconds(30), watch: true)
         let (status, text) = reply.statusAndText
         guard status == WorkerFrame.ok else { throw Self.failure(text) }
@@ -261,7 +276,7 @@ final class WorkerProcess: Sendable {
         }
         for task in tasks { task.cancel() }
         for entry in waiting { entry.continuation.resume(throwing: Self.gone(reason)) }
-        events.exited(reason, expected)
+        binding.withLock { $0 }?.events.exited(reason, expected)
     }
 
     private func handle(_ frame: WorkerFrame) {
@@ -288,11 +303,12 @@ final class WorkerProcess: Sendable {
     private func accessor(_ frame: WorkerFrame) {
         let id = frame.id
         let call = try? JSONCodec.shared.decode(String(decoding: frame.payload, as: UTF8.self))
-        let task = Task { [host, appId, socket, weak self] in
+        let bound = binding.withLock { $0 }
+        let task = Task { [socket, weak self] in
             let reply: WorkerFrame
             do {
-                guard let name = call?["name"]?.stringValue else { throw HostError.type("malformed accessor call") }
-                let value = try await host.accessor(appId: appId, name: name, arguments: call?["args"]?.arrayValue ?? [])
+                guard let bound, let name = call?["name"]?.stringValue else { throw HostError.type("malformed accessor call") }
+                let value = try await bound.host.accessor(appId: bound.appId, name: name, arguments: call?["args"]?.arrayValue ?? [])
                 let text = value.map { JSONCodec.shared.encode($0) } ?? ""
                 reply = WorkerFrame(.accessorReply, id: id, status: WorkerFrame.ok, text: text)
             } catch {
@@ -310,6 +326,7 @@ final class WorkerProcess: Sendable {
 
     /// Keeps at most `logLinesPerMinute` lines a minute; says how many it dropped when the next minute starts.
     private func log(_ line: WorkerMessages.LogLine) {
+        guard let bound = binding.withLock({ $0 }) else { return }
         let now = ContinuousClock.now
         let limit = options.logLinesPerMinute
         let (keep, dropped) = state.withLock { state -> (Bool, Int) in
@@ -326,9 +343,9 @@ final class WorkerProcess: Sendable {
             return (false, dropped)
         }
         if dropped > 0 {
-            host.log(appId: appId, level: "warn", method: "log", message: "\(dropped) log lines dropped (limit \(limit) a minute)")
+            bound.host.log(appId: bound.appId, level: "warn", method: "log", message: "\(dropped) log lines dropped (limit \(limit) a minute)")
         }
-        if keep { host.log(appId: appId, level: line.level, method: line.method, message: line.message) }
+        if keep { bound.host.log(appId: bound.appId, level: line.level, method: line.method, message: line.message) }
     }
 
     // MARK: Helpers

@@ -36,7 +36,6 @@ public final class WorkerRuntime: AppRuntimeChannel {
     private let onGiveUp: @Sendable (String) -> Void
     private let state: Mutex<State>
     private let monitor = Mutex<Task<Void, Never>?>(nil)
-    private static let serial = Atomic<Int>(0)
 
     private init(package: AppPackage, host: any AppHost, options: WorkerOptions, onGiveUp: @escaping @Sendable (String) -> Void) {
         self.package = package
@@ -126,12 +125,13 @@ public final class WorkerRuntime: AppRuntimeChannel {
 
     private func launch(generation: Int) async throws -> WorkerProcess {
         let options = state.withLock { $0.options }
-        let name = "\(package.manifest.nameSlug)-\(Self.serial.add(1, ordering: .relaxed).newValue)-\(getpid())"
-        let process = try await WorkerProcess.spawn(
-            appId: package.manifest.id, name: name, options: options, host: host,
-            events: WorkerProcess.Events(exited: { [weak self] reason, expected in
-                self?.exited(generation: generation, reason: reason, expected: expected)
-            }))
+        let process = try await WorkerPool.shared.take(options)
+        let events = WorkerProcess.Events(exited: { [weak self] reason, expected in
+            self?.exited(generation: generation, reason: reason, expected: expected)
+        })
+        guard process.bind(appId: package.manifest.id, host: host, options: options, events: events) else {
+            throw WorkerProcess.gone("it ended before it was given the app")
+        }
         do {
             try await process.load(package)
         } catch {
