@@ -15,7 +15,8 @@ public struct AppRuntimeStatus: Sendable, Hashable {
     public var lastFailure: String?
     public var lastFailureAt: Date?
     public var lastRestartAt: Date?
-    /// Mechanism → active (`seccomp`, `networkNamespace`, `cgroupMemory`, `cgroupPids`, `rlimits`, `unprivileged`).
+    /// Mechanism → active (`seccomp`, `landlock`, `networkNamespace`, `cgroupMemory`, `cgroupPids`, `rlimits`,
+    /// `unprivileged`).
     public var isolation: [String: Bool] = [:]
 
     public init(mode: String) {

@@ -84,12 +84,9 @@ public struct AppsController: Sendable {
         api.delete(":id") { _, context in
             let user = try context.caller()
             let record = try await mapped { try await manager.uninstall(id: try context.parameters.appId("id"), user: user) }
-            return try JSONResponse.success(
-                Named(
-                    key: "app",
-                    value: AppDTO(
-                        record: record, stats: [:], droppedLogLines: 0, limits: AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits),
-                        runtime: AppRuntimeStatus(mode: AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits).runtime.rawValue))))
+            let limits = AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits)
+            let app = AppDTO(record: record, stats: [:], droppedLogLines: 0, limits: limits, runtime: AppRuntimeStatus(mode: limits.runtime.rawValue))
+            return try JSONResponse.success(Named(key: "app", value: app))
         }
         api.get(":id/status") { _, context in
             let record = try await mapped { try await manager.app(id: try context.parameters.appId("id")) }
