@@ -87,6 +87,8 @@ enum WorkerBenchmark {
             for _ in 0..<min(iterations, 2000) { _ = try await instance.hook("checkNoop", args: []) }
             let rssBefore = runtime.status().rssBytes ?? 0
             let cpuBefore = runtime.status().cpuSeconds ?? 0
+            let heapBefore = try await instance.heapSize(full: true)
+            let ownRSSBefore = Self.ownRSS()
             var trivial: [UInt64] = []
             for _ in 0..<iterations {
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -102,9 +104,13 @@ enum WorkerBenchmark {
                 guard answer["text"]?.stringValue?.hasPrefix("prefix ") == true else { fatalError("not modified: \(answer)") }
             }
             Bench.report("\(name): hook round trip, modify a 400-byte message", modify)
+            if name == "in-process" {
+                print(String(format: "in-process: this process's RSS %d → %d KiB over %d calls", ownRSSBefore >> 10, Self.ownRSS() >> 10, 2 * iterations))
+            }
             if name == "worker" {
                 let cpu = ((runtime.status().cpuSeconds ?? 0) - cpuBefore) / Double(2 * iterations) * 1e6
-                print(String(format: "worker CPU per call (both kinds): %.1f µs; RSS %d → %d KiB over %d calls", cpu, rssBefore >> 10, (runtime.status().rssBytes ?? 0) >> 10, 2 * iterations))
+                let heapAfter = try await instance.heapSize(full: true)
+                print(String(format: "worker CPU per call (both kinds): %.1f µs; RSS %d → %d KiB, JS heap %d → %d KiB over %d calls", cpu, rssBefore >> 10, (runtime.status().rssBytes ?? 0) >> 10, heapBefore >> 10, heapAfter >> 10, 2 * iterations))
                 print(String(format: "ratio worker trivial p50 / pipe floor p50: %.2f×", median(trivial) / median(floor)))
                 if let node { print(String(format: "ratio worker modify p50 / Node child p50: %.2f×", median(modify) / median(node))) }
             }
@@ -169,6 +175,12 @@ enum WorkerBenchmark {
     }
 
     static func median(_ samples: [UInt64]) -> Double { Double(samples.sorted()[samples.count / 2]) }
+
+    /// This process's resident memory, bytes.
+    static func ownRSS() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        return (Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
 
     /// `Pss` of `/proc/<pid>/smaps_rollup`, KiB.
     static func pss(_ pid: Int32) -> Int? {
