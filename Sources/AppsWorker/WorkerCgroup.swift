@@ -14,8 +14,9 @@ struct WorkerCgroup: Sendable {
         self.pids = pids
     }
 
-    /// Creates the groups for one worker (`name` unique in the server).
+    /// Creates the groups for one worker (`name` unique in the server, ending in the server's pid).
     init(name: String, memoryBytes: Int, maxThreads: Int) {
+        _ = Self.sweptOnce
         memory = Self.make(controller: "memory", name: name) { path in
             Self.write("\(memoryBytes)", to: "\(path)/memory.limit_in_bytes")
         }
@@ -50,6 +51,20 @@ struct WorkerCgroup: Sendable {
     func remove() {
         for path in [memory, pids].compactMap(\.self) { rmdir(path) }
     }
+
+    /// Groups left behind by servers that ended before reaping their workers (names end in the server's pid), removed
+    /// once per process before its first group is made. Only empty groups can be removed; live ones stay.
+    private static let sweptOnce: Void = {
+        for controller in ["memory", "pids"] {
+            let parent = "\(root)/\(controller)/airlock"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] {
+                guard let owner = name.split(separator: "-").last.flatMap({ Int32($0) }), owner != getpid(),
+                    kill(owner, 0) != 0, errno == ESRCH
+                else { continue }
+                rmdir("\(parent)/\(name)")
+            }
+        }
+    }()
 
     private static func make(controller: String, name: String, configure: (String) -> Bool) -> String? {
         let parent = "\(root)/\(controller)/airlock"

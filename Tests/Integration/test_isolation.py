@@ -408,3 +408,31 @@ def check_runtime_modes(url, headers, data_dir):
     with open(zip_fixture("hello", data_dir), "rb") as f:
         refused = requests.post(f"{url}/api/apps", headers=headers, files={"app": f}, data={"runtime": "vm"}, timeout=30)
     assert refused.status_code == 400 and "runtime" in refused.text
+
+
+def test_cgroups_of_a_server_that_ended_are_swept(airlock_binary):
+    groups = "/sys/fs/cgroup/memory/airlock"
+    with tempfile.TemporaryDirectory() as data_dir:
+        first = AirlockProcess(airlock_binary, data_dir)
+        try:
+            install(first.url, login(first.url), "hooks", data_dir)
+            old_pid = first.proc.pid
+        finally:
+            # Killed outright: it cannot reap its workers or remove their groups.
+            first.proc.kill()
+            first.proc.wait()
+        wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") for pid in pids_in(groups, old_pid)), "the old workers to end")
+        second = AirlockProcess(airlock_binary, data_dir)
+        try:
+            install(second.url, login(second.url), "hostile", data_dir)
+            assert not [name for name in os.listdir(groups) if name.endswith(f"-{old_pid}")], os.listdir(groups)
+        finally:
+            second.stop()
+
+
+def pids_in(groups, server_pid):
+    pids = []
+    for name in os.listdir(groups):
+        if name.endswith(f"-{server_pid}"):
+            pids += [int(line) for line in open(f"{groups}/{name}/cgroup.procs").read().split()]
+    return pids
