@@ -43,21 +43,35 @@ struct JSRuntimeBenchmark {
         print("message JSON: \(message.utf8.count) bytes; \(iterations) iterations; CPU limit armed")
 
         _ = try await vm.measure(.callJSON(function: "onMessage", argument: message), iterations: min(iterations, 10_000))
+        let rssBeforeDirect = Self.rss()
         Bench.report("(a) Swift->JS call, 400 B JSON in+out, on VM thread",
                try await vm.measure(.callJSON(function: "onMessage", argument: message), iterations: iterations))
+        print("    RSS \(rssBeforeDirect >> 10) → \(Self.rss() >> 10) KiB over \(iterations) calls")
+        var rssBefore = Self.rss()
         Bench.report("(a) JS->Swift host call (number in/out), on VM thread",
                try await vm.measure(.hostCalls(function: "hostLoop", batch: 100), iterations: max(1, iterations / 10)))
+        print("    RSS \(rssBefore >> 10) → \(Self.rss() >> 10) KiB over \(max(1, iterations / 10) * 100) host calls")
+        rssBefore = Self.rss()
         Bench.report("(a) async host round trip, on VM thread",
                try await vm.measure(.asyncRoundTrip(function: "asyncHook"), iterations: iterations))
+        print("    RSS \(rssBefore >> 10) → \(Self.rss() >> 10) KiB over \(iterations) round trips")
 
         var samples: [UInt64] = []
         samples.reserveCapacity(iterations / 10)
+        let rssBeforeAsync = Self.rss()
         for _ in 0..<max(1, iterations / 10) {
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try await vm.call("onMessage", arguments: [message], budget: .preHook)
             samples.append(DispatchTime.now().uptimeNanoseconds - start)
         }
         Bench.report("(b) same call through the public async API from a Swift task", samples)
+        print("    RSS \(rssBeforeAsync >> 10) → \(Self.rss() >> 10) KiB over \(samples.count) calls")
+    }
+
+    /// This process's resident memory, bytes (calls leaving memory behind show here, not in the JS heap).
+    static func rss() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        return (Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
 
