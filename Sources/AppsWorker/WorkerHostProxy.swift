@@ -18,7 +18,7 @@ final class WorkerHostProxy: AppHost {
 
     func accessor(appId: String, name: String, arguments: [JSONValue]) async throws -> JSONValue? {
         let id = nextId.add(1, ordering: .relaxed).newValue
-        let frame = WorkerFrame(.accessor, id: id, payload: Array(JSONCodec.shared.encode(["name": .string(name), "args": .array(arguments)]).utf8))
+        let frame = WorkerFrame(.accessor, id: id, payload: Array(try JSONEncoder().encode(["name": .string(name), "args": .array(arguments)] as JSONValue)))
         return try await withCheckedThrowingContinuation { continuation in
             pending.withLock { $0[id] = continuation }
             if !socket.send(frame) {

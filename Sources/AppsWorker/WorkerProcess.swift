@@ -137,7 +137,7 @@ final class WorkerProcess: Sendable {
         payload.reserveCapacity(256)
         WorkerFrame.append(budget.cpu.bitPattern, to: &payload)
         WorkerFrame.append(budget.wall.bitPattern, to: &payload)
-        payload.append(contentsOf: JSONCodec.shared.encode(envelope.json).utf8)
+        payload.append(contentsOf: try JSONEncoder().encode(envelope.json))
         let reply = try await request(
             WorkerFrame(.call, id: envelope.id, payload: payload), id: envelope.id, deadline: .now + .seconds(budget.wall) + options.grace)
         let (status, text) = reply.statusAndText
@@ -309,7 +309,7 @@ final class WorkerProcess: Sendable {
             do {
                 guard let bound, let name = call?["name"]?.stringValue else { throw HostError.type("malformed accessor call") }
                 let value = try await bound.host.accessor(appId: bound.appId, name: name, arguments: call?["args"]?.arrayValue ?? [])
-                let text = value.map { JSONCodec.shared.encode($0) } ?? ""
+                let text = try value.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? ""
                 reply = WorkerFrame(.accessorReply, id: id, status: WorkerFrame.ok, text: text)
             } catch {
                 let hostError = error as? HostError ?? HostError(message: "The host could not answer")

@@ -2,11 +2,12 @@ internal import CJavaScriptCore
 public import AirlockJSON
 import Synchronization
 
-/// ``JSONValue`` to and from JSON text through JavaScriptCore's own `JSON.stringify` and `JSON.parse`, in contexts
-/// that run no script: what the server uses for every frame it exchanges with app workers. Foundation's
-/// `JSONEncoder`/`JSONDecoder` cost 17–39 µs per worker call (a 400-byte message, `Benchmarks/worker.sh`), the
-/// largest share of the round trip; JavaScriptCore is the JSON codec this process already carries. Decoding is
-/// bounded by ``ValueLimits`` like any value leaving a VM.
+/// JSON text to ``JSONValue`` through JavaScriptCore's own `JSON.parse`, in contexts that run no script: how the
+/// server reads the replies of app workers. Foundation's `JSONDecoder` guesses each value's type by trying (a thrown
+/// error per wrong guess) and was the larger half of the 17–39 µs Foundation spent per worker call. Bounded by
+/// ``ValueLimits`` like any value leaving a VM. (Encoding stays with Foundation's `JSONEncoder`: building a value
+/// tree in JSC takes many API calls, between which an unprotected tree is not safe from the collector on a thread
+/// that runs no script.)
 ///
 /// A few contexts, each used by one caller at a time: calls from different threads do not queue behind one lock.
 public final class JSONCodec: Sendable {
@@ -19,20 +20,13 @@ public final class JSONCodec: Sendable {
         idle = Mutex((0..<contexts).map { _ in VMState() })
     }
 
-    /// JSON text of `value`.
-    public func encode(_ value: JSONValue) -> String {
-        withState { state in
-            let converted = state.jsValue(value)
-            guard let text = JSValueCreateJSONString(state.ctx, converted, 0, nil) else { return "null" }
-            defer { JSStringRelease(text) }
-            return state.swiftString(text)
-        }
-    }
-
     /// The value of JSON `text`; throws `HostError` when it is not JSON or exceeds the value limits.
     public func decode(_ text: String) throws -> JSONValue {
         try withState { state in
             guard let parsed = state.parse(text) else { throw HostError(name: "SyntaxError", message: "not JSON") }
+            // Protected while it is read: each read is its own API call.
+            JSValueProtect(state.ctx, parsed)
+            defer { JSValueUnprotect(state.ctx, parsed) }
             return try state.jsonValue(parsed) ?? .null
         }
     }
