@@ -25,7 +25,7 @@ public enum AppWorker {
         // The VM and the SDK now, before any app: a spare worker is ready to load one at once.
         let proxy = WorkerHostProxy(socket: socket)
         guard case .success(let runtime) = blockingWait({ try await create(proxy: proxy, socket: socket) }),
-            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid(), isolation: [:]))
+            let ready = try? WorkerFrame(.ready, json: WorkerMessages.Ready(version: WorkerFrame.version, pid: getpid()))
         else { return 3 }
         socket.send(ready)
         // Until the app is loaded this thread reads (blocking); then the VM thread takes the socket over.

@@ -7,9 +7,9 @@ import Foundation
 struct WorkerFrame: Sendable {
     enum Kind: UInt8, Sendable {
         // Server → worker.
-        /// `{version, appId, name, isolation}`: the handshake's first half.
+        /// `{version}`: the handshake's first half.
         case hello = 1
-        /// `{manifest, files}`: the package to prepare a VM for (once per process). Answered by `reply`.
+        /// `{files}`: the package to load into the VM (once per process). Answered by `reply`.
         case load = 2
         /// `[f64 cpu][f64 wall]` + the envelope JSON; `id` is the envelope's. Answered by `reply`.
         case call = 3
@@ -19,7 +19,7 @@ struct WorkerFrame: Sendable {
         case heap = 5
 
         // Worker → server.
-        /// `{version, pid, isolation}`: the handshake's second half.
+        /// `{version, pid}`: the handshake's second half.
         case ready = 20
         /// `[u8 status]` + the reply JSON, or `{kind, name, message, stack}` for a failure.
         case reply = 21

@@ -6,15 +6,12 @@ enum WorkerMessages {
     /// `hello`: what the server asks of a new worker (no app yet: a worker may wait as a spare).
     struct Hello: Codable, Sendable {
         var version: Int
-        /// `full` (network namespace, rlimits, unprivileged, seccomp) or `degraded` (no namespace).
-        var isolation: String
     }
 
-    /// `ready`: the worker's answer to `hello`, with what its early isolation achieved.
+    /// `ready`: the worker's answer to `hello`, its VM and the SDK up.
     struct Ready: Codable, Sendable {
         var version: Int
         var pid: Int32
-        var isolation: [String: Bool]
     }
 
     /// `load`: the package's files.

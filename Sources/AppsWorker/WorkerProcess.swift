@@ -101,13 +101,14 @@ final class WorkerProcess: Sendable {
         thread.name = "worker-\(pid)"
         thread.stackSize = 512 << 10
         thread.start()
-        let hello = WorkerMessages.Hello(version: WorkerFrame.version, isolation: options.isolation.rawValue)
+        let hello = WorkerMessages.Hello(version: WorkerFrame.version)
         let ready = try await process.request(try WorkerFrame(.hello, id: 0, json: hello), id: 0, deadline: .now + .seconds(10), watch: true)
-        guard ready.kind == .ready, let answer = try? ready.decode(WorkerMessages.Ready.self), answer.version == WorkerFrame.version else {
+        guard ready.kind == .ready, let answer = try? ready.decode(WorkerMessages.Ready.self), answer.version == WorkerFrame.version,
+            answer.pid == pid
+        else {
             process.kill(reason: "the worker spoke another protocol version")
             throw JavaScriptError(kind: .unavailable, message: "the worker at \(options.executable) speaks another protocol version")
         }
-        process.state.withLock { $0.isolation.merge(answer.isolation) { $1 } }
         return process
     }
 
@@ -229,11 +230,9 @@ final class WorkerProcess: Sendable {
     func close() {
         state.withLock { $0.closing = true }
         socket.shutDown()
-        let pid = self.pid
         Task.detached { [weak self] in
             try? await Task.sleep(for: .seconds(1))
             guard let self, !self.hasExited else { return }
-            _ = pid
             self.kill(reason: "it did not stop when closed")
         }
     }

@@ -107,11 +107,6 @@ public final class WorkerRuntime: AppRuntimeChannel {
         process?.close()
     }
 
-    /// Ends the current worker at once (tests and admins: what a crash does).
-    public func kill(reason: String) {
-        state.withLock { $0.process }?.kill(reason: reason)
-    }
-
     // MARK: Processes
 
     /// The live process, waiting for a restart under way.
@@ -201,7 +196,7 @@ public final class WorkerRuntime: AppRuntimeChannel {
                     let next = self.state.withLock { state -> Next in
                         state.starting = nil
                         guard !state.closed, !state.gaveUp, !(error is CancellationError) else { return .nothing }
-                        return self.record(&state, "restart failed: \(AppWorkerErrors.describe(error))")
+                        return self.record(&state, "restart failed: \((error as? JavaScriptError)?.description ?? "\(error)")")
                     }
                     self.handle(next)
                 }
@@ -251,12 +246,5 @@ public final class WorkerRuntime: AppRuntimeChannel {
         case .construct, .initialize, .lifecycle(method: .onEnable, _, _): true
         default: false
         }
-    }
-}
-
-/// How worker failures read in logs.
-enum AppWorkerErrors {
-    static func describe(_ error: any Error) -> String {
-        (error as? JavaScriptError)?.description ?? "\(error)"
     }
 }

@@ -436,3 +436,17 @@ def pids_in(groups, server_pid):
         if name.endswith(f"-{server_pid}"):
             pids += [int(line) for line in open(f"{groups}/{name}/cgroup.procs").read().split()]
     return pids
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--app-limit", "noSuchLimit=3"], "Unknown limit"),
+    (["--app-limit", "cpuMillisecondsPerCall=0"], "cpuMillisecondsPerCall"),
+    (["--apps-runtime", "thread"], "thread"),
+    (["--apps-isolation", "none"], "none"),
+])
+def test_bad_app_runtime_flags_are_refused_at_start(airlock_binary, args, message):
+    with tempfile.TemporaryDirectory() as data_dir:
+        result = subprocess.run([airlock_binary, "serve", "--port", "0", "--data-dir", data_dir, *args],
+                                capture_output=True, text=True, timeout=30, env={})
+        assert result.returncode != 0 and message in result.stderr + result.stdout, result.stderr
+        assert os.listdir(data_dir) == []
