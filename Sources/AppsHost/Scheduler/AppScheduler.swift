@@ -102,14 +102,15 @@ public final class AppScheduler: Sendable {
         }
     }
 
-    /// Starts the due jobs of every app that has none running; an app's jobs run in order on one task.
+    /// Starts the due jobs of every app that has none running; an app's jobs run in order on one task. The task
+    /// reads its app's due jobs again once it holds the app's slot: a list read before could still hold a one-time
+    /// job that a task finishing meanwhile had just run and deleted (it ran twice under load).
     func runDue() async {
         guard let due = try? await store.dueJobs(at: clock.now(), limit: 200) else { return }
-        var byApp: [String: [AppJob]] = [:]
-        for job in due { byApp[job.appId, default: []].append(job) }
-        for (appId, jobs) in byApp where running.withLock({ $0.insert(appId).inserted }) {
+        for appId in Set(due.map(\.appId)) where running.withLock({ $0.insert(appId).inserted }) {
             Task {
                 defer { _ = running.withLock { $0.remove(appId) } }
+                let jobs = (try? await store.dueJobs(at: clock.now(), limit: 200))?.filter { $0.appId == appId } ?? []
                 for job in jobs where !Task.isCancelled { await run(job) }
             }
         }
