@@ -42,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // MARK: C shims (exactly one Swift module imports each)
@@ -70,8 +71,13 @@ let package = Package(
 
         // MARK: App packages (zip + app.json), shared by the engine and the CLI; no JSC or HTTP
         .target(
-            name: "AppsPackage", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            name: "AppsPackage", dependencies: ["AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings),
+
+        // MARK: Developer tools (`airlock dev`): project validation, packaging, implements, signing, scaffolding
+        .target(
+            name: "AppsDevKit", dependencies: ["AppsPackage", "AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
 
         // MARK: Apps' outbound HTTP (the only module importing AsyncHTTPClient): address rules, pinning, redirects
         .target(
@@ -161,8 +167,10 @@ let package = Package(
         .executableTarget(
             name: "airlock",
             dependencies: [
-                "AirlockApp", "AppsWorker", "OutboundHTTP", hummingbird, logging, metrics, nioCore,
+                "AirlockApp", "AppsWorker", "OutboundHTTP", "AppsDevKit", "AppsPackage", "AppsHost", "ChatCore", "AirlockCrypto", "AirlockJSON",
+                hummingbird, logging, metrics, nioCore, lifecycle,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings

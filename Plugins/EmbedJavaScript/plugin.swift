@@ -4,7 +4,9 @@ import PackagePlugin
 /// Embeds JavaScript (and the JSON it reads) into a target at build time (``EmbedJavaScriptTool`` writes raw string literals), so the
 /// JavaScript lives in .js files and the binary still needs no files beside it:
 /// - `JavaScriptRuntime` gets its own `JavaScript/*.js` as `EmbeddedRuntimeScript.files`;
-/// - `AppsRuntime` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files`.
+/// - `AppsRuntime` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files` (the typings excepted);
+/// - `AppsDevKit` gets the typings, `AppsSDK/types/` (`.d.ts` and `package.json`), as `EmbeddedSDKTypes.files`, which
+///   `airlock dev new` writes into a new project for editors and `tsc`.
 @main
 struct EmbedJavaScript: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) async throws -> [Command] {
@@ -12,9 +14,10 @@ struct EmbedJavaScript: BuildToolPlugin {
         switch target.name {
         case "JavaScriptRuntime": (root, enumName) = (target.directoryURL.appending(path: "JavaScript"), "EmbeddedRuntimeScript")
         case "AppsRuntime": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK"), "EmbeddedAppsSDK")
+        case "AppsDevKit": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK/types"), "EmbeddedSDKTypes")
         default: return []
         }
-        let files = try javaScriptFiles(under: root)
+        let files = try javaScriptFiles(under: root).filter { target.name != "AppsRuntime" || !$0.path.contains("/AppsSDK/types/") }
         let output = context.pluginWorkDirectoryURL.appending(path: "\(enumName).swift")
         return [
             .buildCommand(
@@ -27,6 +30,6 @@ struct EmbedJavaScript: BuildToolPlugin {
 
     private func javaScriptFiles(under root: URL) throws -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
-        return enumerator.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
+        return enumerator.compactMap { $0 as? URL }.filter { ["js", "json", "ts"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
     }
 }

@@ -43,6 +43,11 @@ public struct AirlockConfiguration: Sendable {
     /// Where apps run by default, their default limits, the worker binary and isolation (`--apps-runtime`,
     /// `--apps-isolation`, `--app-limit`; env `AIRLOCK_APPS_RUNTIME`, `AIRLOCK_APPS_ISOLATION`, `AIRLOCK_APP_LIMITS`).
     public var appsRuntime = AppRuntimeSettings()
+    /// What happens to app packages without a trusted signature: `allow`, `warn` (default) or `deny`
+    /// (`--apps-unsigned`, env `AIRLOCK_APPS_UNSIGNED`).
+    public var unsignedApps = UnsignedPackagePolicy.warn
+    /// The time source of the chat core and the apps; `airlock dev test` moves it forward to fire scheduled jobs.
+    public var clock = ChatClock()
     /// Limits on every TCP connection: header and idle timeouts, connections per address.
     public var http = HTTPEdgeLimits()
     /// Limits of the realtime (DDP) WebSocket API.
@@ -56,6 +61,8 @@ public struct AirlockConfiguration: Sendable {
     /// Apps' outbound HTTP (`IHttp`): the allow-list for restricted addresses (`--apps-http-allow`,
     /// `AIRLOCK_APPS_HTTP_ALLOW`, comma-separated), timeouts and the response size cap.
     public var appsHTTP = OutboundHTTPPolicy()
+    /// Sends apps' outbound requests in place of a network client under `appsHTTP` (`airlock dev test`'s fakes).
+    public var appsHTTPTransport: (any OutboundHTTPTransport)?
 
     public init() {}
 
@@ -81,6 +88,7 @@ public struct AirlockConfiguration: Sendable {
         }
         if let mode = environment["AIRLOCK_APPS_RUNTIME"], !mode.isEmpty { try configuration.setAppsRuntime(mode) }
         if let isolation = environment["AIRLOCK_APPS_ISOLATION"], !isolation.isEmpty { try configuration.setAppsIsolation(isolation) }
+        if let policy = environment["AIRLOCK_APPS_UNSIGNED"], !policy.isEmpty { try configuration.setUnsignedApps(policy) }
         if let limits = environment["AIRLOCK_APP_LIMITS"] {
             for limit in limits.split(separator: ",") { try configuration.setAppLimit(String(limit)) }
         }
@@ -121,6 +129,14 @@ public struct AirlockConfiguration: Sendable {
             throw ConfigurationError("apps runtime: '\(mode)' is not one of \(AppLimits.RuntimeMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         appsRuntime.defaultLimits.runtime = mode
+    }
+
+    /// `allow`, `warn` or `deny`: what happens to packages without a trusted signature.
+    public mutating func setUnsignedApps(_ policy: String) throws {
+        guard let value = UnsignedPackagePolicy(rawValue: policy) else {
+            throw ConfigurationError("unsigned apps: '\(policy)' is not one of \(UnsignedPackagePolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        unsignedApps = value
     }
 
     /// `full` or `degraded`: how strongly worker processes are isolated.

@@ -56,16 +56,17 @@ public struct AirlockServer {
         settings.siteName = "Airlock"
         // Built in one direction: the apps' registry and hook dispatcher, the chat services calling that dispatcher,
         // the apps host acting through those services, the apps manager over the host.
-        let foundation = AppsFoundation(store: store, logger: logger)
-        let context = ChatContext(store: store, hooks: foundation.hooks, settings: settings, logger: logger)
+        let foundation = AppsFoundation(store: store, clock: configuration.clock, logger: logger)
+        let context = ChatContext(store: store, hooks: foundation.hooks, clock: configuration.clock, settings: settings, logger: logger)
         let hasher = PasswordHasher(
             iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))
         let services = ChatServices(context: context, hasher: hasher, throttle: LoginThrottle(configuration: configuration.loginThrottle))
         let registry = settings.registry
         let host = EngineHost(
-            foundation: foundation, services: services, serverSettings: { registry }, http: OutboundHTTPClient(policy: configuration.appsHTTP),
+            foundation: foundation, services: services, serverSettings: { registry }, http: configuration.appsHTTPTransport ?? OutboundHTTPClient(policy: configuration.appsHTTP),
             logger: logger)
-        let apps = AppManager(host: host, foundation: foundation, logger: logger, runtime: configuration.appsRuntime)
+        let apps = AppManager(
+            host: host, foundation: foundation, logger: logger, runtime: configuration.appsRuntime, unsignedPolicy: configuration.unsignedApps)
         let dispatcher = foundation.hooks
         // Open realtime sessions follow every chat event before the service that published it answers.
         let hub = RealtimeHub(policy: context.policy)

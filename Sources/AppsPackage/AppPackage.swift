@@ -13,10 +13,15 @@ public struct AppPackage: Sendable {
     public var packagedBy: Data?
     /// Bytes actually inflated from the zip (what the limits were applied to).
     public var inflatedBytes: Int
+    /// SHA-256 of the canonical list of the package's files (``PackageSignature/digest(of:)``): what a signature signs.
+    public var digest: [UInt8]
+    /// `.airlock-signature.json`, already checked against ``digest`` and the public key it carries; whether that
+    /// key is trusted is the server's decision.
+    public var signature: PackageSignature?
 
     public init(
         manifest: AppManifest, files: [String: String], translations: [String: Data] = [:], icon: Data? = nil,
-        packagedBy: Data? = nil, inflatedBytes: Int = 0
+        packagedBy: Data? = nil, inflatedBytes: Int = 0, digest: [UInt8] = [], signature: PackageSignature? = nil
     ) {
         self.manifest = manifest
         self.files = files
@@ -24,6 +29,8 @@ public struct AppPackage: Sendable {
         self.icon = icon
         self.packagedBy = packagedBy
         self.inflatedBytes = inflatedBytes
+        self.digest = digest
+        self.signature = signature
     }
 
     /// Source of the main class file.

@@ -13,6 +13,9 @@ public struct AppPackageError: Error, Sendable, Hashable, CustomStringConvertibl
         case missingClassFile = "missing-class-file"
         /// The app's code throws while loading, or its main export is not an `App`.
         case invalidCode = "invalid-code"
+        /// `.airlock-signature.json` is malformed, does not match the package's contents (tampered), names a key the
+        /// server does not trust, or is missing where the server's policy requires one.
+        case invalidSignature = "invalid-signature"
         /// The upload is over the size limit (HTTP 413).
         case tooLarge = "too-large"
     }

@@ -83,9 +83,11 @@ public struct AppPackageReader: Sendable {
         guard let icon = contents[Self.normalized(manifest.iconFile)] else {
             throw AppPackageError(.invalidManifest, "The icon \"\(manifest.iconFile)\" named by app.json \"iconFile\" is not in the package")
         }
+        let digest = PackageSignature.digest(of: contents)
+        let signature = try contents[PackageSignature.fileName].map { try PackageSignature.parse($0, digest: digest) }
         return AppPackage(
             manifest: manifest, files: files, translations: translations, icon: icon,
-            packagedBy: contents[".packagedby"], inflatedBytes: total)
+            packagedBy: contents[".packagedby"], inflatedBytes: total, digest: digest, signature: signature)
     }
 
     /// One entry's bytes, through ZIPFoundation's inflater fed from exactly the entry's data (its own `extract`

@@ -26,6 +26,7 @@ struct AppDTO: Encodable {
 
     enum Keys: String, CodingKey {
         case status, statusReason, permissionsGranted, runtime, stats, droppedLogLines, createdAt, updatedAt, languages, limits, usage
+        case signature
         case isPrivate = "private"
         case migrated
     }
@@ -45,6 +46,8 @@ struct AppDTO: Encodable {
         try container.encode(droppedLogLines, forKey: .droppedLogLines)
         try container.encode(limits.json, forKey: .limits)
         try container.encodeIfPresent(usage, forKey: .usage)
+        let signature: JSONValue = record.signer.map { ["signed": true, "keyId": .string($0.keyId), "signer": .string($0.name)] } ?? ["signed": false]
+        try container.encode(signature, forKey: .signature)
         try container.encode([String: String](), forKey: .languages)
         try container.encode(true, forKey: .isPrivate)
         try container.encode(false, forKey: .migrated)

@@ -56,6 +56,21 @@ public struct AppsController: Sendable {
             let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions, user: user, runtimeMode: upload.runtime) }
             return try await installed(record)
         }
+        api.get("trust") { _, _ in
+            let keys = try await manager.trust.keys().map(Self.keyJSON)
+            return try JSONResponse.success(TrustList(keys: keys, unsignedPolicy: manager.trust.unsignedPolicy.rawValue))
+        }
+        api.post("trust") { request, context in
+            let body = try await request.json(TrustRequest.self, limit: limits.maxBodySize)
+            let user = try context.caller()
+            let key = try await mapped { try await manager.trust.add(publicKey: body.publicKey, name: body.name, by: user.username) }
+            return try JSONResponse.success(Named(key: "key", value: Self.keyJSON(key)))
+        }
+        api.delete("trust/:keyId") { _, context in
+            let id = try context.parameters.require("keyId").lowercased()
+            try await mapped { try await manager.trust.remove(id: id) }
+            return try JSONResponse.success(Named(key: "keyId", value: id))
+        }
         api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId").lowercased()) }
         api.get(":id") { _, context in
             let id = try context.parameters.appId("id")
@@ -235,6 +250,23 @@ public struct AppsController: Sendable {
     }
 
     // MARK: Bodies
+
+    struct TrustRequest: Decodable {
+        let name: String
+        let publicKey: String
+    }
+
+    struct TrustList: Encodable {
+        let keys: [JSONValue]
+        let unsignedPolicy: String
+    }
+
+    static func keyJSON(_ key: TrustedKey) -> JSONValue {
+        [
+            "keyId": .string(key.id), "name": .string(key.name), "publicKey": .string(key.publicKey),
+            "createdAt": .string(WireDate.string(key.createdAt)), "createdBy": key.createdBy.map(JSONValue.string) ?? .null,
+        ]
+    }
 
     struct StatusRequest: Decodable {
         let status: String

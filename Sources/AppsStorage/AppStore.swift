@@ -21,6 +21,8 @@ public struct AppRecord: Sendable, Hashable, Codable {
     public var botUserId: String?
     /// The admin's limits for this app (the apps engine's `AppLimits`); nil: the defaults.
     public var limits: JSONValue?
+    /// Who signed the installed package, checked against the trust store at install or update; nil: unsigned.
+    public var signer: AppSigner?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -58,4 +60,16 @@ public protocol AppStore: Sendable {
     /// All installed apps, oldest install first (the enable order).
     func apps() async throws -> [AppRecord]
     func appPackage(id: String) async throws -> Data?
+}
+
+/// The trusted key an installed package was signed with.
+public struct AppSigner: Sendable, Hashable, Codable {
+    public var keyId: String
+    /// The trust store's name for the key when the package was installed.
+    public var name: String
+
+    public init(keyId: String, name: String) {
+        self.keyId = keyId
+        self.name = name
+    }
 }

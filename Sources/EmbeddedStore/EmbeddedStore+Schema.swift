@@ -106,6 +106,9 @@ extension EmbeddedStore {
         migrator.registerMigration("v8-discussions") { db in
             try db.execute(sql: "ALTER TABLE rooms ADD COLUMN prid TEXT; ALTER TABLE rooms ADD COLUMN fname TEXT")
         }
+        migrator.registerMigration("v9-trusted-keys") { db in
+            try db.execute(sql: "CREATE TABLE trusted_keys (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, doc BLOB NOT NULL)")
+        }
         return migrator
     }
 }

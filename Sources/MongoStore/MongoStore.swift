@@ -23,6 +23,7 @@ public final class MongoStore: ChatStore, AppsStore {
         static let persistence = "rocketchat_apps_persistence"
         static let jobs = "rocketchat_apps_scheduler"
         static let meta = "airlock_meta"
+        static let trustedKeys = "airlock_trusted_keys"
     }
 
     /// The store-protocol key a duplicate on each collection's `_id` means.
@@ -30,6 +31,7 @@ public final class MongoStore: ChatStore, AppsStore {
         Collection.users: "user.id", Collection.tokens: "token", Collection.rooms: "room.id",
         Collection.subscriptions: "subscription.id", Collection.messages: "message.id", Collection.apps: "app.id",
         Collection.persistence: "persistence.id", Collection.jobs: "job.id",
+        Collection.trustedKeys: "trustedKey.id",
     ]
 
     let pool: MongoClientPool

@@ -30,4 +30,11 @@ public struct OutboundResponse: Sendable {
     public var statusCode: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+
+    public init(url: String, statusCode: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.url = url
+        self.statusCode = statusCode
+        self.headers = headers
+        self.body = body
+    }
 }

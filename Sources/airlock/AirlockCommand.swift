@@ -6,7 +6,7 @@ struct AirlockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "airlock",
         abstract: "A Rocket.Chat-compatible chat server that hosts sandboxed JavaScript apps.",
-        subcommands: [ServeCommand.self, AppsCommand.self, WorkerCommand.self],
+        subcommands: [ServeCommand.self, AppsCommand.self, DevCommand.self, WorkerCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

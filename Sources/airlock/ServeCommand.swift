@@ -43,6 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
     var appsRuntime: String?
     @Option(name: .customLong("apps-isolation"), help: "Worker isolation: full (namespace, cgroups, seccomp, rlimits) or degraded (env AIRLOCK_APPS_ISOLATION).")
     var appsIsolation: String?
+    @Option(name: .customLong("apps-unsigned"), help: "Packages without a trusted signature: allow, warn (default) or deny (env AIRLOCK_APPS_UNSIGNED).")
+    var appsUnsigned: String?
     @Option(
         name: .customLong("app-limit"),
         help: ArgumentHelp("A default limit of every app: name=value, e.g. cpuMillisecondsPerCall=500 (repeatable; env AIRLOCK_APP_LIMITS).", valueName: "name=value"))
@@ -70,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         for limit in limits { try configuration.setLimit(limit) }
         if let appsRuntime { try configuration.setAppsRuntime(appsRuntime) }
         if let appsIsolation { try configuration.setAppsIsolation(appsIsolation) }
+        if let appsUnsigned { try configuration.setUnsignedApps(appsUnsigned) }
         for limit in appLimits { try configuration.setAppLimit(limit) }
         if !appsHTTPAllow.isEmpty {
             configuration.appsHTTP.allowList = try OutboundAllowList(parsing: appsHTTPAllow.flatMap { $0.split(separator: ",").map(String.init) })

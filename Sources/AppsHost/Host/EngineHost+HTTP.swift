@@ -8,7 +8,7 @@ extension EngineHost {
     /// `IHttp` (`networking`): the one fetch that crosses the bridge. The SDK runs the rest of the Apps-Engine
     /// pipeline (default headers and params, pre-request and pre-response handlers) inside the app, as Rocket.Chat's
     /// Deno runtime does. A refused or failed request throws an `Error` the app can catch, and is logged.
-    static func httpAccessors(http: OutboundHTTPClient, logs: AppLogSink, quotas: AppQuotas) -> [String: Accessor] {
+    static func httpAccessors(http: any OutboundHTTPTransport, logs: AppLogSink, quotas: AppQuotas) -> [String: Accessor] {
         [
             "http.call": Accessor { appId, arguments in
                 let method = (arguments[safe: 0]?.stringValue ?? "get").uppercased()

@@ -31,7 +31,7 @@ public final class EngineHost: AppHost {
     /// readability rule); `http` carries apps' outbound requests under the admin's policy.
     public init(
         foundation: AppsFoundation, services: ChatServices, serverSettings: @escaping @Sendable () -> [ServerSettingEntry],
-        environment: [String: String] = ProcessInfo.processInfo.environment, http: OutboundHTTPClient = OutboundHTTPClient(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, http: any OutboundHTTPTransport = OutboundHTTPClient(),
         logger: Logger = Logger(label: "airlock.apps")
     ) {
         self.grants = foundation.grants

@@ -45,14 +45,17 @@ public actor AppManager {
     public nonisolated let quotas: AppQuotas
     /// Where apps run and the limits of those without their own.
     public nonisolated let runtime: AppRuntimeSettings
+    /// Publisher keys and the policy for unsigned packages, checked at install and update.
+    public nonisolated let trust: PackageTrust
     private var loaded: [String: Loaded] = [:]
 
     /// The manager of `foundation`'s apps, calling into them through `host` (``EngineHost`` in the server).
     public init(
         host: any AppHost, foundation: AppsFoundation, reader: AppPackageReader = AppPackageReader(), logger: Logger,
-        runtime: AppRuntimeSettings = AppRuntimeSettings()
+        runtime: AppRuntimeSettings = AppRuntimeSettings(), unsignedPolicy: UnsignedPackagePolicy = .warn
     ) {
         self.runtime = runtime
+        self.trust = PackageTrust(store: foundation.store, unsignedPolicy: unsignedPolicy, clock: foundation.clock)
         self.store = foundation.store
         self.host = host
         self.grants = foundation.grants
@@ -83,10 +86,11 @@ public actor AppManager {
 
     /// Installs a package and enables it. `permissions`, when given, must be a subset of what the manifest declares;
     /// `user` (the installing admin) is what `onInstall` receives as `context.user`; `runtimeMode` overrides the
-    /// server's default (`worker` or `in-process`).
+    /// server's default (`worker` or `in-process`). The package's signature is checked against ``trust`` first.
     public func install(_ zip: Data, permissions: [String]? = nil, user: User? = nil, runtimeMode: AppLimits.RuntimeMode? = nil) async throws -> AppRecord {
         let package = try reader.read(zip)
         let manifest = package.manifest
+        let verdict = try await trust.check(package)
         guard try await store.app(id: manifest.id) == nil else {
             throw AppPackageError(.invalidManifest, "App \"\(manifest.name)\" (\(manifest.id)) is already installed")
         }
@@ -115,6 +119,7 @@ public actor AppManager {
             id: manifest.id, manifest: try Self.json(manifest), status: "initialized", permissionsGranted: granted.sorted(),
             privateHash: privateHash, botUserId: bot.id, createdAt: now)
         record.limits = storedLimits
+        record.signer = Self.signer(verdict, appId: manifest.id, host: host)
         do {
             try await store.installApp(record, package: zip, botUser: bot)
         } catch let error as StoreError where error.code == .duplicate(key: "username") {
@@ -144,6 +149,7 @@ public actor AppManager {
         guard package.manifest.id == id else {
             throw AppPackageError(.invalidManifest, "The package is app \(package.manifest.id), not \(id)")
         }
+        let verdict = try await trust.check(package)
         let granted = try Self.grantedPermissions(manifest: package.manifest, requested: permissions)
         let oldVersion = record.manifest["version"] ?? .null
         let wasEnabled = Self.isEnabled(record.status)
@@ -158,6 +164,7 @@ public actor AppManager {
         record.manifest = try Self.json(package.manifest)
         record.permissionsGranted = granted.sorted()
         record.updatedAt = clock.now()
+        record.signer = Self.signer(verdict, appId: id, host: host)
         do {
             try await store.replaceApp(record, package: zip)
         } catch {
@@ -182,6 +189,16 @@ public actor AppManager {
             }
         }
         return record
+    }
+
+    /// The record's signer, writing the policy's warning about an unsigned package to the app's log.
+    private static func signer(_ verdict: PackageTrust.Verdict, appId: String, host: any AppHost) -> AppSigner? {
+        switch verdict {
+        case .signed(let signer): return signer
+        case .unsigned(let warning):
+            if let warning { host.log(appId: appId, level: "warning", method: "install", message: warning) }
+            return nil
+        }
     }
 
     /// Calls `onUninstall`, stops the VM and removes the app with its package, logs and bot user.

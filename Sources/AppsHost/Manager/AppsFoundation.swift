@@ -52,7 +52,7 @@ extension AppsFoundation {
     /// (benchmarks and tools; the server builds the same graph with its own services). Apps run where `runtime` says
     /// (in process unless told otherwise: benchmarks choose).
     public static func assemble(
-        store: any ChatStore & AppsStore, settings: ServerSettings, logger: Logger, http: OutboundHTTPClient = OutboundHTTPClient(),
+        store: any ChatStore & AppsStore, settings: ServerSettings, logger: Logger, http: any OutboundHTTPTransport = OutboundHTTPClient(),
         runtime: AppRuntimeSettings = .inProcess
     ) -> (manager: AppManager, services: ChatServices, hooks: AppHookDispatcher) {
         let foundation = AppsFoundation(store: store, logger: logger)

@@ -15,6 +15,8 @@ struct AdminClient {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The HTTP status of a refused request; 0 when none came back.
+        var status = 0
     }
 
     /// Connects with `credentials`: a token pair as is, or a username/password exchanged for one.
@@ -30,6 +32,11 @@ struct AdminClient {
             throw Failure(
                 description: "No credentials: pass --user/--password or --user-id/--token, set AIRLOCK_USER/AIRLOCK_PASSWORD, or write \(CLICredentials.defaultConfigPath)")
         }
+        return try await login(url, username: username, password: password)
+    }
+
+    /// Exchanges a username and password for a token (`POST /api/v1/login`).
+    static func login(_ url: URL, username: String, password: String) async throws -> AdminClient {
         let anonymous = AdminClient(baseURL: url, userId: "", token: "")
         let body = try JSONSerialization.data(withJSONObject: ["user": username, "password": password])
         let reply = try await anonymous.request("POST", "/api/v1/login", body: body, contentType: "application/json", authenticated: false)
@@ -81,7 +88,7 @@ struct AdminClient {
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard (200..<300).contains(status) else {
             let message = json["error"] as? String ?? json["message"] as? String ?? String(decoding: data.prefix(200), as: UTF8.self)
-            throw Failure(description: "HTTP \(status): \(message)")
+            throw Failure(description: "HTTP \(status): \(message)", status: status)
         }
         return json
     }

@@ -6,7 +6,7 @@ struct AppsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apps", abstract: "Manage the apps installed on an Airlock server.",
         subcommands: [
-            List.self, Install.self, Update.self, Enable.self, Disable.self, Uninstall.self, Settings.self, Logs.self,
+            List.self, Install.self, Update.self, Enable.self, Disable.self, Uninstall.self, Settings.self, Logs.self, TrustCommand.self,
         ])
 
     /// `POST /api/apps/:id/status`; prints the status the app ended in (`disabled` when `onEnable` refused).
