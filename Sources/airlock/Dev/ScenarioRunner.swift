@@ -45,7 +45,7 @@ struct ScenarioRunner {
             try await setSetting(id, value, server: server)
         }
         let context = StepContext(
-            server: server, sessions: sessions, roomIds: roomIds, appId: manifest.id, botUsername: manifest.botUsername, patience: patience)
+            server: server, sessions: sessions, roomIds: RoomDirectory(roomIds), appId: manifest.id, botUsername: manifest.botUsername, patience: patience)
         var failures: [String] = []
         for (index, step) in scenario.steps.enumerated() {
             let label = "\(index + 1) \(Self.describe(step))"
@@ -54,7 +54,7 @@ struct ScenarioRunner {
                 DevOutput.line("    ✓ \(label)")
             } catch {
                 DevOutput.line("    ✗ \(label): \(error)")
-                failures.append("\(scenario.file) step \(label): \(error)")
+                failures.append("\(scenario.file) step \(index + 1) (\(Self.describe(step)))")
                 break
             }
         }

@@ -1,8 +1,21 @@
 import AirlockJSON
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+
+/// Room names to ids: the scenario's own, and rooms the app created as steps name them.
+final class RoomDirectory: Sendable {
+    private let ids: Mutex<[String: String]>
+
+    init(_ ids: [String: String]) {
+        self.ids = Mutex(ids)
+    }
+
+    func id(of name: String) -> String? { ids.withLock { $0[name] } }
+    func remember(_ name: String, _ id: String) { ids.withLock { $0[name] = id } }
+}
 
 /// Performs one scenario step (`send`, `command`, `endpoint`, `interact`, `advance`, `settings`, `wait`) as its
 /// user, then checks its `expect`: `refused`, `status`/`body`/`bodyContains`/`headers` (endpoints), `response`
@@ -12,7 +25,7 @@ import FoundationNetworking
 struct StepContext {
     let server: ScenarioServer
     let sessions: [String: ScenarioServer.Session]
-    let roomIds: [String: String]
+    let roomIds: RoomDirectory
     let appId: String
     let botUsername: String
     let patience: Duration
@@ -59,13 +72,13 @@ struct StepContext {
     private func act(_ step: JSONValue, session: ScenarioServer.Session) async throws -> Outcome {
         if let send = step["send"] {
             return await attempt {
-                try await session.client.post("/api/v1/chat.postMessage", json: ["roomId": try room(send["room"]), "text": send["text"]?.stringValue ?? ""])
+                try await session.client.post("/api/v1/chat.postMessage", json: ["roomId": try await room(send["room"]), "text": send["text"]?.stringValue ?? ""])
             }
         }
         if let command = step["command"] {
             guard let name = command["command"]?.stringValue else { throw ScenarioError("a command step needs \"command\"") }
             let body: [String: Any] = [
-                "command": name, "params": command["params"].map(Self.text) ?? "", "roomId": try room(command["room"]), "triggerId": UUID().uuidString,
+                "command": name, "params": command["params"].map(Self.text) ?? "", "roomId": try await room(command["room"]), "triggerId": UUID().uuidString,
             ]
             return await attempt { try await session.client.post("/api/v1/commands.run", json: body) }
         }
@@ -101,11 +114,19 @@ struct StepContext {
         }
     }
 
-    private func room(_ name: JSONValue?) throws -> String {
-        guard let name = name?.stringValue else { throw ScenarioError("the step needs \"room\"") }
-        guard let id = roomIds[name.hasPrefix("#") ? String(name.dropFirst()) : name] else {
-            throw ScenarioError("unknown room \"\(name)\" (list it under \"rooms\")")
+    /// A room's id by name: the scenario's rooms, else a public room the app created (looked up once).
+    private func room(_ name: JSONValue?) async throws -> String {
+        guard let raw = name?.stringValue else { throw ScenarioError("the step needs \"room\"") }
+        let name = raw.hasPrefix("#") ? String(raw.dropFirst()) : raw
+        if let id = roomIds.id(of: name) { return id }
+        let reply: [String: Any]
+        do {
+            reply = try await server.admin.get("/api/v1/channels.info?roomName=\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
+        } catch {
+            throw ScenarioError("unknown room \"\(name)\" (list it under \"rooms\", or let the app create it first)")
         }
+        guard let id = (reply["channel"] as? [String: Any])?["_id"] as? String else { throw ScenarioError("unknown room \"\(name)\"") }
+        roomIds.remember(name, id)
         return id
     }
 
@@ -148,7 +169,7 @@ struct StepContext {
         if let blockId = step["blockId"]?.stringValue { payload["blockId"] = blockId }
         if let value = step["value"] { payload["value"] = try Self.foundation(value) }
         if let roomName = step["room"] {
-            let roomId = try room(roomName)
+            let roomId = try await room(roomName)
             body["rid"] = roomId
             if let selector = step["message"] {
                 let messageId = try await findMessage(roomName.stringValue ?? "", selector)
@@ -199,7 +220,9 @@ struct StepContext {
             if let contains = expect["bodyContains"]?.stringValue, !body.contains(contains) {
                 throw ScenarioError("the body does not contain \"\(contains)\": \(body.prefix(300))")
             }
-            if let expected = expect["body"] {
+            if case .string(let text)? = expect["body"] {
+                if body != text { throw ScenarioError("the body is \"\(body.prefix(300))\", expected \"\(text)\"") }
+            } else if let expected = expect["body"] {
                 let parsed = (try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))) ?? .string(body)
                 if !Self.matches(parsed, expected) { throw ScenarioError("the body \(body.prefix(300)) does not contain \(Self.text(expected))") }
             }
@@ -299,14 +322,16 @@ struct StepContext {
     // MARK: Messages
 
     private func history(_ room: String) async throws -> [JSONValue] {
-        let id = try self.room(.string(room))
+        let id = try await self.room(.string(room))
         let reply = try await server.admin.get("/api/v1/channels.history?roomId=\(id)&count=100")
         return try Scenario.json(reply["messages"] ?? []).arrayValue ?? []
     }
 
     /// Message id → `_updatedAt`, to tell new and edited messages from old ones.
     private func versions(_ room: String) async throws -> [String: String] {
-        Dictionary(try await history(room).map { ($0["_id"]?.stringValue ?? "", Self.text($0["_updatedAt"] ?? .null)) }, uniquingKeysWith: { a, _ in a })
+        // A room the app has yet to create has no messages before the step.
+        if roomIds.id(of: room) == nil, (try? await self.room(.string(room))) == nil { return [:] }
+        return Dictionary(try await history(room).map { ($0["_id"]?.stringValue ?? "", Self.text($0["_updatedAt"] ?? .null)) }, uniquingKeysWith: { a, _ in a })
     }
 
     private func changed(_ room: String, since before: [String: String]) async throws -> [JSONValue] {
@@ -321,7 +346,7 @@ struct StepContext {
 
     /// A message's text, attachments and blocks as one searchable string.
     static func render(_ message: JSONValue) -> String {
-        [message["msg"], message["attachments"], message["blocks"]].compactMap { $0 }.map(text).joined(separator: "\n")
+        [message["msg"], message["attachments"], message["blocks"], message["reactions"]].compactMap { $0 }.map(text).joined(separator: "\n")
     }
 
     /// Whether `actual` holds everything in `expected`: objects by key, arrays element by element (each expected

@@ -36,7 +36,7 @@ extension DevCommand {
                     failures += try await runner.run(scenario)
                 }
                 guard failures.isEmpty else {
-                    throw DevToolError("\(failures.count) of \(files.count) scenario\(files.count == 1 ? "" : "s") failed: \(failures[0])")
+                    throw DevToolError("\(failures.count) of \(files.count) scenario\(files.count == 1 ? "" : "s") failed (first: \(failures[0]); the step's line above says why)", fix: nil)
                 }
                 DevOutput.done("\(files.count) scenario\(files.count == 1 ? "" : "s"), \(steps) steps passed")
             }
