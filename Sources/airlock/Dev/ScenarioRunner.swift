@@ -77,7 +77,11 @@ struct ScenarioRunner {
         if let endpoint = step["endpoint"] {
             return "\(endpoint["method"]?.stringValue?.uppercased() ?? "GET") endpoint \(endpoint["path"]?.stringValue ?? "")"
         }
-        if let interact = step["interact"] { return "\(interact["type"]?.stringValue ?? "interaction") \(interact["actionId"]?.stringValue ?? "")\(actor)" }
+        if let interact = step["interact"] {
+            let target = interact["button"]?.stringValue.map { "\"\($0)\"" } ?? interact["actionId"]?.stringValue ?? interact["viewId"]?.stringValue
+                ?? interact["view"]?.stringValue.map { "\($0) view" } ?? ""
+            return "\(interact["type"]?.stringValue ?? "interaction") \(target)\(actor)"
+        }
         if let advance = step["advance"] { return "advance the clock by \(StepContext.text(advance))" }
         if step["settings"] != nil { return "change settings" }
         if let wait = step["wait"] { return "wait \(StepContext.text(wait)) ms" }

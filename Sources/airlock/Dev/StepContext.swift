@@ -84,7 +84,7 @@ struct StepContext {
         }
         if let endpoint = step["endpoint"] { return try await callEndpoint(endpoint, session: session) }
         if let interaction = step["interact"] {
-            let body = try await interactionBody(interaction)
+            let body = try await interactionBody(interaction, actor: session.username)
             return await attempt { try await session.client.post("/api/apps/ui.interaction/\(appId)", json: body) }
         }
         if let advance = step["advance"] {
@@ -160,24 +160,43 @@ struct StepContext {
     }
 
     /// Rocket.Chat's `ui.interaction` body from the step: `room`, `message` (`latest`, or text the message contains),
-    /// `actionId`, `blockId`, `value`, `viewId`, `state`.
-    private func interactionBody(_ step: JSONValue) async throws -> [String: Any] {
+    /// `button` (the label of a button on that message: its action id, block id and value are taken from it, as a
+    /// click would), or `actionId`, `blockId`, `value`; `view` (`latest`: the last view pushed to the user) or
+    /// `viewId`, with `state`.
+    private func interactionBody(_ step: JSONValue, actor: String) async throws -> [String: Any] {
         guard let type = step["type"]?.stringValue else { throw ScenarioError("an interact step needs \"type\" (blockAction, viewSubmit, ...)") }
         var body: [String: Any] = ["type": type, "triggerId": UUID().uuidString]
-        if let actionId = step["actionId"]?.stringValue { body["actionId"] = actionId }
         var payload: [String: Any] = [:]
-        if let blockId = step["blockId"]?.stringValue { payload["blockId"] = blockId }
-        if let value = step["value"] { payload["value"] = try Self.foundation(value) }
         if let roomName = step["room"] {
             let roomId = try await room(roomName)
             body["rid"] = roomId
             if let selector = step["message"] {
-                let messageId = try await findMessage(roomName.stringValue ?? "", selector)
+                let message = try await findMessage(roomName.stringValue ?? "", selector)
+                let messageId = message["_id"]?.stringValue ?? ""
                 body["mid"] = messageId
                 body["container"] = ["type": "message", "id": messageId]
+                if let label = step["button"]?.stringValue {
+                    guard let (blockId, button) = Self.button(label, in: message["blocks"]?.arrayValue ?? []) else {
+                        throw ScenarioError("the message has no button \"\(label)\"")
+                    }
+                    body["actionId"] = button["actionId"]?.stringValue ?? ""
+                    payload["blockId"] = blockId
+                    if let value = button["value"] { payload["value"] = try Self.foundation(value) }
+                }
             }
         }
-        if let viewId = step["viewId"]?.stringValue {
+        if let actionId = step["actionId"]?.stringValue { body["actionId"] = actionId }
+        if let blockId = step["blockId"]?.stringValue { payload["blockId"] = blockId }
+        if let value = step["value"] { payload["value"] = try Self.foundation(value) }
+        var viewId = step["viewId"]?.stringValue
+        if step["view"] == .string("latest") {
+            let userId = sessions[actor]?.client.userId ?? ""
+            guard let view = server.pushes.last(where: { $0.kind == .view && $0.userId == userId && $0.content["view"] != nil })?.content["view"],
+                let id = view["id"]?.stringValue
+            else { throw ScenarioError("no view was pushed to \(actor)") }
+            viewId = id
+        }
+        if let viewId {
             body["viewId"] = viewId
             body["container"] = body["container"] ?? ["type": "view", "id": viewId]
             payload["view"] = ["id": viewId, "state": try Self.foundation(step["state"] ?? .object([:]))]
@@ -186,13 +205,24 @@ struct StepContext {
         return body
     }
 
-    private func findMessage(_ room: String, _ selector: JSONValue) async throws -> String {
+    /// The button labelled `label` in UIKit blocks, with its block's id.
+    static func button(_ label: String, in blocks: [JSONValue]) -> (String, JSONValue)? {
+        for block in blocks {
+            let elements = (block["elements"]?.arrayValue ?? []) + [block["accessory"]].compactMap { $0 }
+            if let found = elements.first(where: { $0["type"]?.stringValue == "button" && $0["text"]?["text"]?.stringValue == label }) {
+                return (block["blockId"]?.stringValue ?? "", found)
+            }
+        }
+        return nil
+    }
+
+    private func findMessage(_ room: String, _ selector: JSONValue) async throws -> JSONValue {
         let messages = try await history(room)
         let found = selector == .string("latest")
             ? messages.first
             : messages.first { Self.render($0).contains(Self.text(selector["contains"] ?? selector)) }
-        guard let id = found?["_id"]?.stringValue else { throw ScenarioError("no message in #\(room) matches \(Self.text(selector))") }
-        return id
+        guard let found else { throw ScenarioError("no message in #\(room) matches \(Self.text(selector))") }
+        return found
     }
 
     // MARK: Expectations
