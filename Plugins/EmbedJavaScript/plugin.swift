@@ -17,7 +17,8 @@ struct EmbedJavaScript: BuildToolPlugin {
         case "AppsDevKit": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK/types"), "EmbeddedSDKTypes")
         default: return []
         }
-        let files = try javaScriptFiles(under: root).filter { target.name != "AppsRuntime" || !$0.path.contains("/AppsSDK/types/") }
+        let extensions: Set<String> = target.name == "AppsDevKit" ? ["ts", "json"] : ["js", "json"]
+        let files = try javaScriptFiles(under: root, extensions: extensions).filter { target.name != "AppsRuntime" || !$0.path.contains("/AppsSDK/types/") }
         let output = context.pluginWorkDirectoryURL.appending(path: "\(enumName).swift")
         return [
             .buildCommand(
@@ -28,8 +29,8 @@ struct EmbedJavaScript: BuildToolPlugin {
         ]
     }
 
-    private func javaScriptFiles(under root: URL) throws -> [URL] {
+    private func javaScriptFiles(under root: URL, extensions: Set<String>) throws -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
-        return enumerator.compactMap { $0 as? URL }.filter { ["js", "json", "ts"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
+        return enumerator.compactMap { $0 as? URL }.filter { extensions.contains($0.pathExtension) }.sorted { $0.path < $1.path }
     }
 }

@@ -63,9 +63,9 @@ class CalendarApp extends App {
     async executeViewSubmitHandler(context, read, http, persistence, modify) {
         const data = context.getInteractionData();
         const responder = context.getInteractionResponder();
-        const view = data.view || {};
-        const [kind, roomId] = String(view.id || '').split(':');
-        if (kind !== 'calendar-new-event' || !roomId) return responder.successResponse();
+        const view = data.view;
+        const [kind, roomId] = String((view && view.id) || '').split(':');
+        if (!view || kind !== 'calendar-new-event' || !roomId) return responder.successResponse();
         const state = /** @type {Record<string, Record<string, string>>} */ (view.state || {});
         const title = String((state.title && state.title.title) || '').trim();
         const calendar = new Calendar(read, modify, persistence);

@@ -7,7 +7,7 @@ const { WebhookEndpoint } = require('./src/webhook');
 const { WhatsAppCommand } = require('./src/command');
 const { CloudApi } = require('./src/cloudApi');
 const { Bridge } = require('./src/bridge');
-const { SETTINGS } = require('./src/settings');
+const { SETTINGS, reason } = require('./src/settings');
 
 /**
  * A WhatsApp Business bridge: WhatsApp's Cloud API calls the public webhook (`GET` for the verification handshake,
@@ -61,8 +61,8 @@ class WhatsAppBridgeApp extends App {
             await bridge.count('outbound');
         } catch (error) {
             await bridge.count('failed');
-            this.getLogger().warn('send to WhatsApp failed', String(error && error.message || error));
-            await bridge.notice(message.sender, message.room, `⚠️ Not delivered to WhatsApp: ${error && error.message || error}`);
+            this.getLogger().warn('send to WhatsApp failed', reason(error));
+            await bridge.notice(message.sender, message.room, `⚠️ Not delivered to WhatsApp: ${reason(error)}`);
         }
     }
 }

@@ -78,8 +78,7 @@ public struct AppScaffold: Sendable {
         const { App } = require('@rocket.chat/apps-engine/definition/App');
 
         /**
-         * `/\(command) [name]`: greets in the room, as the app's bot.
-         * @implements {import('@rocket.chat/apps-engine/definition/slashcommands').ISlashCommand}
+         * `/\(command) [name]`: greets in the room, as the app's bot (an `ISlashCommand`).
          */
         class GreetCommand {
             constructor() {
@@ -160,19 +159,19 @@ public struct AppScaffold: Sendable {
         """
     }
 
+    /// `tsconfig.json`/`jsconfig.json`: the typings as ambient modules (no `paths` needed), strict checks, no emit.
     var editorConfig: String {
         """
         {
           "compilerOptions": {
             "target": "es2020",
             "module": "commonjs",
+            "lib": ["es2020"],
             "strict": true,
             "noEmit": true,
-            \(typeScript ? "" : "\"allowJs\": true,\n    \"checkJs\": true,\n    ")"baseUrl": ".",
-            "paths": { "@rocket.chat/apps-engine/*": ["./.airlock/apps-engine/*"] },
-            "types": []
+            \(typeScript ? "" : "\"allowJs\": true,\n    \"checkJs\": true,\n    ")"types": []
           },
-          "include": ["*.\(typeScript ? "ts" : "js")", "src/**/*", ".airlock/apps-engine/**/*.d.ts"]
+          "include": ["*.\(typeScript ? "ts" : "js")", "src/**/*", ".airlock/apps-engine/*.d.ts"]
         }
 
         """

@@ -51,7 +51,7 @@ class Calendar {
         if (appUser) message.setSender(appUser);
         event.messageId = await this.modify.getCreator().finish(message);
         const remindAt = new Date(Math.max(Date.now() + 1000, start.getTime() - reminderMinutes * 60e3));
-        event.jobId = await this.modify.getScheduler().scheduleOnce({ id: REMINDER, when: remindAt, data: { eventId: event.id } });
+        event.jobId = (await this.modify.getScheduler().scheduleOnce({ id: REMINDER, when: remindAt, data: { eventId: event.id } })) || undefined;
         await this.store.save(event);
         return event;
     }
@@ -87,7 +87,10 @@ class Calendar {
         return `Cancelled "${event.title}".`;
     }
 
-    /** Rewrites the event's message (text, RSVP lists, buttons). @param {import('./store').CalendarEvent} event */
+    /**
+     * Rewrites the event's message (text, RSVP lists, buttons).
+     * @param {import('./store').CalendarEvent} event
+     */
     async refresh(event) {
         if (!event.messageId) return;
         const { offset } = await this.settings();

@@ -28,13 +28,19 @@ class EventStore {
         return crypto.randomBytes(3).toString('hex');
     }
 
-    /** @param {string} id @returns {Promise<CalendarEvent | undefined>} */
+    /**
+     * @param {string} id
+     * @returns {Promise<CalendarEvent | undefined>}
+     */
     async get(id) {
         const [event] = await this.reader.readByAssociation(misc(`event:${id.toLowerCase()}`));
         return event;
     }
 
-    /** @param {string} roomId @returns {Promise<CalendarEvent[]>} */
+    /**
+     * @param {string} roomId
+     * @returns {Promise<CalendarEvent[]>}
+     */
     async inRoom(roomId) {
         const events = await this.reader.readByAssociations([roomKey(roomId), misc('event')]);
         return events.sort((a, b) => a.start.localeCompare(b.start));
@@ -46,7 +52,10 @@ class EventStore {
         await this.writer.updateByAssociations([misc(`event:${event.id}`), misc('event'), roomKey(event.roomId)], event, true);
     }
 
-    /** The secret of a room's feed, made on first use. @param {string} roomId */
+    /**
+     * The secret of a room's feed, made on first use.
+     * @param {string} roomId
+     */
     async feedToken(roomId) {
         const [known] = await this.reader.readByAssociations([roomKey(roomId), misc('feed')]);
         if (known) return String(known.token);

@@ -35,7 +35,10 @@ function eventBlocks(blocks, event, offset) {
     return blocks.getBlocks();
 }
 
-/** The id of the "new event" modal for a room (the submit handler reads the room from it). @param {string} roomId */
+/**
+ * The id of the "new event" modal for a room (the submit handler reads the room from it).
+ * @param {string} roomId
+ */
 const modalId = (roomId) => `calendar-new-event:${roomId}`;
 
 /**

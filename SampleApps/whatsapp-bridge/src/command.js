@@ -2,7 +2,7 @@
 'use strict';
 const { Bridge } = require('./bridge');
 const { CloudApi } = require('./cloudApi');
-const { readSettings } = require('./settings');
+const { readSettings, reason } = require('./settings');
 
 const USAGE = 'Usage: `/whatsapp send <phone> <text>` or `/whatsapp status`';
 
@@ -32,7 +32,7 @@ class WhatsAppCommand {
         if (action === 'status') {
             const settings = await readSettings(read);
             const stats = await bridge.stats();
-            const configured = (value) => (value ? 'set' : 'NOT SET');
+            const configured = (/** @type {string} */ value) => (value ? 'set' : 'NOT SET');
             const lines = [
                 `WhatsApp bridge — phone number id: ${settings.phoneNumberId || 'NOT SET'}, access token: ${configured(settings.accessToken)}, app secret: ${configured(settings.appSecret)}, verify token: ${configured(settings.verifyToken)}`,
                 `API: ${settings.apiBaseUrl}; bridge room: ${settings.bridgeRoom ? '#' + settings.bridgeRoom : '(none)'}`,
@@ -53,7 +53,7 @@ class WhatsAppCommand {
                 return bridge.notice(user, here, `Sent to +${phone} (${wamid}); the conversation is in #${room.slugifiedName}`);
             } catch (error) {
                 await bridge.count('failed');
-                return bridge.notice(user, here, `⚠️ Not sent: ${error && error.message || error}`);
+                return bridge.notice(user, here, `⚠️ Not sent: ${reason(error)}`);
             }
         }
         return bridge.notice(user, here, USAGE);

@@ -23,4 +23,12 @@ async function readSettings(read) {
     return /** @type {{phoneNumberId: string, accessToken: string, appSecret: string, verifyToken: string, bridgeRoom: string, apiBaseUrl: string}} */ (values);
 }
 
-module.exports = { SETTINGS, readSettings };
+/**
+ * What to tell a person about a failure.
+ * @param {unknown} error
+ */
+function reason(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+module.exports = { SETTINGS, readSettings, reason };

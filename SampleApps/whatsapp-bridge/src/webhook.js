@@ -3,7 +3,7 @@
 const crypto = require('crypto');
 const { ApiEndpoint } = require('@rocket.chat/apps-engine/definition/api');
 const { HttpStatusCode } = require('@rocket.chat/apps-engine/definition/accessors');
-const { readSettings } = require('./settings');
+const { readSettings, reason } = require('./settings');
 const { parseWebhook } = require('./inbound');
 const { Bridge } = require('./bridge');
 
@@ -52,7 +52,7 @@ class WebhookEndpoint extends ApiEndpoint {
         try {
             parsed = parseWebhook(JSON.parse(raw.toString('utf8')));
         } catch (error) {
-            return { status: HttpStatusCode.BAD_REQUEST, content: { error: String(error && error.message || error) } };
+            return { status: HttpStatusCode.BAD_REQUEST, content: { error: reason(error) } };
         }
         const bridge = new Bridge(read, persistence, modify);
         let posted = 0;
