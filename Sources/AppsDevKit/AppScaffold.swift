@@ -76,6 +76,7 @@ public struct AppScaffold: Sendable {
         """
         // @ts-check
         const { App } = require('@rocket.chat/apps-engine/definition/App');
+        const { SettingType } = require('@rocket.chat/apps-engine/definition/settings');
 
         /**
          * `/\(command) [name]`: greets in the room, as the app's bot (an `ISlashCommand`).
@@ -95,7 +96,8 @@ public struct AppScaffold: Sendable {
              */
             async executor(context, read, modify) {
                 const name = context.getArguments().join(' ') || context.getSender().username;
-                const message = modify.getCreator().startMessage().setRoom(context.getRoom()).setText(`Hello, ${name}!`);
+                const greeting = await read.getEnvironmentReader().getSettings().getValueById('greeting');
+                const message = modify.getCreator().startMessage().setRoom(context.getRoom()).setText(`${greeting}, ${name}!`);
                 await modify.getCreator().finish(message);
             }
         }
@@ -103,6 +105,10 @@ public struct AppScaffold: Sendable {
         class \(className) extends App {
             /** @param {import('@rocket.chat/apps-engine/definition/accessors').IConfigurationExtend} configuration */
             async extendConfiguration(configuration) {
+                await configuration.settings.provideSetting({
+                    id: 'greeting', type: SettingType.STRING, packageValue: 'Hello', required: true, public: false,
+                    i18nLabel: 'Greeting', i18nDescription: 'What the command says before the name.',
+                });
                 await configuration.slashCommands.provideSlashCommand(new GreetCommand());
             }
         }
@@ -116,6 +122,7 @@ public struct AppScaffold: Sendable {
         """
         import { IConfigurationExtend, IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
         import { App } from '@rocket.chat/apps-engine/definition/App';
+        import { SettingType } from '@rocket.chat/apps-engine/definition/settings';
         import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
         /** `/\(command) [name]`: greets in the room, as the app's bot. */
@@ -127,13 +134,18 @@ public struct AppScaffold: Sendable {
 
             public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
                 const name = context.getArguments().join(' ') || context.getSender().username;
-                const message = modify.getCreator().startMessage().setRoom(context.getRoom()).setText(`Hello, ${name}!`);
+                const greeting = await read.getEnvironmentReader().getSettings().getValueById('greeting');
+                const message = modify.getCreator().startMessage().setRoom(context.getRoom()).setText(`${greeting}, ${name}!`);
                 await modify.getCreator().finish(message);
             }
         }
 
         export class \(className) extends App {
             protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
+                await configuration.settings.provideSetting({
+                    id: 'greeting', type: SettingType.STRING, packageValue: 'Hello', required: true, public: false,
+                    i18nLabel: 'Greeting', i18nDescription: 'What the command says before the name.',
+                });
                 await configuration.slashCommands.provideSlashCommand(new GreetCommand());
             }
         }
@@ -155,6 +167,11 @@ public struct AppScaffold: Sendable {
             expect:
               messages:
                 - { room: general, from: app, text: "Hello, tester!" }
+          - settings: { greeting: Howdy }
+          - command: { room: general, command: \(command), params: again }
+            expect:
+              messages:
+                - { room: general, from: app, text: "Howdy, again!" }
 
         """
     }
