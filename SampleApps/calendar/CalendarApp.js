@@ -16,8 +16,8 @@ class CalendarApp extends App {
     /** @param {import('@rocket.chat/apps-engine/definition/accessors').IConfigurationExtend} configuration */
     async extendConfiguration(configuration) {
         await configuration.settings.provideSetting({
-            id: SETTINGS.reminderMinutes, type: SettingType.NUMBER, packageValue: 15, required: true, public: false,
-            i18nLabel: 'Reminder lead (minutes)', i18nDescription: 'How long before an event the reminder goes out.',
+            id: SETTINGS.reminderSeconds, type: SettingType.NUMBER, packageValue: 900, required: true, public: false,
+            i18nLabel: 'Reminder lead (seconds)', i18nDescription: 'How long before an event the reminder goes out (900: a quarter of an hour).',
         });
         await configuration.settings.provideSetting({
             id: SETTINGS.offsetMinutes, type: SettingType.NUMBER, packageValue: 0, required: true, public: false,

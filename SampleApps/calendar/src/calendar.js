@@ -5,7 +5,7 @@ const { EventStore } = require('./store');
 const { eventText, eventBlocks } = require('./views');
 const { formatWhen } = require('./when');
 
-const SETTINGS = { reminderMinutes: 'reminder_minutes', offsetMinutes: 'utc_offset_minutes' };
+const SETTINGS = { reminderSeconds: 'reminder_seconds', offsetMinutes: 'utc_offset_minutes' };
 const REMINDER = 'event-reminder';
 
 /**
@@ -27,7 +27,7 @@ class Calendar {
     async settings() {
         const settings = this.read.getEnvironmentReader().getSettings();
         return {
-            reminderMinutes: Number(await settings.getValueById(SETTINGS.reminderMinutes)) || 0,
+            reminderSeconds: Number(await settings.getValueById(SETTINGS.reminderSeconds)) || 0,
             offset: Number(await settings.getValueById(SETTINGS.offsetMinutes)) || 0,
         };
     }
@@ -39,7 +39,7 @@ class Calendar {
      * @param {Date} start
      */
     async create(room, user, title, start) {
-        const { reminderMinutes, offset } = await this.settings();
+        const { reminderSeconds, offset } = await this.settings();
         /** @type {import('./store').CalendarEvent} */
         const event = {
             id: EventStore.newId(), roomId: room.id, title, start: start.toISOString(),
@@ -50,7 +50,7 @@ class Calendar {
             .setBlocks(eventBlocks(this.modify.getCreator().getBlockBuilder(), event, offset));
         if (appUser) message.setSender(appUser);
         event.messageId = await this.modify.getCreator().finish(message);
-        const remindAt = new Date(Math.max(Date.now() + 1000, start.getTime() - reminderMinutes * 60e3));
+        const remindAt = new Date(Math.max(Date.now() + 1000, start.getTime() - reminderSeconds * 1000));
         event.jobId = (await this.modify.getScheduler().scheduleOnce({ id: REMINDER, when: remindAt, data: { eventId: event.id } })) || undefined;
         await this.store.save(event);
         return event;
