@@ -7,6 +7,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -311,3 +312,15 @@ def test_calendar_end_to_end(live, airlock_binary):
     finally:
         ana_events.close()
         ben_events.close()
+
+
+@pytest.mark.parametrize("sample", ["whatsapp-bridge", "calendar"])
+def test_sample_scenarios_pass_under_dev_test(airlock_binary, sample):
+    """Each sample's own scenarios (`scenarios/*.yaml`), as its author runs them: `airlock dev test`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
+    with tempfile.TemporaryDirectory() as folder:
+        copy = os.path.join(folder, sample)
+        shutil.copytree(os.path.join(SAMPLES, sample), copy, ignore=shutil.ignore_patterns("dist"))
+        result = subprocess.run([airlock_binary, "dev", "test"], cwd=copy, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "passed" in result.stdout.splitlines()[-1] and "✗" not in result.stdout
