@@ -234,7 +234,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsPackageTests",
-            dependencies: ["AppsPackage", "AppFixtures"], swiftSettings: swiftSettings),
+            dependencies: ["AppsPackage", "AppFixtures", "AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AppsDevKitTests", dependencies: ["AppsDevKit", "AppsPackage", "AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .target(name: "MongoTestSupport", path: "Tests/MongoTestSupport", swiftSettings: swiftSettings),
         .testTarget(

@@ -115,7 +115,7 @@ public struct AppPackager: Sendable {
         ]
         // Errors go to a file: reading two pipes from one thread can block on whichever fills first.
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-esbuild-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         let stdout = Pipe()
         process.standardOutput = stdout

@@ -4,10 +4,10 @@ import Foundation
 /// Computes a manifest's `implements` from the app's code, as `rc-apps package` does from the class's
 /// `implements` clause: an event interface counts when the code defines its handler method (`executePostMessageSent`
 /// for `IPostMessageSent`; the UIKit handlers for `IUIKitInteractionHandler`) or names it in an `implements` clause.
-enum InterfaceScanner {
+public enum InterfaceScanner {
     static let uiKitHandlers = ["executeBlockActionHandler", "executeViewSubmitHandler", "executeViewClosedHandler", "executeActionButtonHandler"]
 
-    static func implements(sources: [String]) -> [String] {
+    public static func implements(sources: [String]) -> [String] {
         var found = Set<String>()
         for source in sources {
             for interface in AppsEngineDefinition.interfaces {

@@ -327,6 +327,25 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases) func trustedKeysAddListRemoveAndSignerRoundTrip(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let first = TrustedKey(id: "aaaa000011112222", name: "ACME", publicKey: "a2V5", createdAt: Self.t0, createdBy: "admin")
+            let second = TrustedKey(id: "bbbb000011112222", name: "Other", publicKey: "b3RoZXI=", createdAt: Self.t0.addingTimeInterval(1), createdBy: nil)
+            try await store.addTrustedKey(second)
+            try await store.addTrustedKey(first)
+            #expect(try await store.trustedKeys() == [first, second])
+            await #expect(throws: StoreError(.duplicate(key: "trustedKey.id"), "")) { try await store.addTrustedKey(first) }
+            #expect(try await store.removeTrustedKey(id: first.id))
+            #expect(try await !store.removeTrustedKey(id: first.id))
+            #expect(try await store.trustedKeys() == [second])
+
+            var record = Self.appRecord("app-signed", bot: nil)
+            record.signer = AppSigner(keyId: second.id, name: second.name)
+            try await store.installApp(record, package: Data("zip".utf8), botUser: nil)
+            #expect(try await store.app(id: "app-signed")?.signer == AppSigner(keyId: second.id, name: second.name))
+        }
+    }
+
     @Test(arguments: Backend.allCases) func appsUpdateReplaceListAndUninstall(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             let bot = User(id: "bot-1", username: "hello.bot", name: "Hello", roles: ["app"], type: .app, createdAt: Self.t0)

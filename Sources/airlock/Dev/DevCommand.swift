@@ -74,7 +74,11 @@ struct DevCommand: AsyncParsableCommand {
                 }
                 let pair = try Ed25519.KeyPair.generate()
                 try FileManager.default.createDirectory(at: privateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: privateURL.path, contents: Data(try pair.privatePEM().utf8), attributes: [.posixPermissions: 0o600])
+                // Created 0600 from the start: the key is never readable by others, not even briefly.
+                try? FileManager.default.removeItem(at: privateURL)
+                guard FileManager.default.createFile(atPath: privateURL.path, contents: Data(try pair.privatePEM().utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw DevToolError("Cannot write \(privateURL.path)")
+                }
                 try Data(try Ed25519.publicPEM(pair.publicKey).utf8).write(to: publicURL)
                 DevOutput.step("private key: \(privateURL.path) (keep it secret)")
                 DevOutput.step("public key: \(publicURL.path) — trust it on a server: airlock apps trust add \(publicURL.path) --name \"...\"")
