@@ -237,7 +237,7 @@ let package = Package(
             dependencies: ["AppsPackage", "AppFixtures", "AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AppsDevKitTests", dependencies: ["AppsDevKit", "AppsPackage", "AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            name: "AppsDevKitTests", dependencies: ["AppsDevKit", "AppsPackage", "AirlockCrypto"],
             swiftSettings: swiftSettings),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .target(name: "MongoTestSupport", path: "Tests/MongoTestSupport", swiftSettings: swiftSettings),

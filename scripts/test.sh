@@ -19,7 +19,9 @@ phase() {
 
 phase "system packages" 900 scripts/install-deps.sh
 phase "python test environment (client packages, SecantusDB)" 600 scripts/python-env.sh
-phase "javascript unit tests (runtime JS in a bare vm context, node --test)" 120 node --test Tests/JavaScript/
+phase "javascript unit tests (runtime JS in a bare vm context, the calendar sample's parser and feed; node --test)" 120 \
+    node --test Tests/JavaScript/ SampleApps/calendar/test/
+phase "SDK typings up to date, sample apps type-check against them (tsc --strict)" 300 scripts/check-typings.sh
 phase "package dependencies match the imports" 300 scripts/check-imports.py
 phase "swift build (debug, with tests)" 1800 swift build --build-tests
 
