@@ -187,7 +187,7 @@ let package = Package(
         .executableTarget(
             name: "airlock-apps-bench",
             dependencies: [
-                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", logging,
+                "AppsHost", "AppsRuntime", "AppsStorage", "AppsPackage", "ChatCore", "EmbeddedStore", "BenchmarkSupport", "AirlockCrypto", logging,
             ],
             path: "Benchmarks/AppsInstall", swiftSettings: swiftSettings),
 
