@@ -139,6 +139,17 @@ def server_url(server):
     return server.url
 
 
+def wait_for(condition, what, seconds=20):
+    """The first truthy value of `condition()`, polled until `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def unique(prefix):
     """A name no other test uses."""
     unique.counter += 1

@@ -19,7 +19,7 @@ import zipfile
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, wait_for
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
 HOSTILE_ID = "5c0ffee5-1bad-4bad-9bad-0000000000a1"
@@ -68,16 +68,6 @@ def probe(url, what, query="", timeout=20):
     start = time.monotonic()
     reply = requests.get(f"{url}/api/apps/public/{HOSTILE_ID}/probe/{what}{'?' + query if query else ''}", timeout=timeout)
     return reply, time.monotonic() - start
-
-
-def wait_for(condition, what, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Chatter:

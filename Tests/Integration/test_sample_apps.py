@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, wait_for
 from realtime_events import UserEvents
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "../../SampleApps")
@@ -105,16 +105,6 @@ def history(url, headers, room_id):
     return requests.get(f"{url}/api/v1/channels.history", headers=headers, params={"roomId": room_id, "count": 100}).json()["messages"]
 
 
-def wait_until(probe, timeout=15, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def run_command(url, headers, command, params, room_id):
     r = requests.post(f"{url}/api/v1/commands.run", headers=headers,
                       json={"command": command, "params": params, "roomId": room_id, "triggerId": f"t-{time.time()}"})
@@ -183,7 +173,7 @@ def test_whatsapp_bridge_end_to_end(live, airlock_binary):
 
         # A person's reply goes to the contact through the Cloud API, with the bearer token.
         reply = requests.post(f"{url}/api/v1/chat.postMessage", headers=agent, json={"roomId": room["_id"], "text": "Yes, at 5pm"}).json()["message"]
-        call = wait_until(lambda: next((c for c in fake.calls if c["body"]["text"]["body"] == "Yes, at 5pm"), None), what="the outbound call")
+        call = wait_for(lambda: next((c for c in fake.calls if c["body"]["text"]["body"] == "Yes, at 5pm"), None), "the outbound call")
         assert call["path"] == f"/v19.0/{PHONE_ID}/messages" and call["auth"] == "Bearer e2e-token"
         assert call["body"]["to"] == "5511987654321" and call["body"]["messaging_product"] == "whatsapp"
 
@@ -254,14 +244,15 @@ def test_calendar_end_to_end(live, airlock_binary):
         run_command(url, ana, "event", "add in 2m Standup", team["_id"])
         created = ana_events.notice('Created "Standup"')
         event_id = re.search(r"event (\w+)", created["msg"]).group(1)
-        standup = wait_until(lambda: next((m for m in history(url, ana, team["_id"]) if "Standup" in m["msg"]), None), what="the event message")
+        standup = wait_for(lambda: next((m for m in history(url, ana, team["_id"]) if "Standup" in m["msg"]), None), "the event message")
 
         # RSVP buttons update the event's message.
         assert click(url, ben, team["_id"], standup, "Going")["success"] is True
-        updated = wait_until(lambda: next((m for m in history(url, ana, team["_id"]) if m["_id"] == standup["_id"] and "Going: @ben" in m["msg"]), None),
-                             what="the RSVP on the message")
+        updated = wait_for(lambda: next((m for m in history(url, ana, team["_id"]) if m["_id"] == standup["_id"] and "Going: @ben" in m["msg"]), None),
+                           "the RSVP on the message")
         click(url, ana, team["_id"], updated, "Maybe")
-        wait_until(lambda: "Maybe: @ana" in requests.get(f"{url}/api/v1/chat.getMessage", headers=ana, params={"msgId": standup["_id"]}).json()["message"]["msg"])
+        wait_for(lambda: "Maybe: @ana" in requests.get(f"{url}/api/v1/chat.getMessage", headers=ana, params={"msgId": standup["_id"]}).json()["message"]["msg"],
+                 "the second answer")
 
         # The modal: opened by /event new, refused with field errors, then submitted.
         run_command(url, ana, "event", "new", team["_id"])
@@ -276,7 +267,7 @@ def test_calendar_end_to_end(live, airlock_binary):
         refused = submit("Retro", "at some point")
         assert refused["type"] == "errors" and "when" in refused["errors"], refused
         assert submit("Retro", "tomorrow 16:00")["success"] is True
-        wait_until(lambda: any("Retro" in m["msg"] for m in history(url, ana, team["_id"])), what="the event from the modal")
+        wait_for(lambda: any("Retro" in m["msg"] for m in history(url, ana, team["_id"])), "the event from the modal")
 
         run_command(url, ben, "agenda", "", team["_id"])
         agenda = ben_events.notice("Agenda for the next 7 days")
@@ -293,8 +284,7 @@ def test_calendar_end_to_end(live, airlock_binary):
         assert requests.get(url + re.sub(r"token=[^&]+", "token=wrong", path)).status_code == 404
 
         # The reminder: in the room, and by direct message to everyone going or maybe going.
-        reminder = wait_until(lambda: next((m for m in history(url, ana, team["_id"]) if "Reminder: *Standup*" in m["msg"]), None),
-                              timeout=30, what="the reminder")
+        reminder = wait_for(lambda: next((m for m in history(url, ana, team["_id"]) if "Reminder: *Standup*" in m["msg"]), None), "the reminder", seconds=30)
         assert reminder["u"]["username"] == "team-calendar.bot"
         ims = requests.get(f"{url}/api/v1/im.list", headers=ben).json()["ims"]
         direct = next(im for im in ims if "team-calendar.bot" in im.get("usernames", []))
