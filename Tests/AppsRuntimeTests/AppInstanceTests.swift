@@ -219,7 +219,9 @@ import Testing
         try await AppInstance.installSDK(in: vm)
         let root = AppFixtures.root.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("AppsSDK")
-        let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }.filter { ["js", "json"].contains($0.pathExtension) }
+        // The typings (`AppsSDK/types/`) are for app authors' editors, not the runtime.
+        let onDisk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { ["js", "json"].contains($0.pathExtension) && !$0.path.contains("/AppsSDK/types/") }
         // Every file but the surface, which is registered one module at a time (plus the list of its paths), and the
         // list of definition implementations.
         #expect(AppInstance.sdkModules.count == onDisk.count - 1 + AppInstance.definitionModulePaths.count + 2)

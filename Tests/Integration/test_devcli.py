@@ -88,6 +88,12 @@ def test_new_package_test_deploy_from_a_clean_folder(airlock, dev_server, tmp_pa
         # Code, manifest, icon and who packaged it; not the scenarios, the typings or the README.
         assert sorted(z.namelist()) == [".packagedby", "QuickStartApp.js", "app.json", "icon.png"]
 
+    tsc = shutil.which("tsc")
+    if tsc is None:
+        pytest.fail("tsc is not installed (apt-get install node-typescript; scripts/install-deps.sh does it)")
+    checked = subprocess.run([tsc, "-p", "jsconfig.json"], cwd=project, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout
+
     tested = airlock("dev", "test", cwd=project)
     assert "✓ 4 /quickstart again in #general" in tested.stdout and tested.stdout.splitlines()[-1] == "✔ 1 scenario, 4 steps passed"
 

@@ -7,13 +7,15 @@ const { RocketChatAssociationModel, RocketChatAssociationRecord } = require('@ro
 const misc = (key) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, key);
 /** @param {string} roomId */
 const roomKey = (roomId) => new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId);
+/** @param {string} userId */
+const userKey = (userId) => new RocketChatAssociationRecord(RocketChatAssociationModel.USER, userId);
 
 /**
  * @typedef {{id: string, roomId: string, title: string, start: string, createdBy: {id: string, username: string},
  *   rsvp: {yes: string[], maybe: string[], no: string[]}, messageId?: string, jobId?: string, cancelled?: boolean}} CalendarEvent
  */
 
-/** Events in persistence, associated with their room (for lists and feeds) and their own key. */
+/** Events in persistence, associated with their room (lists and feeds), their creator and their own key. */
 class EventStore {
     /**
      * @param {import('@rocket.chat/apps-engine/definition/accessors').IPersistenceRead} reader
@@ -49,7 +51,7 @@ class EventStore {
     /** @param {CalendarEvent} event */
     async save(event) {
         if (!this.writer) throw new Error('read-only event store');
-        await this.writer.updateByAssociations([misc(`event:${event.id}`), misc('event'), roomKey(event.roomId)], event, true);
+        await this.writer.updateByAssociations([misc(`event:${event.id}`), misc('event'), roomKey(event.roomId), userKey(event.createdBy.id)], event, true);
     }
 
     /**
