@@ -151,10 +151,20 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Composition root shared by the executable and the tests
+        // MARK: Webhook integrations: incoming hooks, outgoing calls, their scripts in the apps' sandbox, the REST routes
+        .target(
+            name: "Integrations",
+            dependencies: [
+                "ChatCore", "ChatServer", "AppsHost", "AppsRuntime", "AppsPackage", "JavaScriptRuntime", "OutboundHTTP", "AirlockCrypto", "AirlockJSON",
+                hummingbird, logging,
+            ],
+            swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
+
         .target(
             name: "AirlockApp",
             dependencies: [
-                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsWorker", "AppsStorage", "AppsServer", "OutboundHTTP", hummingbird,
+                "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsWorker", "AppsStorage", "AppsServer", "OutboundHTTP", "Integrations",
+                hummingbird,
                 "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"), logging, lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -5,6 +5,7 @@ import PackagePlugin
 /// JavaScript lives in .js files and the binary still needs no files beside it:
 /// - `JavaScriptRuntime` gets its own `JavaScript/*.js` as `EmbeddedRuntimeScript.files`;
 /// - `AppsRuntime` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files` (the typings excepted);
+/// - `Integrations` gets the app its scripts run in (`JavaScript/*.js`) as `EmbeddedIntegrationScripts.files`;
 /// - `AppsDevKit` gets the typings, `AppsSDK/types/` (`.d.ts` and `package.json`), as `EmbeddedSDKTypes.files`, which
 ///   `airlock dev new` writes into a new project for editors and `tsc`.
 @main
@@ -15,6 +16,7 @@ struct EmbedJavaScript: BuildToolPlugin {
         case "JavaScriptRuntime": (root, enumName) = (target.directoryURL.appending(path: "JavaScript"), "EmbeddedRuntimeScript")
         case "AppsRuntime": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK"), "EmbeddedAppsSDK")
         case "AppsDevKit": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK/types"), "EmbeddedSDKTypes")
+        case "Integrations": (root, enumName) = (target.directoryURL.appending(path: "JavaScript"), "EmbeddedIntegrationScripts")
         default: return []
         }
         let extensions: Set<String> = target.name == "AppsDevKit" ? ["ts", "json"] : ["js", "json"]

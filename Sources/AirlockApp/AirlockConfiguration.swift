@@ -61,6 +61,10 @@ public struct AirlockConfiguration: Sendable {
     /// Apps' outbound HTTP (`IHttp`): the allow-list for restricted addresses (`--apps-http-allow`,
     /// `AIRLOCK_APPS_HTTP_ALLOW`, comma-separated), timeouts and the response size cap.
     public var appsHTTP = OutboundHTTPPolicy()
+    /// Requests a minute each incoming webhook accepts (`--limit hooks.requestsPerMinute`).
+    public var hooksPerMinute = 600
+    /// One backoff unit of outgoing webhooks' retries (Rocket.Chat: a second; `--limit hooks.retryBaseMilliseconds`).
+    public var hooksRetryBase: Duration = .seconds(1)
     /// Sends apps' outbound requests in place of a network client under `appsHTTP` (`airlock dev test`'s fakes).
     public var appsHTTPTransport: (any OutboundHTTPTransport)?
 
@@ -186,6 +190,8 @@ public struct AirlockConfiguration: Sendable {
         Limit(name: "http.headerTimeoutSeconds", minimum: 1) { $0.http.headerTimeout = .seconds($1) },
         Limit(name: "http.idleTimeoutSeconds", minimum: 1) { $0.http.idleTimeout = .seconds($1) },
         Limit(name: "http.maxConnectionsPerAddress", minimum: 1) { $0.http.maxConnectionsPerAddress = $1 },
+        Limit(name: "hooks.requestsPerMinute", minimum: 1) { $0.hooksPerMinute = $1 },
+        Limit(name: "hooks.retryBaseMilliseconds", minimum: 1) { $0.hooksRetryBase = .milliseconds($1) },
     ]
 }
 

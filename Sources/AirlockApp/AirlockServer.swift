@@ -7,6 +7,7 @@ import EmbeddedStore
 import MongoStore
 import Foundation
 import HTTPTypes
+import Integrations
 import OutboundHTTP
 public import Hummingbird
 public import Logging
@@ -29,6 +30,10 @@ public struct AirlockServer {
     public let apps: AppManager
     /// The apps' side of the chat core's hook port.
     public let hooks: AppHookDispatcher
+    /// Where integrations' scripts run; stopped with the server.
+    let integrationScripts: IntegrationScripts
+    /// The outgoing webhooks' watch on new messages.
+    let outgoingWebhooks: EventHub.Registration
     let logger: Logger
     let metricsRegistry: PrometheusCollectorRegistry?
 
@@ -62,9 +67,8 @@ public struct AirlockServer {
             iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))
         let services = ChatServices(context: context, hasher: hasher, throttle: LoginThrottle(configuration: configuration.loginThrottle))
         let registry = settings.registry
-        let host = EngineHost(
-            foundation: foundation, services: services, serverSettings: { registry }, http: configuration.appsHTTPTransport ?? OutboundHTTPClient(policy: configuration.appsHTTP),
-            logger: logger)
+        let http = configuration.appsHTTPTransport ?? OutboundHTTPClient(policy: configuration.appsHTTP)
+        let host = EngineHost(foundation: foundation, services: services, serverSettings: { registry }, http: http, logger: logger)
         let apps = AppManager(
             host: host, foundation: foundation, logger: logger, runtime: configuration.appsRuntime, unsignedPolicy: configuration.unsignedApps)
         let dispatcher = foundation.hooks
@@ -105,9 +109,18 @@ public struct AirlockServer {
         AppsController(manager: apps, services: services).register(on: router)
         CommandsController(commands: commands, services: services, maxBodySize: configuration.maxBodySize)
             .register(on: router)
+        // Webhook integrations: scripts in the apps' sandbox, outgoing calls under the apps' outbound rules.
+        let scripts = IntegrationScripts(settings: configuration.appsRuntime, store: store, logger: logger)
+        let outgoing = OutgoingWebhooks(
+            services: services, scripts: scripts, http: http, retryBase: configuration.hooksRetryBase, siteURL: settings.siteURL, logger: logger)
+        let outgoingRegistration = outgoing.start()
+        IntegrationsController(
+            services: services, incoming: IncomingWebhooks(services: services, scripts: scripts, requestsPerMinute: configuration.hooksPerMinute),
+            outgoing: outgoing, maxBodySize: configuration.maxBodySize, siteURL: settings.siteURL
+        ).register(on: router)
         return AirlockServer(
             configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, hooks: dispatcher,
-            logger: logger, metricsRegistry: metricsRegistry)
+            integrationScripts: scripts, outgoingWebhooks: outgoingRegistration, logger: logger, metricsRegistry: metricsRegistry)
     }
 
     /// The HTTP application; `onListening` receives the bound port (useful with port 0).
@@ -124,7 +137,7 @@ public struct AirlockServer {
                 await onListening(port)
             },
             logger: logger)
-        app.addServices(AppsEngineService(manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval))
+        app.addServices(AppsEngineService(manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval, integrationScripts: integrationScripts))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }

@@ -1,11 +1,13 @@
 import AppsHost
+import Integrations
 import ServiceLifecycle
 
 /// Runs the apps' log writer, job scheduler and memory watch for the life of the server; on graceful shutdown it
-/// stops every app VM and writes the last log lines. (Apps are started by ``AirlockServer/build(_:logger:metricsRegistry:)``, before the server listens.)
+/// stops every app VM (the integration scripts' sandbox too) and writes the last log lines. (Apps are started by ``AirlockServer/build(_:logger:metricsRegistry:)``, before the server listens.)
 struct AppsEngineService: Service {
     let manager: AppManager
     let memoryPollInterval: Duration
+    let integrationScripts: IntegrationScripts
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -14,6 +16,7 @@ struct AppsEngineService: Service {
             async let memory: Void = manager.watchMemory(every: memoryPollInterval)
             _ = await (logs, jobs, memory)
         }
+        await integrationScripts.close()
         await manager.shutdown()
     }
 }

@@ -109,6 +109,14 @@ extension EmbeddedStore {
         migrator.registerMigration("v9-trusted-keys") { db in
             try db.execute(sql: "CREATE TABLE trusted_keys (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, doc BLOB NOT NULL)")
         }
+        migrator.registerMigration("v10-integrations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE integrations (id TEXT PRIMARY KEY, kind TEXT NOT NULL, enabled INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL, doc BLOB NOT NULL);
+                    CREATE INDEX integrations_kind ON integrations(kind, enabled);
+                    """)
+        }
         return migrator
     }
 }

@@ -86,7 +86,7 @@ public final class EmbeddedStore: ChatStore, AppsStore {
             ("rooms.name_key", "room.name"), ("rooms.direct_key", "room.direct"), ("rooms.id", "room.id"),
             ("subscriptions.room_id, subscriptions.user_id", "subscription"), ("subscriptions.id", "subscription.id"),
             ("messages.id", "message.id"), ("apps.id", "app.id"), ("app_persistence.id", "persistence.id"),
-            ("trusted_keys.id", "trustedKey.id"),
+            ("trusted_keys.id", "trustedKey.id"), ("integrations.id", "integration.id"),
         ]
         for (column, key) in keys where message.contains(column) {
             return StoreError(.duplicate(key: key), message)

@@ -24,6 +24,7 @@ public final class MongoStore: ChatStore, AppsStore {
         static let jobs = "rocketchat_apps_scheduler"
         static let meta = "airlock_meta"
         static let trustedKeys = "airlock_trusted_keys"
+        static let integrations = "rocketchat_integrations"
     }
 
     /// The store-protocol key a duplicate on each collection's `_id` means.
@@ -31,7 +32,7 @@ public final class MongoStore: ChatStore, AppsStore {
         Collection.users: "user.id", Collection.tokens: "token", Collection.rooms: "room.id",
         Collection.subscriptions: "subscription.id", Collection.messages: "message.id", Collection.apps: "app.id",
         Collection.persistence: "persistence.id", Collection.jobs: "job.id",
-        Collection.trustedKeys: "trustedKey.id",
+        Collection.trustedKeys: "trustedKey.id", Collection.integrations: "integration.id",
     ]
 
     let pool: MongoClientPool
@@ -101,6 +102,7 @@ public final class MongoStore: ChatStore, AppsStore {
             .init(name: "messages_thread_ts", keys: ["tmid": 1, "ts": 1], partialFilter: ["tmid": ["$exists": true]]),
         ]),
         (Collection.apps, [.init(name: "apps_installed", keys: ["installedAt": 1])]),
+        (Collection.integrations, [.init(name: "integrations_kind", keys: ["kind": 1, "enabled": 1])]),
         (Collection.jobs, [
             .init(name: "jobs_next", keys: ["nextRunAt": 1]), .init(name: "jobs_app", keys: ["appId": 1, "processorId": 1]),
         ]),

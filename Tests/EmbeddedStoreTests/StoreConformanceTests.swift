@@ -327,6 +327,39 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases) func integrationsInsertUpdateListByKindAndDelete(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let poster = UserRef(id: "u1", username: "ci", name: "CI")
+            let incoming = Integration(
+                id: "int-1", kind: .incoming, name: "CI", enabled: true, user: poster, channels: ["#builds"], alias: "CI", token: "t".padding(toLength: 32, withPad: "x", startingAt: 0),
+                scriptEnabled: true, script: "class Script {}", createdAt: Self.t0, createdBy: UserRef(id: "admin", username: "admin"))
+            var outgoing = Integration(
+                id: "int-2", kind: .outgoing, name: "Deploy", enabled: true, user: poster, channels: ["all_public_channels"], token: "secret",
+                event: "sendMessage", urls: ["https://deploy.example/hook"], triggerWords: ["!deploy"], retryCount: 3, retryDelay: .powersOfTwo,
+                createdAt: Self.t0.addingTimeInterval(1))
+            try await store.insertIntegration(outgoing)
+            try await store.insertIntegration(incoming)
+            await #expect(throws: StoreError(.duplicate(key: "integration.id"), "")) { try await store.insertIntegration(incoming) }
+            #expect(try await store.integration(id: "int-1") == incoming)
+            let page = try await store.integrations(page: PageRequest(offset: 0, count: 10))
+            #expect(page.items.map(\.id) == ["int-1", "int-2"] && page.total == 2)
+            #expect(try await store.integrations(page: PageRequest(offset: 1, count: 10)).items.map(\.id) == ["int-2"])
+            #expect(try await store.enabledIntegrations(kind: .outgoing) == [outgoing])
+
+            outgoing.enabled = false
+            outgoing.urls = ["https://deploy.example/v2"]
+            try await store.updateIntegration(outgoing)
+            #expect(try await store.integration(id: "int-2") == outgoing)
+            #expect(try await store.enabledIntegrations(kind: .outgoing).isEmpty)
+            var missing = outgoing
+            missing.id = "int-9"
+            await #expect(throws: StoreError(.notFound, "")) { try await store.updateIntegration(missing) }
+            #expect(try await store.deleteIntegration(id: "int-1"))
+            #expect(try await !store.deleteIntegration(id: "int-1"))
+            #expect(try await store.integration(id: "int-1") == nil)
+        }
+    }
+
     @Test(arguments: Backend.allCases) func trustedKeysAddListRemoveAndSignerRoundTrip(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             let first = TrustedKey(id: "aaaa000011112222", name: "ACME", publicKey: "a2V5", createdAt: Self.t0, createdBy: "admin")

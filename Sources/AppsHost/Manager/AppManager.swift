@@ -455,18 +455,9 @@ public actor AppManager {
         let appId = package.manifest.id
         let health = calls.health
         let budgets = limits.budgets
-        let channel: any AppRuntimeChannel
-        switch limits.runtime {
-        case .worker:
-            channel = try await WorkerRuntime.start(package, host: host, options: try runtime.workerOptions(limits)) { reason in
-                health.report(appId, reason)
-            }
-        case .inProcess:
-            var configuration = JavaScriptVM.Configuration()
-            configuration.onStuck = { seconds in health.stuck(appId: appId, seconds: seconds) }
-            configuration.onTimerOverrun = { health.timerOverrun(appId: appId) }
-            channel = try await InProcessRuntime.prepare(package, host: host, configuration: configuration)
-        }
+        let channel = try await runtime.start(
+            package, host: host, limits: limits, onFailure: { reason in health.report(appId, reason) },
+            onStuck: { seconds in health.stuck(appId: appId, seconds: seconds) }, onTimerOverrun: { health.timerOverrun(appId: appId) })
         return try await AppInstance.construct(
             package.manifest, in: channel, privateHash: privateHash, budgets: AppInstance.Budgets(preHook: budgets.preHook, standard: budgets.standard))
     }

@@ -1,4 +1,7 @@
+public import AppsPackage
+public import AppsRuntime
 public import AppsWorker
+import JavaScriptRuntime
 
 /// Server-wide choices about where apps run: the limits of apps whose admin set none (the runtime mode among them),
 /// the binary workers are started from, and how strongly they are isolated.
@@ -16,6 +19,24 @@ public struct AppRuntimeSettings: Sendable {
         var settings = AppRuntimeSettings()
         settings.defaultLimits.runtime = .inProcess
         return settings
+    }
+
+    /// Starts `package` where `limits` says — a worker process or a VM in this process — with its files loaded,
+    /// ready for ``AppInstance/construct(_:in:privateHash:budgets:)``. `onFailure` hears a worker that gave up or a
+    /// VM that is stuck or lets timers overrun (the reason, for the log and the app's status).
+    public func start(
+        _ package: AppPackage, host: any AppHost, limits: AppLimits, onFailure: @escaping @Sendable (String) -> Void,
+        onStuck: @escaping @Sendable (Double) -> Void = { _ in }, onTimerOverrun: @escaping @Sendable () -> Void = {}
+    ) async throws -> any AppRuntimeChannel {
+        switch limits.runtime {
+        case .worker:
+            return try await WorkerRuntime.start(package, host: host, options: try workerOptions(limits), onGiveUp: onFailure)
+        case .inProcess:
+            var configuration = JavaScriptVM.Configuration()
+            configuration.onStuck = onStuck
+            configuration.onTimerOverrun = onTimerOverrun
+            return try await InProcessRuntime.prepare(package, host: host, configuration: configuration)
+        }
     }
 
     /// The worker options for an app with `limits`.

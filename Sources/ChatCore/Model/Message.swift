@@ -28,6 +28,8 @@ public struct Message: Sendable, Hashable, Codable {
     public var systemType: String?
     /// The discussion started from this message, or announced by it (Rocket.Chat's `drid`).
     public var discussionId: String?
+    /// The webhook integration that posted it (Rocket.Chat's `bot.i`); such messages never trigger outgoing hooks.
+    public var integrationId: String?
 
     public init(
         id: String, roomId: String, text: String, sender: UserRef, createdAt: Date, updatedAt: Date? = nil,

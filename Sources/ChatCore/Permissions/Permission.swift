@@ -34,5 +34,7 @@ public struct Permission: RawRepresentable, Sendable, Hashable, Codable, Express
     /// Starting a discussion (a room hanging off a room, or off one of its messages).
     public static let startDiscussion: Permission = "start-discussion"
     public static let manageApps: Permission = "manage-apps"
+    public static let manageIncomingIntegrations: Permission = "manage-incoming-integrations"
+    public static let manageOutgoingIntegrations: Permission = "manage-outgoing-integrations"
     public static let createPersonalAccessTokens: Permission = "create-personal-access-tokens"
 }

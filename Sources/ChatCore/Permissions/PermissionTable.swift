@@ -47,6 +47,8 @@ public struct PermissionTable: Sendable, Hashable {
         .postReadOnly: ["admin", "owner", "moderator"],
         .startDiscussion: ["admin", "user", "guest", "app"],
         .manageApps: ["admin"],
+        .manageIncomingIntegrations: ["admin"],
+        .manageOutgoingIntegrations: ["admin"],
         .createPersonalAccessTokens: ["admin", "user"],
     ])
 }

@@ -5,6 +5,7 @@ public struct ChatServices: Sendable {
     public let users: UserService
     public let rooms: RoomService
     public let messages: MessageService
+    public let integrations: IntegrationService
 
     public init(
         context: ChatContext, hasher: PasswordHasher, throttle: LoginThrottle = LoginThrottle(),
@@ -15,5 +16,6 @@ public struct ChatServices: Sendable {
         self.users = UserService(context: context, hasher: hasher, auth: auth)
         self.rooms = RoomService(context: context)
         self.messages = MessageService(context: context)
+        self.integrations = IntegrationService(context: context)
     }
 }

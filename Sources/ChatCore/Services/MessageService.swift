@@ -81,6 +81,7 @@ public struct MessageService: Sendable {
             id: id, roomId: room.id, text: draft.text, sender: sender.ref, createdAt: now, threadId: draft.threadId,
             attachments: draft.attachments, blocks: draft.blocks, alias: draft.alias, emoji: draft.emoji,
             avatar: draft.avatar, customFields: draft.customFields)
+        message.integrationId = actor.integrationId
         switch await context.hooks.preMessageSent(message, room: room, sender: sender) {
         case .refuse(let code, let reason): throw ChatError(.refused, code: code, message: reason)
         case .proceed(let modified):
@@ -248,6 +249,7 @@ public struct MessageService: Sendable {
         message.createdAt = original.createdAt
         message.threadId = original.threadId
         message.systemType = original.systemType
+        message.integrationId = original.integrationId
         try validateContent(text: message.text, attachments: message.attachments, blocks: message.blocks, customFields: message.customFields)
         return message
     }

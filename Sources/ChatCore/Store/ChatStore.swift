@@ -81,5 +81,20 @@ public protocol MessageStore: Sendable {
     func threadMessages(threadId: String, page: PageRequest) async throws -> Page<Message>
 }
 
+/// Webhook integrations.
+public protocol IntegrationStore: Sendable {
+    /// Throws `duplicate(key: "integration.id")` for a reused id.
+    func insertIntegration(_ integration: Integration) async throws
+    /// Throws `notFound` when there is no such integration.
+    func updateIntegration(_ integration: Integration) async throws
+    /// Answers whether it existed.
+    func deleteIntegration(id: String) async throws -> Bool
+    func integration(id: String) async throws -> Integration?
+    /// Every integration, oldest first.
+    func integrations(page: PageRequest) async throws -> Page<Integration>
+    /// The enabled integrations of one kind (what the outgoing dispatcher watches).
+    func enabledIntegrations(kind: Integration.Kind) async throws -> [Integration]
+}
+
 /// Everything the chat core stores. Backends (embedded SQLite, MongoDB) implement the whole family.
-public protocol ChatStore: UserStore, TokenStore, RoomStore, MessageStore {}
+public protocol ChatStore: UserStore, TokenStore, RoomStore, MessageStore, IntegrationStore {}

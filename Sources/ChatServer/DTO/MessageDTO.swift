@@ -27,6 +27,8 @@ struct MessageDTO: Encodable, Sendable {
     let t: String?
     /// The discussion this message started or announced (Rocket.Chat's `drid`).
     let drid: String?
+    /// `{i: <integration id>}` for a message a webhook integration posted.
+    let bot: [String: String]?
     let mentions: [String]
     let channels: [String]
 
@@ -55,6 +57,7 @@ struct MessageDTO: Encodable, Sendable {
         customFields = message.customFields
         t = message.systemType
         drid = message.discussionId
+        bot = message.integrationId.map { ["i": $0] }
         mentions = []
         channels = []
     }
