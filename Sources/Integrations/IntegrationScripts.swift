@@ -10,7 +10,8 @@ public import Logging
 /// Runs integrations' scripts — Rocket.Chat's `class Script` with `process_incoming_request`,
 /// `prepare_outgoing_request` and `process_outgoing_response` — in the apps' sandbox: one app of their own holding
 /// every enabled script (a worker process of its own in worker mode, like any app), with Rocket.Chat's limits: 3 s
-/// per call and 8 MB of JavaScript heap above what the runtime itself holds (measured after each call). A script
+/// per call and 8 MB of JavaScript heap above what the runtime itself holds (polled after a call, at most every
+/// `heapPollInterval`: measuring costs a collection; the worker's memory cgroup caps a single call's burst). A script
 /// sees no accessors: it only transforms what it is given. The sandbox is rebuilt when a script changes (any node
 /// notices: the integration's `updatedAt` is compared on every call).
 public actor IntegrationScripts {
@@ -22,11 +23,13 @@ public actor IntegrationScripts {
     public static let budget = CallBudget(cpu: 3, wall: 3)
     /// Heap a script may add to the sandbox's own (Rocket.Chat: 8 MB).
     public static let heapAllowance = 8 << 20
+    static let heapPollInterval: Duration = .milliseconds(100)
 
     let settings: AppRuntimeSettings
     let store: any IntegrationStore
     let logger: Logger
     private var sandbox: Sandbox?
+    private var lastHeapPoll = ContinuousClock.now
 
     struct Sandbox {
         let instance: AppInstance
@@ -61,15 +64,22 @@ public actor IntegrationScripts {
                 throw Failure(description: "the script sandbox is not available: \(error.message)")
             }
         }
-        if let heap = try? await sandbox.instance.heapSize(full: false), heap > sandbox.baselineHeap + Self.heapAllowance {
-            logger.warning("integration script over its memory", metadata: ["integration.id": "\(integration.id)", "heap": "\(heap)"])
-            await close()
-            throw Failure(description: "the script used more than \(Self.heapAllowance >> 20) MB of memory and was stopped")
+        if ContinuousClock.now - lastHeapPoll >= Self.heapPollInterval {
+            lastHeapPoll = .now
+            try await checkHeap(sandbox, integration: integration)
         }
         let content = reply["content"] ?? .null
         if let message = content["error"]?.stringValue { throw Failure(description: message) }
         if content["missing"] == .bool(true) { return nil }
         return content["result"] ?? .null
+    }
+
+    /// Stops the sandbox when the scripts' heap grew past the allowance (it is rebuilt on the next call).
+    private func checkHeap(_ sandbox: Sandbox, integration: Integration) async throws {
+        guard let heap = try? await sandbox.instance.heapSize(full: false), heap > sandbox.baselineHeap + Self.heapAllowance else { return }
+        logger.warning("integration script over its memory", metadata: ["integration.id": "\(integration.id)", "heap": "\(heap)"])
+        await close()
+        throw Failure(description: "the script used more than \(Self.heapAllowance >> 20) MB of memory and was stopped")
     }
 
     /// Stops the sandbox (server shutdown, or before a rebuild).

@@ -165,6 +165,11 @@ def test_scripts_that_throw_or_never_end(hooks_server):
     took = time.monotonic() - started
     assert r.status_code == 400 and "ran longer than 3 s" in r.json()["error"], r.text
     assert took < 10
+    # A script that keeps more than 8 MB is stopped too.
+    hog = create(url, admin, type="webhook-incoming", name="Hog", enabled=True, username="admin", channel="#scripts", scriptEnabled=True,
+                 script="class Script { process_incoming_request() { Store.set('big', new Array(4e6).fill(0).map((_, i) => i)); return { content: { text: 'kept' } }; } }")
+    r = requests.post(url + hook_path(hog), json={"text": "x"}, timeout=30)
+    assert r.status_code == 400 and "more than 8 MB" in r.json()["error"], r.text
     # The server, and the other scripts, keep working.
     assert requests.get(f"{url}/api/info").status_code == 200
     ok = create(url, admin, type="webhook-incoming", name="Fine", enabled=True, username="admin", channel="#scripts", scriptEnabled=True,
