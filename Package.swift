@@ -246,6 +246,7 @@ let package = Package(
             name: "AppsPackageTests",
             dependencies: ["AppsPackage", "AppFixtures", "AirlockCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationsTests", dependencies: ["Integrations", "ChatCore", "AirlockJSON"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppsDevKitTests", dependencies: ["AppsDevKit", "AppsPackage", "AirlockCrypto"],
             swiftSettings: swiftSettings),
