@@ -1,6 +1,7 @@
 """Starts the debug `airlock` binary on 127.0.0.1, port 0, with a throwaway data directory, for the real
 Rocket.Chat Python clients to talk to. The server is stopped by PID when the session ends."""
 
+import json
 import os
 import re
 import signal
@@ -9,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -137,6 +139,39 @@ def server(request, airlock_binary):
 @pytest.fixture(scope="session")
 def server_url(server):
     return server.url
+
+
+class RecordingHTTPServer:
+    """A local HTTP service on 127.0.0.1 that records every POST (`calls`: parsed JSON body, headers, path, time) and
+    answers what `respond(call, calls)` returns: `(status, JSON-serialisable answer)`."""
+
+    def __init__(self, respond, path="/"):
+        self.calls = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                call = {"path": self.path, "headers": dict(self.headers), "body": json.loads(raw), "at": time.monotonic()}
+                recorder.calls.append(call)
+                status, answer = respond(call, recorder.calls)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def wait_for(condition, what, seconds=20):

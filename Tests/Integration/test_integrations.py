@@ -6,15 +6,13 @@ posting its reply, and the `integrations.*` REST routes."""
 import json
 import os
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 import rockethook
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, wait_for
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, RecordingHTTPServer, wait_for
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Integrations")
 
@@ -178,42 +176,16 @@ def test_scripts_that_throw_or_never_end(hooks_server):
     assert history(url, admin, room["_id"])[0]["msg"] == "fine: 1"
 
 
-class Receiver:
+def receiver_of(failures, reply):
     """A local service an outgoing hook calls: the first `failures` calls answer 500, then 200 with `reply`."""
-
-    def __init__(self, failures, reply):
-        self.calls = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-                receiver.calls.append({"body": body, "headers": dict(self.headers), "at": time.monotonic()})
-                status, answer = (500, {"error": "busy"}) if len(receiver.calls) <= failures else (200, reply)
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    return RecordingHTTPServer(lambda call, calls: (500, {"error": "busy"}) if len(calls) <= failures else (200, reply), path="/hook")
 
 
 def test_outgoing_hook_with_trigger_word_retries_and_replies(hooks_server):
     url = hooks_server.url
     admin = login(url)
     room = channel(url, admin, "deploys")
-    receiver = Receiver(failures=1, reply={"text": "Deploying site to production", "username": "Deploy bot"})
+    receiver = receiver_of(1, {"text": "Deploying site to production", "username": "Deploy bot"})
     try:
         hook = create(url, admin, type="webhook-outgoing", name="Deploy", enabled=True, username="admin", channel="#deploys",
                       event="sendMessage", urls=[receiver.url], triggerWords=["!deploy"], token="shared-secret-123",
@@ -242,7 +214,7 @@ def test_outgoing_hook_scripts_shape_the_request_and_the_reply(hooks_server):
     url = hooks_server.url
     admin = login(url)
     room = channel(url, admin, "scripted-out")
-    receiver = Receiver(failures=0, reply={"status": "queued", "ticket": 17})
+    receiver = receiver_of(0, {"status": "queued", "ticket": 17})
     script = """
 class Script {
   prepare_outgoing_request({ request }) {

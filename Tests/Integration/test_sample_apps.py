@@ -10,14 +10,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, wait_for
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, RecordingHTTPServer, wait_for
 from realtime_events import UserEvents
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "../../SampleApps")
@@ -28,40 +26,18 @@ PHONE_ID = "1098765"
 UNREACHABLE = "15550000000"
 
 
-class FakeCloudApi:
-    """WhatsApp Cloud API's `POST /v19.0/{phone-number-id}/messages` on 127.0.0.1: records each call, answers a
-    message id, or WhatsApp's error shape for the unreachable number."""
+def fake_cloud_api():
+    """WhatsApp Cloud API's `POST /v19.0/{phone-number-id}/messages`: records each call (with its `Authorization`),
+    answers a message id, or WhatsApp's error shape for the unreachable number."""
 
-    def __init__(self):
-        self.calls = []
-        fake = self
+    def respond(call, calls):
+        if call["body"].get("to") == UNREACHABLE:
+            return 400, {"error": {"message": "Recipient phone number not in allowed list", "code": 131030}}
+        return 200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.OUT{len(calls)}"}]}
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                payload = json.loads(body)
-                fake.calls.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": payload})
-                if payload.get("to") == UNREACHABLE:
-                    status, answer = 400, {"error": {"message": "Recipient phone number not in allowed list", "code": 131030}}
-                else:
-                    status, answer = 200, {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.OUT{len(fake.calls)}"}]}
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/v19.0"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    fake = RecordingHTTPServer(respond, path="/v19.0")
+    fake.base = fake.url
+    return fake
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +104,7 @@ def test_whatsapp_bridge_end_to_end(live, airlock_binary):
     admin = login(url, ADMIN_USER, ADMIN_PASSWORD)
     agent = make_user(url, admin, "agent")
     bridge = requests.post(f"{url}/api/v1/channels.create", headers=admin, json={"name": "whatsapp", "members": ["agent"]}).json()["channel"]
-    fake = FakeCloudApi()
+    fake = fake_cloud_api()
     events = UserEvents(url, agent["X-User-Id"], agent["X-Auth-Token"])
     try:
         assert "installed WhatsApp Bridge" in deploy(airlock_binary, url, "whatsapp-bridge")
@@ -174,7 +150,7 @@ def test_whatsapp_bridge_end_to_end(live, airlock_binary):
         # A person's reply goes to the contact through the Cloud API, with the bearer token.
         reply = requests.post(f"{url}/api/v1/chat.postMessage", headers=agent, json={"roomId": room["_id"], "text": "Yes, at 5pm"}).json()["message"]
         call = wait_for(lambda: next((c for c in fake.calls if c["body"]["text"]["body"] == "Yes, at 5pm"), None), "the outbound call")
-        assert call["path"] == f"/v19.0/{PHONE_ID}/messages" and call["auth"] == "Bearer e2e-token"
+        assert call["path"] == f"/v19.0/{PHONE_ID}/messages" and call["headers"].get("Authorization") == "Bearer e2e-token"
         assert call["body"]["to"] == "5511987654321" and call["body"]["messaging_product"] == "whatsapp"
 
         # Its delivery status shows on the message.
