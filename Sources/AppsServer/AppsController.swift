@@ -56,6 +56,28 @@ public struct AppsController: Sendable {
             let record = try await mapped { try await manager.install(upload.zip, permissions: upload.permissions, user: user, runtimeMode: upload.runtime) }
             return try await installed(record)
         }
+        api.post("inspect") { request, _ in
+            let upload = try await AppUpload.read(request, limit: limits.maxUploadBytes)
+            let report = try await mapped { try await manager.inspect(upload.zip) }
+            return try JSONResponse.success(report)
+        }
+        api.get(":id/jobs") { _, context in
+            let jobs = try await mapped { try await manager.jobs(id: try context.parameters.appId("id")) }
+            let items: [JSONValue] = jobs.map { job in
+                [
+                    "id": .string(job.id), "processorId": .string(job.processorId), "nextRunAt": .string(WireDate.string(job.nextRunAt)),
+                    "interval": job.interval.map(JSONValue.string) ?? .null, "data": job.data ?? .null, "createdAt": .string(WireDate.string(job.createdAt)),
+                ]
+            }
+            return try JSONResponse.success(Named(key: "jobs", value: items))
+        }
+        api.get(":id/stats") { request, context in
+            let id = try context.parameters.appId("id")
+            _ = try await mapped { try await manager.app(id: id) }
+            let minutes = try Self.window(request.query("window") ?? "1h")
+            let buckets = manager.stats.history.buckets(appId: id, minutes: minutes)
+            return try JSONResponse.success(StatsReply(window: "\(minutes)m", bucketSeconds: 60, buckets: buckets, methods: manager.stats.snapshot(appId: id)))
+        }
         api.get("trust") { _, _ in
             let keys = try await manager.trust.keys().map(Self.keyJSON)
             return try JSONResponse.success(TrustList(keys: keys, unsignedPolicy: manager.trust.unsignedPolicy.rawValue))
@@ -250,6 +272,25 @@ public struct AppsController: Sendable {
     }
 
     // MARK: Bodies
+
+    /// `15m`, `30m`, `1h` (or a number of minutes): at most an hour.
+    static func window(_ text: String) throws -> Int {
+        let minutes: Int?
+        if text.hasSuffix("h") { minutes = Int(text.dropLast()).map { $0 * 60 } }
+        else if text.hasSuffix("m") { minutes = Int(text.dropLast()) }
+        else { minutes = Int(text) }
+        guard let minutes, (1...60).contains(minutes) else {
+            throw ChatError.invalidParams("\"window\" must be 1m to 1h (e.g. 15m, 1h)")
+        }
+        return minutes
+    }
+
+    struct StatsReply: Encodable {
+        let window: String
+        let bucketSeconds: Int
+        let buckets: [AppCallHistory.Bucket]
+        let methods: [String: AppCallStats.MethodStats]
+    }
 
     struct TrustRequest: Decodable {
         let name: String

@@ -19,6 +19,7 @@ public enum APIRouter {
         let api = router.group("api/v1").add(middleware: AuthMiddleware(auth: services.auth))
         auth.registerAuthenticated(on: api)
         UsersController(services: services, limits: limits).register(on: api)
+        RolesController(services: services, limits: limits).register(on: api)
         RoomsController(services: services, limits: limits, type: .channel).register(on: api)
         RoomsController(services: services, limits: limits, type: .privateGroup).register(on: api)
         DirectMessagesController(services: services, limits: limits).register(on: api)

@@ -29,12 +29,15 @@ public final class AppCallStats: Sendable {
 
     let window: Int
     private let state = Mutex<[String: [String: Samples]]>([:])
+    /// The same calls per minute over the last hour.
+    public let history = AppCallHistory()
 
     public init(window: Int = 512) {
         self.window = window
     }
 
     public func record(appId: String, method: String, seconds: Double, outcome: Outcome) {
+        history.record(appId: appId, seconds: seconds, failed: outcome != .success)
         state.withLock { state in
             var samples = state[appId]?[method] ?? Samples()
             samples.count += 1
@@ -62,6 +65,7 @@ public final class AppCallStats: Sendable {
     }
 
     public func forget(appId: String) {
+        history.forget(appId: appId)
         state.withLock { $0[appId] = nil }
     }
 

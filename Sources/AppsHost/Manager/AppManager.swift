@@ -201,6 +201,45 @@ public actor AppManager {
         }
     }
 
+    /// What an upload would install, without installing it (`POST /api/apps/inspect`): the manifest, the permissions
+    /// it asks for (the Apps-Engine defaults when it declares none), who signed it, what is installed under its id, and
+    /// the refusal an install would meet, if any. A package the reader refuses throws as an install would.
+    public func inspect(_ zip: Data) async throws -> JSONValue {
+        let package = try reader.read(zip)
+        let manifest = package.manifest
+        let declared = (manifest.permissions ?? []).map(\.name)
+        var refusal: JSONValue = .null
+        var signature: JSONValue = ["signed": false]
+        do {
+            if case .signed(let signer) = try await trust.check(package) {
+                signature = ["signed": true, "keyId": .string(signer.keyId), "signer": .string(signer.name), "trusted": true]
+            }
+        } catch let error as AppPackageError {
+            refusal = .string(error.message)
+        }
+        if case .bool(false)? = signature["signed"], let claimed = package.signature {
+            signature = ["signed": true, "keyId": .string(claimed.keyId), "signer": claimed.signer.map(JSONValue.string) ?? .null, "trusted": false]
+        }
+        let installed = try await store.app(id: manifest.id).map { record -> JSONValue in
+            ["version": record.manifest["version"] ?? .null, "status": .string(record.status)]
+        }
+        let permissions = declared.isEmpty ? AppsEngineDefinition.defaultPermissions.sorted() : declared
+        return [
+            "app": try Self.json(manifest),
+            "permissions": .array(permissions.map { ["name": .string($0)] }),
+            "permissionsDeclared": .bool(!declared.isEmpty),
+            "signature": signature,
+            "installed": installed ?? .null,
+            "refusal": refusal,
+        ]
+    }
+
+    /// The app's scheduled jobs, soonest first.
+    public func jobs(id: String) async throws -> [AppJob] {
+        guard try await store.app(id: id) != nil else { throw AppEngineError.noApp(id) }
+        return try await store.jobs(appId: id)
+    }
+
     /// Calls `onUninstall`, stops the VM and removes the app with its package, logs and bot user.
     @discardableResult
     public func uninstall(id: String, user: User? = nil) async throws -> AppRecord {

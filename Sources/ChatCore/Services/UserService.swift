@@ -284,6 +284,42 @@ public struct UserService: Sendable {
         }
     }
 
+    /// What each global role is for (Rocket.Chat's `roles.list` descriptions); room roles are `owner`, `moderator`
+    /// and `leader` (set with `channels.addOwner` and the like).
+    public static let roleDescriptions: [String: String] = [
+        "admin": "Administrator: every permission", "user": "A person using the chat", "bot": "An automated account",
+        "app": "An app's bot user", "guest": "Limited access",
+    ]
+    public static let roomRoles: [String: String] = ["owner": "Room owner", "moderator": "Room moderator", "leader": "Room leader"]
+
+    /// `roles.addUserToRole` / `roles.removeUserFromRole` for a global role: through ``update(userId:changes:by:session:)``
+    /// (`edit-other-user-info`, and open sessions re-checked at once). The last active admin keeps the admin role.
+    public func setRole(_ role: String, granted: Bool, username: String, by caller: User) async throws -> User {
+        guard Self.knownRoles.contains(role) else {
+            if Self.roomRoles[role] != nil {
+                throw ChatError.invalidParams("\(role) is a room role: use channels.addOwner, addModerator or addLeader [error-invalid-role]")
+            }
+            throw ChatError(.refused, code: "error-invalid-role", message: "Invalid role: \(role)")
+        }
+        guard let user = try await context.store.user(username: username) else { throw ChatError.invalidUser() }
+        var roles = user.roles.filter { $0 != role }
+        if granted { roles.append(role) }
+        if !granted, role == "admin", user.roles.contains("admin"), try await activeAdminCount() <= 1 {
+            throw ChatError.actionNotAllowed("The last active admin keeps the admin role")
+        }
+        return try await update(userId: user.id, changes: Changes(roles: roles), by: .user(caller))
+    }
+
+    /// Users holding a global role (`roles.getUsersInRole`), by username.
+    public func users(inRole role: String, page: PageRequest) async throws -> Page<User> {
+        let all = try await context.store.users(page: PageRequest(offset: 0, count: 100_000)).items.filter { $0.roles.contains(role) }
+        return Page(items: Array(all.dropFirst(page.offset).prefix(page.count)), total: all.count)
+    }
+
+    private func activeAdminCount() async throws -> Int {
+        try await context.store.users(page: PageRequest(offset: 0, count: 100_000)).items.filter { $0.active && $0.roles.contains("admin") }.count
+    }
+
     private static func checkedRoles(_ roles: [String]) throws -> [String] {
         let unknown = roles.filter { !knownRoles.contains($0) }
         guard unknown.isEmpty else {
