@@ -151,6 +151,11 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Composition root shared by the executable and the tests
+        // MARK: The web console (/admin), its assets embedded at build time
+        .target(
+            name: "WebConsole", dependencies: ["ChatServer", hummingbird, nioCore], exclude: ["Assets"], swiftSettings: swiftSettings,
+            plugins: ["EmbedJavaScript"]),
+
         // MARK: Webhook integrations: incoming hooks, outgoing calls, their scripts in the apps' sandbox, the REST routes
         .target(
             name: "Integrations",
@@ -158,13 +163,13 @@ let package = Package(
                 "ChatCore", "ChatServer", "AppsHost", "AppsRuntime", "AppsPackage", "JavaScriptRuntime", "OutboundHTTP", "AirlockCrypto", "AirlockJSON",
                 hummingbird, logging,
             ],
-            swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
+            exclude: ["JavaScript"], swiftSettings: swiftSettings, plugins: ["EmbedJavaScript"]),
 
         .target(
             name: "AirlockApp",
             dependencies: [
                 "ChatCore", "ChatServer", "EmbeddedStore", "MongoStore", "AppsHost", "AppsWorker", "AppsStorage", "AppsServer", "OutboundHTTP", "Integrations",
-                hummingbird,
+                "WebConsole", hummingbird,
                 "AirlockNetwork", .product(name: "HTTPTypes", package: "swift-http-types"), logging, lifecycle, nioCore,
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

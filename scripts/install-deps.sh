@@ -2,7 +2,7 @@
 # Installs the Debian packages Airlock needs, only when some are missing. Retries apt on network hiccups.
 set -euo pipefail
 
-PACKAGES=(pkg-config libssl-dev libsqlite3-dev zlib1g-dev libjavascriptcoregtk-4.1-dev libmongoc-dev esbuild wrk python3-venv nodejs node-typescript)
+PACKAGES=(pkg-config libssl-dev libsqlite3-dev zlib1g-dev libjavascriptcoregtk-4.1-dev libmongoc-dev esbuild wrk python3-venv nodejs node-typescript chromium chromium-driver)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -6,6 +6,7 @@ import PackagePlugin
 /// - `JavaScriptRuntime` gets its own `JavaScript/*.js` as `EmbeddedRuntimeScript.files`;
 /// - `AppsRuntime` gets the package's `AppsSDK/` tree as `EmbeddedAppsSDK.files` (the typings excepted);
 /// - `Integrations` gets the app its scripts run in (`JavaScript/*.js`) as `EmbeddedIntegrationScripts.files`;
+/// - `WebConsole` gets its pages, scripts and styles (`Assets/*.html|js|css`) as `EmbeddedWebAssets.files`;
 /// - `AppsDevKit` gets the typings, `AppsSDK/types/` (`.d.ts` and `package.json`), as `EmbeddedSDKTypes.files`, which
 ///   `airlock dev new` writes into a new project for editors and `tsc`.
 @main
@@ -17,9 +18,14 @@ struct EmbedJavaScript: BuildToolPlugin {
         case "AppsRuntime": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK"), "EmbeddedAppsSDK")
         case "AppsDevKit": (root, enumName) = (context.package.directoryURL.appending(path: "AppsSDK/types"), "EmbeddedSDKTypes")
         case "Integrations": (root, enumName) = (target.directoryURL.appending(path: "JavaScript"), "EmbeddedIntegrationScripts")
+        case "WebConsole": (root, enumName) = (target.directoryURL.appending(path: "Assets"), "EmbeddedWebAssets")
         default: return []
         }
-        let extensions: Set<String> = target.name == "AppsDevKit" ? ["ts", "json"] : ["js", "json"]
+        let extensions: Set<String> = switch target.name {
+        case "AppsDevKit": ["ts", "json"]
+        case "WebConsole": ["html", "js", "css"]
+        default: ["js", "json"]
+        }
         let files = try javaScriptFiles(under: root, extensions: extensions).filter { target.name != "AppsRuntime" || !$0.path.contains("/AppsSDK/types/") }
         let output = context.pluginWorkDirectoryURL.appending(path: "\(enumName).swift")
         return [

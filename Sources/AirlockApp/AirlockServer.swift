@@ -8,6 +8,7 @@ import MongoStore
 import Foundation
 import HTTPTypes
 import Integrations
+import WebConsole
 import OutboundHTTP
 public import Hummingbird
 public import Logging
@@ -118,6 +119,7 @@ public struct AirlockServer {
             services: services, incoming: IncomingWebhooks(services: services, scripts: scripts, requestsPerMinute: configuration.hooksPerMinute),
             outgoing: outgoing, maxBodySize: configuration.maxBodySize, siteURL: settings.siteURL
         ).register(on: router)
+        WebConsoleController().register(on: router)
         return AirlockServer(
             configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, hooks: dispatcher,
             integrationScripts: scripts, outgoingWebhooks: outgoingRegistration, logger: logger, metricsRegistry: metricsRegistry)

@@ -1,0 +1,271 @@
+// The apps console (/admin): log in with Rocket.Chat's REST login (the token kept in localStorage, as Rocket.Chat's
+// web client keeps `Meteor.loginToken`), list apps, install (inspect first: permissions and signer, then upload
+// with progress), enable/disable, uninstall, edit settings, read logs. Every value from the server or an app is put
+// in the page as text (textContent), never as HTML.
+
+const main = document.getElementById('main');
+const session = {
+  get userId() { return localStorage.getItem('Meteor.userId'); },
+  get token() { return localStorage.getItem('Meteor.loginToken'); },
+  save(userId, token) { localStorage.setItem('Meteor.userId', userId); localStorage.setItem('Meteor.loginToken', token); },
+  clear() { localStorage.removeItem('Meteor.userId'); localStorage.removeItem('Meteor.loginToken'); },
+};
+
+/// An element with attributes and children (strings become text nodes).
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
+    else if (value === true) element.setAttribute(key, '');
+    else if (value !== false && value !== undefined && value !== null) element.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child instanceof Node ? child : String(child));
+  return element;
+}
+
+async function api(method, path, body) {
+  const headers = { 'X-User-Id': session.userId || '', 'X-Auth-Token': session.token || '' };
+  const init = { method, headers };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+  const response = await fetch(path, init);
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(json.error || json.message || `HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return json;
+}
+
+function showLogin(message) {
+  main.replaceChildren(h('form', { class: 'login', id: 'login', onsubmit: login },
+    h('h2', {}, 'Log in'),
+    message ? h('p', { class: 'error', role: 'alert' }, message) : null,
+    h('label', {}, 'Username or e-mail', h('input', { name: 'user', autocomplete: 'username', required: true })),
+    h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('button', { class: 'primary', type: 'submit' }, 'Log in')));
+  main.querySelector('input').focus();
+}
+
+async function login(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  try {
+    const reply = await api('POST', '/api/v1/login', { user: form.get('user'), password: form.get('password') });
+    session.save(reply.data.userId, reply.data.authToken);
+    start();
+  } catch (error) {
+    showLogin(error.status === 401 ? 'Wrong username or password.' : error.message);
+  }
+}
+
+async function start() {
+  if (!session.token) return showLogin();
+  let me;
+  try {
+    me = await api('GET', '/api/v1/me');
+  } catch (error) {
+    session.clear();
+    return showLogin(error.status === 401 ? 'Your session ended; log in again.' : error.message);
+  }
+  document.getElementById('who').textContent = me.username;
+  const logout = document.getElementById('logout');
+  logout.hidden = false;
+  logout.onclick = async () => { try { await api('POST', '/api/v1/logout'); } catch (_) { /* gone already */ } session.clear(); showLogin(); };
+  await renderApps();
+}
+
+async function renderApps(notice) {
+  let apps;
+  try {
+    apps = (await api('GET', '/api/apps')).apps || [];
+  } catch (error) {
+    if (error.status === 403) {
+      main.replaceChildren(h('p', { class: 'error', id: 'refused', role: 'alert' },
+        'Your account cannot manage apps: this console needs the manage-apps permission. Ask an administrator.'));
+      return;
+    }
+    throw error;
+  }
+  const rows = apps.map((app) => {
+    const stats = Object.values(app.stats || {});
+    const calls = stats.reduce((n, s) => n + (s.count || 0), 0);
+    const failures = stats.reduce((n, s) => n + (s.failures || 0) + (s.timeouts || 0), 0);
+    const p99 = stats.reduce((m, s) => Math.max(m, s.p99Ms || 0), 0);
+    const enabled = ['manually_enabled', 'auto_enabled'].includes(app.status);
+    const runtime = app.runtime || {};
+    return h('tr', { 'data-app': app.id },
+      h('td', {}, h('strong', {}, app.name), h('div', { class: 'muted' }, app.id)),
+      h('td', {}, app.version),
+      h('td', { class: 'status' }, app.status, app.statusReason ? h('div', { class: 'error' }, app.statusReason) : null),
+      h('td', {}, runtime.mode || '', runtime.rssBytes ? ` ${Math.round(runtime.rssBytes / 1048576)} MiB` : '', runtime.restarts ? ` ${runtime.restarts} restarts` : ''),
+      h('td', {}, app.signature && app.signature.signed ? `signed by ${app.signature.signer}` : 'unsigned'),
+      h('td', {}, String(calls)), h('td', {}, String(failures)), h('td', {}, p99.toFixed(2)),
+      h('td', {}, h('div', { class: 'actions' },
+        h('button', { class: 'toggle', onclick: () => setStatus(app, enabled ? 'manually_disabled' : 'manually_enabled') }, enabled ? 'Disable' : 'Enable'),
+        h('button', { class: 'settings', onclick: () => showSettings(app) }, 'Settings'),
+        h('button', { class: 'logs', onclick: () => showLogs(app) }, 'Logs'),
+        h('button', { class: 'danger uninstall', onclick: () => uninstall(app) }, 'Uninstall'))));
+  });
+  main.replaceChildren(
+    notice ? h('p', { class: 'ok', role: 'status', id: 'notice' }, notice) : '',
+    installPanel(),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'apps' },
+      h('thead', {}, h('tr', {}, ['App', 'Version', 'Status', 'Runtime', 'Signature', 'Calls', 'Failed', 'Max p99 ms', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No apps installed.'))))),
+    h('div', { id: 'detail' }));
+}
+
+function installPanel() {
+  const input = h('input', { type: 'file', id: 'package', accept: '.zip,application/zip', onchange: () => input.files[0] && inspect(input.files[0]) });
+  const drop = h('div', { class: 'drop', id: 'drop' }, h('label', {}, 'Install an app: drop its .zip here or choose it ', input), h('div', { id: 'inspect' }));
+  drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => { event.preventDefault(); drop.classList.remove('over'); if (event.dataTransfer.files[0]) inspect(event.dataTransfer.files[0]); });
+  return drop;
+}
+
+/// Shows what the package asks for before anything is installed.
+async function inspect(file) {
+  const target = document.getElementById('inspect');
+  const form = new FormData();
+  form.append('app', file);
+  try {
+    const report = await api('POST', '/api/apps/inspect', form);
+    const signature = report.signature.signed
+      ? (report.signature.trusted ? `Signed by ${report.signature.signer} (key ${report.signature.keyId})` : `Signed by an untrusted key ${report.signature.keyId}`)
+      : 'Not signed';
+    target.replaceChildren(
+      h('h3', {}, `${report.app.name} ${report.app.version}`), h('p', {}, report.app.description),
+      h('p', {}, signature), report.installed ? h('p', {}, `Installed now: ${report.installed.version} (${report.installed.status}); this updates it.`) : '',
+      h('p', {}, report.permissionsDeclared ? 'It asks for these permissions:' : 'It declares no permissions, so it gets the Apps-Engine defaults:'),
+      h('ul', { id: 'permissions' }, report.permissions.map((p) => h('li', {}, p.name))),
+      report.refusal ? h('p', { class: 'error', role: 'alert' }, `The server would refuse it: ${report.refusal}`) : '',
+      h('progress', { id: 'progress', max: 100, value: 0, hidden: true }),
+      h('p', { id: 'install-error', class: 'error', role: 'alert' }),
+      h('button', { class: 'primary', id: 'install', disabled: Boolean(report.refusal), onclick: () => upload(file, report) }, report.installed ? 'Update' : 'Install'));
+  } catch (error) {
+    target.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'install-error' }, error.message));
+  }
+}
+
+/// XMLHttpRequest rather than fetch: it reports upload progress.
+function upload(file, report) {
+  const progress = document.getElementById('progress');
+  const failure = document.getElementById('install-error');
+  progress.hidden = false;
+  const request = new XMLHttpRequest();
+  request.open('POST', report.installed ? `/api/apps/${encodeURIComponent(report.app.id)}` : '/api/apps');
+  request.setRequestHeader('X-User-Id', session.userId);
+  request.setRequestHeader('X-Auth-Token', session.token);
+  request.upload.onprogress = (event) => { if (event.lengthComputable) progress.value = Math.round((event.loaded / event.total) * 100); };
+  request.onload = () => {
+    let reply = {};
+    try { reply = JSON.parse(request.responseText); } catch (_) { /* not JSON */ }
+    if (request.status === 200) renderApps(`${reply.app.name} ${reply.app.version}: ${reply.app.status}`);
+    else failure.textContent = reply.error || `HTTP ${request.status}`;
+  };
+  request.onerror = () => { failure.textContent = 'The upload failed (network).'; };
+  const form = new FormData();
+  form.append('app', file);
+  request.send(form);
+}
+
+async function setStatus(app, status) {
+  try {
+    const reply = await api('POST', `/api/apps/${encodeURIComponent(app.id)}/status`, { status });
+    await renderApps(`${app.name}: ${reply.status}`);
+  } catch (error) { alert(error.message); }
+}
+
+async function uninstall(app) {
+  if (!confirm(`Uninstall ${app.name}? Its settings and data are deleted.`)) return;
+  try {
+    await api('DELETE', `/api/apps/${encodeURIComponent(app.id)}`);
+    await renderApps(`${app.name} uninstalled`);
+  } catch (error) { alert(error.message); }
+}
+
+/// A form from the app's typed settings; only changed values are sent, each answer (or the app's refusal) shown.
+async function showSettings(app) {
+  const detail = document.getElementById('detail');
+  const settings = (await api('GET', `/api/apps/${encodeURIComponent(app.id)}/settings`)).settings || {};
+  const fields = Object.values(settings).map((setting) => {
+    const value = setting.value ?? setting.packageValue;
+    let input;
+    switch (setting.type) {
+      case 'boolean': input = h('input', { type: 'checkbox', checked: Boolean(value) }); break;
+      case 'int': input = h('input', { type: 'number', step: 1, value }); break;
+      case 'password': input = h('input', { type: 'password', placeholder: 'unchanged', autocomplete: 'new-password' }); break;
+      case 'color': input = h('input', { type: 'color', value }); break;
+      case 'code': input = h('textarea', { rows: 6 }, value ?? ''); break;
+      case 'select':
+        input = h('select', {}, (setting.values || []).map((v) => h('option', { value: v.key, selected: v.key === value }, v.i18nLabel || v.key))); break;
+      case 'multiSelect':
+        input = h('select', { multiple: true }, (setting.values || []).map((v) => h('option', { value: v.key, selected: (value || []).includes(v.key) }, v.i18nLabel || v.key))); break;
+      default: input = h('input', { value: value ?? '' });
+    }
+    input.id = `setting-${setting.id}`;
+    input.dataset.setting = setting.id;
+    input.dataset.type = setting.type;
+    return h('div', { class: 'field' }, h('label', { for: input.id }, setting.i18nLabel || setting.id), input,
+      setting.i18nDescription ? h('small', { class: 'muted' }, setting.i18nDescription) : null,
+      h('span', { class: 'error', id: `error-${setting.id}` }));
+  });
+  const save = async (event) => {
+    event.preventDefault();
+    let saved = 0;
+    for (const input of event.target.querySelectorAll('[data-setting]')) {
+      const id = input.dataset.setting;
+      const setting = settings[id];
+      let value;
+      if (input.dataset.type === 'boolean') value = input.checked;
+      else if (input.dataset.type === 'int') value = Number(input.value);
+      else if (input.dataset.type === 'multiSelect') value = [...input.selectedOptions].map((o) => o.value);
+      else value = input.value;
+      if (input.dataset.type === 'password' && value === '') continue;
+      if (JSON.stringify(value) === JSON.stringify(setting.value ?? setting.packageValue)) continue;
+      const error = document.getElementById(`error-${id}`);
+      try {
+        await api('POST', `/api/apps/${encodeURIComponent(app.id)}/settings/${encodeURIComponent(id)}`, { setting: { id, value } });
+        error.textContent = '';
+        saved += 1;
+      } catch (failure) { error.textContent = failure.message; }
+    }
+    document.getElementById('settings-status').textContent = `${saved} setting${saved === 1 ? '' : 's'} saved`;
+  };
+  detail.replaceChildren(h('section', { class: 'panel', id: 'settings' }, h('h2', {}, `${app.name}: settings`),
+    fields.length ? h('form', { onsubmit: save }, fields, h('button', { class: 'primary', type: 'submit', id: 'save-settings' }, 'Save'),
+      h('span', { id: 'settings-status', class: 'ok', role: 'status' })) : h('p', { class: 'muted' }, 'This app has no settings.')));
+}
+
+/// The app's log, newest last, with level and method filters and a live tail (polling every 2 s).
+async function showLogs(app) {
+  const detail = document.getElementById('detail');
+  const level = h('select', { id: 'log-level' }, ['', 'error', 'warning', 'info', 'debug'].map((l) => h('option', { value: l }, l || 'all levels')));
+  const method = h('input', { id: 'log-method', placeholder: 'method (onEnable, ...)' });
+  const live = h('input', { type: 'checkbox', id: 'log-live' });
+  const output = h('div', { class: 'logs', id: 'log-lines', role: 'log' });
+  let timer;
+  const load = async () => {
+    const query = new URLSearchParams({ count: '100' });
+    if (level.value) query.set('level', level.value);
+    if (method.value) query.set('method', method.value);
+    const lines = (await api('GET', `/api/apps/${encodeURIComponent(app.id)}/logs?${query}`)).logs || [];
+    output.replaceChildren(...lines.reverse().map((line) => {
+      const entry = (line.entries || [])[0] || {};
+      const text = (entry.args || []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      return h('div', {}, `${entry.timestamp || ''} ${entry.severity || ''} ${line.method || ''}: ${text}`);
+    }));
+    if (!document.body.contains(output)) clearInterval(timer);
+  };
+  live.onchange = () => { clearInterval(timer); if (live.checked) timer = setInterval(load, 2000); };
+  level.onchange = load;
+  method.onchange = load;
+  detail.replaceChildren(h('section', { class: 'panel', id: 'logs' }, h('h2', {}, `${app.name}: log`),
+    h('div', { class: 'actions' }, level, method, h('label', {}, live, ' live')), output));
+  await load();
+}
+
+start().catch((error) => main.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));

@@ -1,0 +1,144 @@
+"""The apps console (/admin) in headless Chromium (Debian's chromium + chromium-driver, driven by selenium): an admin
+logs in, inspects and installs an app by upload, changes a setting, reads its log and disables it; a user without
+manage-apps is told so. Screenshots of each step go to $AIRLOCK_ARTIFACTS (default: a temporary folder)."""
+
+import io
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+
+import pytest
+import requests
+
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
+HELLO_ID = "6f1c6a55-2b3f-4a0e-9c49-1f0f6f3b9a10"
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def console_server(airlock_binary):
+    with tempfile.TemporaryDirectory() as data_dir:
+        process = AirlockProcess(airlock_binary, data_dir)
+        yield process
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    folder = os.environ.get("AIRLOCK_ARTIFACTS") or tempfile.mkdtemp(prefix="airlock-console-")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+@pytest.fixture()
+def browser():
+    if not (shutil.which("chromium") and os.path.exists("/usr/bin/chromedriver")):
+        pytest.fail("chromium and chromium-driver are not installed (scripts/install-deps.sh installs them)")
+    os.environ["SE_OFFLINE"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def zip_fixture(name, folder):
+    path = os.path.join(folder, f"{name}.zip")
+    source = os.path.join(FIXTURES, name)
+    with zipfile.ZipFile(path, "w") as z:
+        for root, _, files in os.walk(source):
+            for file in files:
+                full = os.path.join(root, file)
+                z.write(full, os.path.relpath(full, source))
+    return path
+
+
+def log_in(browser, url, user, password):
+    browser.get(url + "/admin")
+    wait = WebDriverWait(browser, 15)
+    wait.until(EC.presence_of_element_located((By.ID, "login")))
+    browser.find_element(By.NAME, "user").send_keys(user)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+    return wait
+
+
+def test_admin_installs_configures_reads_logs_and_disables(browser, console_server, artifacts, tmp_path):
+    url = console_server.url
+    started = time.monotonic()
+    wait = log_in(browser, url, ADMIN_USER, ADMIN_PASSWORD)
+    wait.until(EC.presence_of_element_located((By.ID, "apps")))
+    first_list = time.monotonic() - started
+    browser.save_screenshot(os.path.join(artifacts, "admin-1-apps.png"))
+
+    # Inspect first: the permissions it asks for, then install with the progress bar.
+    browser.find_element(By.ID, "package").send_keys(zip_fixture("hello", str(tmp_path)))
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#permissions li")))
+    assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#permissions li")] == ["slashcommand"]
+    assert "Not signed" in browser.find_element(By.ID, "inspect").text
+    browser.save_screenshot(os.path.join(artifacts, "admin-2-inspect.png"))
+    browser.find_element(By.ID, "install").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Hello 1.0.0: manually_enabled"))
+    row = browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}']")
+    assert "manually_enabled" in row.find_element(By.CLASS_NAME, "status").text
+    browser.save_screenshot(os.path.join(artifacts, "admin-3-installed.png"))
+
+    # A setting, through the form generated from its type.
+    row.find_element(By.CLASS_NAME, "settings").click()
+    field = wait.until(EC.presence_of_element_located((By.ID, "setting-greeting")))
+    assert field.get_attribute("value") == "Hello"
+    field.clear()
+    field.send_keys("Bonjour")
+    browser.find_element(By.ID, "save-settings").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "settings-status"), "1 setting saved"))
+    browser.save_screenshot(os.path.join(artifacts, "admin-4-settings.png"))
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    assert requests.get(f"{url}/api/apps/{HELLO_ID}/settings", headers=headers).json()["settings"]["greeting"]["value"] == "Bonjour"
+
+    # Its log, filtered by method.
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}'] .logs").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "log-lines"), "greeting is"))
+    browser.find_element(By.ID, "log-method").send_keys("onEnable\n")
+    wait.until(lambda b: all("onEnable" in line.text for line in b.find_elements(By.CSS_SELECTOR, "#log-lines div")))
+    browser.save_screenshot(os.path.join(artifacts, "admin-5-logs.png"))
+
+    # Disable.
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}'] .toggle").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Hello: manually_disabled"))
+    assert browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}'] .toggle").text == "Enable"
+    browser.save_screenshot(os.path.join(artifacts, "admin-6-disabled.png"))
+    print(f"time from /admin to the apps list (headless Chromium, login included): {first_list * 1000:.0f} ms")
+
+    # The page's own safeguards.
+    page = requests.get(f"{url}/admin")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"] and page.headers["X-Content-Type-Options"] == "nosniff"
+    assert requests.get(f"{url}/assets/nope.js").status_code == 404
+
+
+def test_a_user_without_manage_apps_is_told_so(browser, console_server, artifacts):
+    url = console_server.url
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    requests.post(f"{url}/api/v1/users.create", headers=headers,
+                  json={"username": "viewer", "name": "Viewer", "email": "viewer@example.org", "password": "pw-viewer-1"}).raise_for_status()
+    wait = log_in(browser, url, "viewer", "pw-viewer-1")
+    refused = wait.until(EC.presence_of_element_located((By.ID, "refused")))
+    assert "manage-apps" in refused.text
+    assert not browser.find_elements(By.ID, "apps")
+    browser.save_screenshot(os.path.join(artifacts, "admin-7-refused.png"))
+    # A wrong password is a clear message, not a broken page.
+    browser.execute_script("localStorage.clear()")
+    log_in(browser, url, "viewer", "wrong")
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.ID, "login"), "Wrong username or password"))
