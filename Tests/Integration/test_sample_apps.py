@@ -262,10 +262,15 @@ def test_calendar_end_to_end(live, airlock_binary):
         # The reminder: in the room, and by direct message to everyone going or maybe going.
         reminder = wait_for(lambda: next((m for m in history(url, ana, team["_id"]) if "Reminder: *Standup*" in m["msg"]), None), "the reminder", seconds=30)
         assert reminder["u"]["username"] == "team-calendar.bot"
-        ims = requests.get(f"{url}/api/v1/im.list", headers=ben).json()["ims"]
-        direct = next(im for im in ims if "team-calendar.bot" in im.get("usernames", []))
-        dm = requests.get(f"{url}/api/v1/im.history", headers=ben, params={"roomId": direct["_id"]}).json()["messages"]
-        assert any("Reminder: *Standup*" in m["msg"] and "#team" in m["msg"] for m in dm), dm
+        # The direct messages follow the room's line (the job sends them one after another).
+        def direct_reminder():
+            ims = requests.get(f"{url}/api/v1/im.list", headers=ben).json()["ims"]
+            direct = next((im for im in ims if "team-calendar.bot" in im.get("usernames", [])), None)
+            if direct is None:
+                return None
+            dm = requests.get(f"{url}/api/v1/im.history", headers=ben, params={"roomId": direct["_id"]}).json()["messages"]
+            return next((m for m in dm if "Reminder: *Standup*" in m["msg"] and "#team" in m["msg"]), None)
+        wait_for(direct_reminder, "the reminder by direct message", seconds=15)
 
         # Only its creator cancels an event; a cancelled event says so, loses its buttons and is cancelled in the feed.
         run_command(url, ben, "event", f"cancel {event_id}", team["_id"])
