@@ -3,7 +3,7 @@ import Foundation
 public import Hummingbird
 import NIOCore
 
-/// Serves the web console from the binary: `/admin` (the apps console) and its `/assets/*` (dependency-free
+/// Serves the web console from the binary: `/` (the web chat), `/admin` (the apps console) and their `/assets/*` (dependency-free
 /// JavaScript modules and CSS, embedded at build time from `Assets/`). Pages carry a strict Content-Security-Policy:
 /// scripts and styles only from this origin, no inline code, no framing; the console talks to the REST API with the
 /// token it keeps, like Rocket.Chat's web client.
@@ -14,6 +14,7 @@ public struct WebConsoleController: Sendable {
     public init() {}
 
     public func register(on router: Router<AirlockRequestContext>) {
+        router.get("/") { _, _ in try Self.asset("chat.html") }
         router.get("admin") { _, _ in try Self.asset("admin.html") }
         router.get("assets/:file") { _, context in try Self.asset(try context.parameters.require("file")) }
     }

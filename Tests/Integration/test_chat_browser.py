@@ -1,0 +1,117 @@
+"""The web chat (/) in headless Chromium: a user runs the calendar sample's `/event new`, submits its modal (a field
+error first, then success), sees the event with its buttons, clicks one and sees the update arrive over the realtime
+API; a second window sees what the first typed. Screenshots in $AIRLOCK_ARTIFACTS."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+SAMPLES = os.path.join(os.path.dirname(__file__), "../../SampleApps")
+
+
+@pytest.fixture(scope="module")
+def chat_server(airlock_binary):
+    with tempfile.TemporaryDirectory() as data_dir:
+        process = AirlockProcess(airlock_binary, data_dir)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIRLOCK_")}
+        deployed = subprocess.run(
+            [airlock_binary, "dev", "deploy", "--dir", os.path.join(SAMPLES, "calendar"), "--url", process.url, "--user", ADMIN_USER,
+             "--password", ADMIN_PASSWORD], env=env, capture_output=True, text=True, timeout=120)
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        yield process
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    folder = os.environ.get("AIRLOCK_ARTIFACTS") or tempfile.mkdtemp(prefix="airlock-chat-")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def chromium():
+    if not (shutil.which("chromium") and os.path.exists("/usr/bin/chromedriver")):
+        pytest.fail("chromium and chromium-driver are not installed (scripts/install-deps.sh installs them)")
+    os.environ["SE_OFFLINE"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,850"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def open_room(browser, url, user, password, room):
+    browser.get(url + "/")
+    wait = WebDriverWait(browser, 15)
+    wait.until(EC.presence_of_element_located((By.ID, "login")))
+    browser.find_element(By.NAME, "user").send_keys(user)
+    browser.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"button[data-room='{room}']"))).click()
+    wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-realtime") == "ready")
+    return wait.until(EC.presence_of_element_located((By.ID, "text")))
+
+
+def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
+    url = chat_server.url
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    requests.post(f"{url}/api/v1/users.create", headers=headers,
+                  json={"username": "mia", "name": "Mia", "email": "mia@example.org", "password": "pw-mia-1"}).raise_for_status()
+    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "team", "members": ["mia"]}).raise_for_status()
+
+    first, second = chromium(), chromium()
+    try:
+        composer = open_room(first, url, "mia", "pw-mia-1", "team")
+        other = open_room(second, url, ADMIN_USER, ADMIN_PASSWORD, "team")
+        wait = WebDriverWait(first, 15)
+
+        # The app's modal, opened by its slash command; a field error, then success.
+        composer.send_keys("/event new" + Keys.ENTER)
+        form = wait.until(EC.visibility_of_element_located((By.ID, "view")))
+        fields = form.find_elements(By.CSS_SELECTOR, "input")
+        fields[0].send_keys("Retro")
+        fields[1].send_keys("someday soon")
+        first.save_screenshot(os.path.join(artifacts, "chat-1-modal.png"))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda b: "not a time" in b.find_element(By.CSS_SELECTOR, "[data-error='when']").text)
+        first.save_screenshot(os.path.join(artifacts, "chat-2-field-error.png"))
+        fields[1].clear()
+        fields[1].send_keys("tomorrow 16:00")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(EC.invisibility_of_element_located((By.ID, "view")))
+
+        # The event arrives with its blocks; a click on Going comes back as an update over the realtime API.
+        event = wait.until(EC.presence_of_element_located((By.XPATH, "//li[@data-message][.//strong[text()='Retro']]")))
+        message_id = event.get_attribute("data-message")
+        assert "Going: —" in event.text
+        event.find_element(By.XPATH, ".//button[text()='Going']").click()
+        wait.until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
+        first.save_screenshot(os.path.join(artifacts, "chat-3-rsvp.png"))
+        WebDriverWait(second, 10).until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
+
+        # What one window types, the other sees.
+        started = time.monotonic()
+        composer.send_keys("hello from the first window" + Keys.ENTER)
+        WebDriverWait(second, 10).until(lambda b: any("hello from the first window" in li.text for li in b.find_elements(By.CSS_SELECTOR, "#messages li")))
+        print(f"typed in one window, shown in the other: {(time.monotonic() - started) * 1000:.0f} ms")
+        second.save_screenshot(os.path.join(artifacts, "chat-4-second-window.png"))
+        # The chat page's own safeguards.
+        page = requests.get(url + "/")
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    finally:
+        first.quit()
+        second.quit()
