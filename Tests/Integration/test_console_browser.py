@@ -114,6 +114,16 @@ def test_admin_installs_configures_reads_logs_and_disables(browser, console_serv
     wait.until(lambda b: all("onEnable" in line.text for line in b.find_elements(By.CSS_SELECTOR, "#log-lines div")))
     browser.save_screenshot(os.path.join(artifacts, "admin-5-logs.png"))
 
+    # What it provides, and its calls over the last hour.
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}'] .details").click()
+    wait.until(EC.presence_of_element_located((By.ID, "app-chart")))
+    assert browser.find_element(By.ID, "app-commands").text.startswith("/hello")
+    assert browser.find_element(By.ID, "app-endpoints").text == "No endpoints."
+    assert browser.find_element(By.ID, "app-jobs").text == "No scheduled jobs."
+    bars = browser.find_elements(By.CSS_SELECTOR, "#app-chart rect[data-calls]")
+    assert len(bars) == 60 and sum(int(bar.get_attribute("data-calls")) for bar in bars) >= 3
+    browser.save_screenshot(os.path.join(artifacts, "admin-5b-details.png"))
+
     # Disable.
     browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}'] .toggle").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Hello: manually_disabled"))

@@ -106,6 +106,7 @@ async function renderApps(notice) {
         h('button', { class: 'toggle', onclick: () => setStatus(app, enabled ? 'manually_disabled' : 'manually_enabled') }, enabled ? 'Disable' : 'Enable'),
         h('button', { class: 'settings', onclick: () => showSettings(app) }, 'Settings'),
         h('button', { class: 'logs', onclick: () => showLogs(app) }, 'Logs'),
+        h('button', { class: 'details', onclick: () => showDetails(app) }, 'Details'),
         h('button', { class: 'danger uninstall', onclick: () => uninstall(app) }, 'Uninstall'))));
   });
   main.replaceChildren(
@@ -238,6 +239,73 @@ async function showSettings(app) {
   detail.replaceChildren(h('section', { class: 'panel', id: 'settings' }, h('h2', {}, `${app.name}: settings`),
     fields.length ? h('form', { onsubmit: save }, fields, h('button', { class: 'primary', type: 'submit', id: 'save-settings' }, 'Save'),
       h('span', { id: 'settings-status', class: 'ok', role: 'status' })) : h('p', { class: 'muted' }, 'This app has no settings.')));
+}
+
+/// What the app provides and how it is doing: its slash commands, endpoints (full URLs, copyable), scheduled jobs
+/// and a chart of its calls per minute over the last hour (bars: calls; the line under each: failures).
+async function showDetails(app) {
+  const detail = document.getElementById('detail');
+  const id = encodeURIComponent(app.id);
+  const [commands, apis, jobs, stats] = await Promise.all([
+    api('GET', '/api/v1/commands.list?count=500'), api('GET', `/api/apps/${id}/apis`), api('GET', `/api/apps/${id}/jobs`),
+    api('GET', `/api/apps/${id}/stats?window=1h`),
+  ]);
+  const mine = (commands.commands || []).filter((c) => c.appId === app.id);
+  const endpoints = apis.apis || [];
+  const copy = (text) => h('button', { type: 'button', onclick: () => navigator.clipboard && navigator.clipboard.writeText(text) }, 'Copy');
+  detail.replaceChildren(h('section', { class: 'panel', id: 'details' }, h('h2', {}, `${app.name}: details`),
+    h('h3', {}, 'Slash commands'),
+    mine.length ? h('ul', { id: 'app-commands' }, mine.map((c) => h('li', {}, `/${c.command} ${c.params || ''}`, h('span', { class: 'muted' }, ` ${c.description || ''}`))))
+      : h('p', { class: 'muted', id: 'app-commands' }, 'No slash commands.'),
+    h('h3', {}, 'Endpoints'),
+    endpoints.length ? h('ul', { id: 'app-endpoints' }, endpoints.map((e) => {
+      const full = `${location.origin}${e.computedPath}`;
+      return h('li', {}, h('code', {}, `${(e.methods || []).join(', ').toUpperCase()} ${full}`), ' ', copy(full));
+    })) : h('p', { class: 'muted', id: 'app-endpoints' }, 'No endpoints.'),
+    h('h3', {}, 'Scheduled jobs'),
+    (jobs.jobs || []).length ? h('ul', { id: 'app-jobs' }, jobs.jobs.map((j) => h('li', {}, `${j.processorId}: next ${j.nextRunAt}${j.interval ? `, every ${j.interval}` : ''}`)))
+      : h('p', { class: 'muted', id: 'app-jobs' }, 'No scheduled jobs.'),
+    h('h3', {}, 'Calls per minute, last hour'), chart(stats.buckets || [])));
+}
+
+/// An SVG bar chart (built as DOM elements: the page's CSP allows no inline markup or styles).
+function chart(buckets) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const width = 600;
+  const height = 80;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height + 12}`);
+  svg.setAttribute('id', 'app-chart');
+  svg.setAttribute('role', 'img');
+  const total = buckets.reduce((n, b) => n + b.calls, 0);
+  const slowest = buckets.reduce((m, b) => Math.max(m, b.p99Ms), 0);
+  svg.setAttribute('aria-label', `${total} calls in the last hour, slowest minute p99 ${slowest.toFixed(1)} ms`);
+  const most = Math.max(1, ...buckets.map((b) => b.calls));
+  const step = width / Math.max(1, buckets.length);
+  buckets.forEach((bucket, index) => {
+    const bar = document.createElementNS(ns, 'rect');
+    const barHeight = (bucket.calls / most) * height;
+    bar.setAttribute('x', String(index * step + 1));
+    bar.setAttribute('y', String(height - barHeight));
+    bar.setAttribute('width', String(Math.max(1, step - 2)));
+    bar.setAttribute('height', String(barHeight));
+    bar.setAttribute('fill', '#0b63c5');
+    bar.setAttribute('data-calls', String(bucket.calls));
+    const title = document.createElementNS(ns, 'title');
+    title.textContent = `${bucket.start}: ${bucket.calls} calls, ${bucket.failures} failed, p50 ${bucket.p50Ms.toFixed(1)} ms, p99 ${bucket.p99Ms.toFixed(1)} ms`;
+    bar.append(title);
+    svg.append(bar);
+    if (bucket.failures) {
+      const mark = document.createElementNS(ns, 'rect');
+      mark.setAttribute('x', String(index * step + 1));
+      mark.setAttribute('y', String(height + 4));
+      mark.setAttribute('width', String(Math.max(1, step - 2)));
+      mark.setAttribute('height', '6');
+      mark.setAttribute('fill', '#b42318');
+      svg.append(mark);
+    }
+  });
+  return h('figure', {}, svg, h('figcaption', { class: 'muted' }, `${total} calls in the last hour; slowest minute p99 ${slowest.toFixed(1)} ms`));
 }
 
 /// The app's log, newest last, with level and method filters and a live tail (polling every 2 s).
