@@ -15,6 +15,7 @@ from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -41,6 +42,11 @@ def artifacts():
     folder = os.environ.get("AIRLOCK_ARTIFACTS") or tempfile.mkdtemp(prefix="airlock-chat-")
     os.makedirs(folder, exist_ok=True)
     return folder
+
+
+def until(driver, seconds=10):
+    """A wait that retries while the page replaces what it found (messages are re-rendered in place on updates)."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 def chromium():
@@ -77,7 +83,7 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
     try:
         composer = open_room(first, url, "mia", "pw-mia-1", "team")
         other = open_room(second, url, ADMIN_USER, ADMIN_PASSWORD, "team")
-        wait = WebDriverWait(first, 15)
+        wait = until(first, 15)
 
         # The app's modal, opened by its slash command; a field error, then success.
         composer.send_keys("/event new" + Keys.ENTER)
@@ -101,14 +107,34 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
         event.find_element(By.XPATH, ".//button[text()='Going']").click()
         wait.until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
         first.save_screenshot(os.path.join(artifacts, "chat-3-rsvp.png"))
-        WebDriverWait(second, 10).until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
+        until(second).until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
 
         # What one window types, the other sees.
         started = time.monotonic()
         composer.send_keys("hello from the first window" + Keys.ENTER)
-        WebDriverWait(second, 10).until(lambda b: any("hello from the first window" in li.text for li in b.find_elements(By.CSS_SELECTOR, "#messages li")))
+        until(second).until(lambda b: any("hello from the first window" in li.text for li in b.find_elements(By.CSS_SELECTOR, "#messages li")))
         print(f"typed in one window, shown in the other: {(time.monotonic() - started) * 1000:.0f} ms")
         second.save_screenshot(os.path.join(artifacts, "chat-4-second-window.png"))
+        # Typing shows in the other window; edits, reactions and deletions arrive in place.
+        composer.send_keys("still typ")
+        until(second).until(lambda b: "mia is typing" in (b.find_elements(By.ID, "typing") or [None])[0].text
+                                        if b.find_elements(By.ID, "typing") else False)
+        composer.send_keys(Keys.CONTROL, "a")
+        composer.send_keys(Keys.DELETE)
+        mine = wait.until(EC.presence_of_element_located((By.XPATH, "//li[@data-message][.//span[@class='text' and text()='hello from the first window']]")))
+        sent_id = mine.get_attribute("data-message")
+        mine.find_element(By.CLASS_NAME, "edit").click()
+        field = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .edit-field")))
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys("hello, edited" + Keys.ENTER)
+        until(second).until(lambda b: "hello, edited (edited)" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}']").text)
+        second.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .react").click()
+        wait.until(lambda b: ":thumbsup: 1" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .reactions").text)
+        first.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .delete").click()
+        first.switch_to.alert.accept()
+        until(second).until(lambda b: not b.find_elements(By.CSS_SELECTOR, f"li[data-message='{sent_id}']"))
+        second.save_screenshot(os.path.join(artifacts, "chat-5-after-delete.png"))
+
         # The chat page's own safeguards.
         page = requests.get(url + "/")
         assert "script-src 'self'" in page.headers["Content-Security-Policy"]

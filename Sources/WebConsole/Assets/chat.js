@@ -123,10 +123,39 @@ async function openRoom(subscription) {
     h('datalist', { id: 'commands' }, state.commands.map((c) => h('option', { value: `/${c} ` }))),
     h('form', { id: 'composer', onsubmit: (event) => { event.preventDefault(); send(input); } }, input, h('button', { class: 'primary', type: 'submit' }, 'Send')));
   state.messages = new Map();
+  state.complete = false;
   const reply = await api('GET', `/api/v1/${historyPath[subscription.t] || 'channels.history'}?roomId=${encodeURIComponent(subscription.rid)}&count=50`);
   for (const message of (reply.messages || []).reverse()) upsert(message);
+  list.addEventListener('scroll', () => { if (list.scrollTop === 0) older(); });
+  watchRoom(subscription.rid);
   api('POST', '/api/v1/subscriptions.read', { rid: subscription.rid }).catch(() => {});
   input.focus();
+}
+
+/// Scrolling to the top loads the 50 messages before the oldest shown.
+async function older() {
+  if (state.loadingOlder || state.complete || !state.current) return;
+  const first = document.querySelector('#messages li[data-ts]');
+  if (!first) return;
+  state.loadingOlder = true;
+  try {
+    const latest = new Date(Number(first.dataset.ts)).toISOString();
+    const path = historyPath[state.current.t] || 'channels.history';
+    const reply = await api('GET', `/api/v1/${path}?roomId=${encodeURIComponent(state.current.rid)}&count=50&latest=${encodeURIComponent(latest)}`);
+    const messages = reply.messages || [];
+    if (messages.length === 0) state.complete = true;
+    const list = document.getElementById('messages');
+    const height = list.scrollHeight;
+    for (const message of messages) {
+      if (state.messages.has(message._id)) continue;
+      const element = renderMessage(message);
+      list.prepend(element);
+      state.messages.set(message._id, element);
+    }
+    list.scrollTop = list.scrollHeight - height;
+  } finally {
+    state.loadingOlder = false;
+  }
 }
 
 async function send(input) {
@@ -164,11 +193,48 @@ function upsert(message) {
 function renderMessage(message) {
   const author = message.alias || (message.u && (message.u.name || message.u.username)) || '';
   const reactions = Object.entries(message.reactions || {}).map(([emoji, r]) => `${emoji} ${r.usernames.length}`).join(' ');
-  return h('li', { 'data-message': message._id },
+  const mine = message.u && message.u._id === state.userId && !message.t;
+  return h('li', { 'data-message': message._id, 'data-ts': tsOf(message) },
     h('span', { class: 'author' }, author), h('span', { class: 'text' }, message.msg || ''),
+    message.editedAt ? h('span', { class: 'muted' }, ' (edited)') : '',
     (message.attachments || []).map((a) => h('div', { class: 'attachment' }, a.title ? h('strong', {}, a.title) : '', a.text ? h('div', {}, a.text) : '')),
     (message.blocks || []).map((block) => renderBlock(block, message)),
-    reactions ? h('div', { class: 'muted' }, reactions) : '');
+    h('div', { class: 'message-actions' },
+      reactions ? h('span', { class: 'reactions muted' }, reactions) : '',
+      h('button', { class: 'react', title: 'React with 👍', 'aria-label': 'React with thumbs up', onclick: () => react(message) }, '👍'),
+      mine ? h('button', { class: 'edit', onclick: () => edit(message) }, 'Edit') : '',
+      mine ? h('button', { class: 'delete', onclick: () => remove(message) }, 'Delete') : ''));
+}
+
+/// A message's time as milliseconds (REST answers ISO strings, DDP `{$date}`).
+function tsOf(message) {
+  const ts = message.ts;
+  return ts && ts.$date ? ts.$date : Date.parse(ts || 0) || 0;
+}
+
+async function react(message) {
+  try { await api('POST', '/api/v1/chat.react', { messageId: message._id, emoji: ':thumbsup:' }); } catch (error) { notice(error.message); }
+}
+
+/// Edits in place: the text becomes a field; Enter saves, Escape gives up.
+function edit(message) {
+  const element = state.messages.get(message._id);
+  const text = element && element.querySelector('.text');
+  if (!text) return;
+  const field = h('input', { class: 'edit-field', value: message.msg || '', 'aria-label': 'Edit message' });
+  field.addEventListener('keydown', async (event) => {
+    if (event.key === 'Escape') return upsert(message);
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    try { await api('POST', '/api/v1/chat.update', { roomId: message.rid, msgId: message._id, text: field.value }); } catch (error) { notice(error.message); }
+  });
+  text.replaceWith(field);
+  field.focus();
+}
+
+async function remove(message) {
+  if (!confirm('Delete this message?')) return;
+  try { await api('POST', '/api/v1/chat.delete', { roomId: message.rid, msgId: message._id }); } catch (error) { notice(error.message); }
 }
 
 function renderBlock(block, message) {
@@ -234,10 +300,40 @@ function markErrors(errors) {
   for (const slot of modal.querySelectorAll('[data-error]')) slot.textContent = errors[slot.dataset.error] || '';
 }
 
+/// The open room's deletions and typing, on its own subscriptions (replaced when another room opens).
+function watchRoom(rid) {
+  if (!state.socket || state.socket.readyState !== WebSocket.OPEN) return;
+  for (const id of state.roomSubs || []) state.send({ msg: 'unsub', id });
+  state.roomSubs = [`deleted-${rid}`, `typing-${rid}`];
+  state.send({ msg: 'sub', id: `deleted-${rid}`, name: 'stream-notify-room', params: [`${rid}/deleteMessage`, false] });
+  state.send({ msg: 'sub', id: `typing-${rid}`, name: 'stream-notify-room', params: [`${rid}/user-activity`, false] });
+  const input = document.getElementById('text');
+  let last = 0;
+  input.addEventListener('input', () => {
+    if (Date.now() - last < 2000) return;
+    last = Date.now();
+    state.send({ msg: 'method', method: 'stream-notify-room', id: `typing-${last}`, params: [`${rid}/user-activity`, state.username, ['user-typing'], {}] });
+  });
+}
+
+function showTyping(username, activities) {
+  if (username === state.username) return;
+  let line = document.getElementById('typing');
+  if (!line) {
+    line = h('p', { id: 'typing', class: 'muted', role: 'status' });
+    document.getElementById('composer').before(line);
+  }
+  line.textContent = activities.includes('user-typing') ? `${username} is typing…` : '';
+  clearTimeout(state.typingTimer);
+  state.typingTimer = setTimeout(() => { line.textContent = ''; }, 5000);
+}
+
 /// DDP over `/websocket`: log in with the token, then every message of my rooms, my ephemeral notices and my views.
 function connect() {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/websocket`);
   const sendFrame = (frame) => socket.send(JSON.stringify(frame));
+  state.socket = socket;
+  state.send = sendFrame;
   socket.onopen = () => {
     sendFrame({ msg: 'connect', version: '1', support: ['1'] });
     sendFrame({ msg: 'method', method: 'login', id: 'login', params: [{ resume: session.token }] });
@@ -248,10 +344,24 @@ function connect() {
   socket.onmessage = (event) => {
     const frame = JSON.parse(event.data);
     if (frame.msg === 'ping') return sendFrame({ msg: 'pong' });
-    if (frame.msg === 'ready') { document.body.dataset.realtime = 'ready'; return; }
+    if (frame.msg === 'ready') {
+      if ((frame.subs || []).includes('views')) {
+        document.body.dataset.realtime = 'ready';
+        if (state.current) watchRoom(state.current.rid);
+      }
+      return;
+    }
     if (frame.msg !== 'changed') return;
     const payload = (frame.fields && frame.fields.args || [])[0];
-    if (frame.collection === 'stream-room-messages') {
+    if (frame.collection === 'stream-notify-room') {
+      const name = frame.fields.eventName || '';
+      if (name.endsWith('/deleteMessage')) {
+        const element = state.messages.get(payload._id);
+        if (element) { element.remove(); state.messages.delete(payload._id); }
+      } else if (name.endsWith('/user-activity')) {
+        showTyping(frame.fields.args[0], frame.fields.args[1] || []);
+      }
+    } else if (frame.collection === 'stream-room-messages') {
       if (state.current && payload.rid === state.current.rid) upsert(payload);
       else {
         const room = state.rooms.find((s) => s.rid === payload.rid);
