@@ -101,10 +101,14 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
         wait.until(EC.invisibility_of_element_located((By.ID, "view")))
 
         # The event arrives with its blocks; a click on Going comes back as an update over the realtime API.
-        event = wait.until(EC.presence_of_element_located((By.XPATH, "//li[@data-message][.//strong[text()='Retro']]")))
-        message_id = event.get_attribute("data-message")
-        assert "Going: —" in event.text
-        event.find_element(By.XPATH, ".//button[text()='Going']").click()
+        retro = "//li[@data-message][.//strong[text()='Retro']]"
+        message_id = wait.until(lambda b: b.find_element(By.XPATH, retro).get_attribute("data-message"))
+        wait.until(lambda b: "Going: —" in b.find_element(By.XPATH, retro).text)
+
+        def click_going(b):
+            b.find_element(By.XPATH, f"{retro}//button[text()='Going']").click()
+            return True
+        wait.until(click_going)
         wait.until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
         first.save_screenshot(os.path.join(artifacts, "chat-3-rsvp.png"))
         until(second).until(lambda b: "Going: @mia" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{message_id}']").text)
@@ -121,16 +125,22 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
                                         if b.find_elements(By.ID, "typing") else False)
         composer.send_keys(Keys.CONTROL, "a")
         composer.send_keys(Keys.DELETE)
-        mine = wait.until(EC.presence_of_element_located((By.XPATH, "//li[@data-message][.//span[@class='text' and text()='hello from the first window']]")))
-        sent_id = mine.get_attribute("data-message")
-        mine.find_element(By.CLASS_NAME, "edit").click()
+        sent = "//li[@data-message][.//span[@class='text' and text()='hello from the first window']]"
+        sent_id = wait.until(lambda b: b.find_element(By.XPATH, sent).get_attribute("data-message"))
+
+        def click(selector):
+            def attempt(b):
+                b.find_element(By.CSS_SELECTOR, selector).click()
+                return True
+            return attempt
+        wait.until(click(f"li[data-message='{sent_id}'] .edit"))
         field = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .edit-field")))
         field.send_keys(Keys.CONTROL, "a")
         field.send_keys("hello, edited" + Keys.ENTER)
         until(second).until(lambda b: "hello, edited (edited)" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}']").text)
-        second.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .react").click()
+        until(second).until(click(f"li[data-message='{sent_id}'] .react"))
         wait.until(lambda b: ":thumbsup: 1" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .reactions").text)
-        first.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .delete").click()
+        wait.until(click(f"li[data-message='{sent_id}'] .delete"))
         first.switch_to.alert.accept()
         until(second).until(lambda b: not b.find_elements(By.CSS_SELECTOR, f"li[data-message='{sent_id}']"))
         second.save_screenshot(os.path.join(artifacts, "chat-5-after-delete.png"))

@@ -18,6 +18,7 @@ FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
 HELLO_ID = "6f1c6a55-2b3f-4a0e-9c49-1f0f6f3b9a10"
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -66,7 +67,8 @@ def zip_fixture(name, folder):
 
 def log_in(browser, url, user, password):
     browser.get(url + "/admin")
-    wait = WebDriverWait(browser, 15)
+    # Retries while the page replaces what it found (lists are re-rendered on every refresh).
+    wait = WebDriverWait(browser, 15, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     wait.until(EC.presence_of_element_located((By.ID, "login")))
     browser.find_element(By.NAME, "user").send_keys(user)
     browser.find_element(By.NAME, "password").send_keys(password)
@@ -151,4 +153,5 @@ def test_a_user_without_manage_apps_is_told_so(browser, console_server, artifact
     # A wrong password is a clear message, not a broken page.
     browser.execute_script("localStorage.clear()")
     log_in(browser, url, "viewer", "wrong")
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.ID, "login"), "Wrong username or password"))
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        EC.text_to_be_present_in_element((By.ID, "login"), "Wrong username or password"))
