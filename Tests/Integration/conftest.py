@@ -4,6 +4,7 @@ Rocket.Chat Python clients to talk to. The server is stopped by PID when the ses
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -172,6 +173,30 @@ class RecordingHTTPServer:
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def headless_chromium(width=1280, height=900):
+    """Debian's chromium driven by selenium (offline: the driver is Debian's chromium-driver, never a download)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium")
+    if not (chromium and os.path.exists("/usr/bin/chromedriver")):
+        pytest.fail("chromium and chromium-driver are not installed (scripts/install-deps.sh installs them)")
+    os.environ["SE_OFFLINE"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    """Where browser tests save their screenshots: $AIRLOCK_ARTIFACTS, or a temporary folder."""
+    folder = os.environ.get("AIRLOCK_ARTIFACTS") or tempfile.mkdtemp(prefix="airlock-screens-")
+    os.makedirs(folder, exist_ok=True)
+    return folder
 
 
 def wait_for(condition, what, seconds=20):

@@ -3,23 +3,19 @@ error first, then success), sees the event with its buttons, clicks one and sees
 API; a second window sees what the first typed. Screenshots in $AIRLOCK_ARTIFACTS."""
 
 import os
-import shutil
 import subprocess
 import tempfile
 import time
 
 import pytest
 import requests
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
-
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "../../SampleApps")
 
@@ -37,27 +33,9 @@ def chat_server(airlock_binary):
         process.stop()
 
 
-@pytest.fixture(scope="module")
-def artifacts():
-    folder = os.environ.get("AIRLOCK_ARTIFACTS") or tempfile.mkdtemp(prefix="airlock-chat-")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 def until(driver, seconds=10):
     """A wait that retries while the page replaces what it found (messages are re-rendered in place on updates)."""
     return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
-
-
-def chromium():
-    if not (shutil.which("chromium") and os.path.exists("/usr/bin/chromedriver")):
-        pytest.fail("chromium and chromium-driver are not installed (scripts/install-deps.sh installs them)")
-    os.environ["SE_OFFLINE"] = "true"
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,850"):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 def open_room(browser, url, user, password, room):
@@ -79,7 +57,7 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
                   json={"username": "mia", "name": "Mia", "email": "mia@example.org", "password": "pw-mia-1"}).raise_for_status()
     requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "team", "members": ["mia"]}).raise_for_status()
 
-    first, second = chromium(), chromium()
+    first, second = headless_chromium(1200, 850), headless_chromium(1200, 850)
     try:
         composer = open_room(first, url, "mia", "pw-mia-1", "team")
         other = open_room(second, url, ADMIN_USER, ADMIN_PASSWORD, "team")

@@ -2,27 +2,23 @@
 logs in, inspects and installs an app by upload, changes a setting, reads its log and disables it; a user without
 manage-apps is told so. Screenshots of each step go to $AIRLOCK_ARTIFACTS (default: a temporary folder)."""
 
-import io
 import os
-import shutil
 import tempfile
 import time
 import zipfile
 
 import pytest
 import requests
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
 HELLO_ID = "6f1c6a55-2b3f-4a0e-9c49-1f0f6f3b9a10"
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +29,9 @@ def console_server(airlock_binary):
         process.stop()
 
 
-@pytest.fixture(scope="module")
-def artifacts():
-    folder = os.environ.get("AIRLOCK_ARTIFACTS") or tempfile.mkdtemp(prefix="airlock-console-")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 @pytest.fixture()
 def browser():
-    if not (shutil.which("chromium") and os.path.exists("/usr/bin/chromedriver")):
-        pytest.fail("chromium and chromium-driver are not installed (scripts/install-deps.sh installs them)")
-    os.environ["SE_OFFLINE"] = "true"
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium()
     yield driver
     driver.quit()
 

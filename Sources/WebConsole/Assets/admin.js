@@ -3,76 +3,23 @@
 // with progress), enable/disable, uninstall, edit settings, read logs. Every value from the server or an app is put
 // in the page as text (textContent), never as HTML.
 
+import { api, h, session, showLogin } from './common.js';
+
 const main = document.getElementById('main');
-const session = {
-  get userId() { return localStorage.getItem('Meteor.userId'); },
-  get token() { return localStorage.getItem('Meteor.loginToken'); },
-  save(userId, token) { localStorage.setItem('Meteor.userId', userId); localStorage.setItem('Meteor.loginToken', token); },
-  clear() { localStorage.removeItem('Meteor.userId'); localStorage.removeItem('Meteor.loginToken'); },
-};
-
-/// An element with attributes and children (strings become text nodes).
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
-    else if (value === true) element.setAttribute(key, '');
-    else if (value !== false && value !== undefined && value !== null) element.setAttribute(key, String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child instanceof Node ? child : String(child));
-  return element;
-}
-
-async function api(method, path, body) {
-  const headers = { 'X-User-Id': session.userId || '', 'X-Auth-Token': session.token || '' };
-  const init = { method, headers };
-  if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
-  const response = await fetch(path, init);
-  const json = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error(json.error || json.message || `HTTP ${response.status}`);
-    error.status = response.status;
-    throw error;
-  }
-  return json;
-}
-
-function showLogin(message) {
-  main.replaceChildren(h('form', { class: 'login', id: 'login', onsubmit: login },
-    h('h2', {}, 'Log in'),
-    message ? h('p', { class: 'error', role: 'alert' }, message) : null,
-    h('label', {}, 'Username or e-mail', h('input', { name: 'user', autocomplete: 'username', required: true })),
-    h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
-    h('button', { class: 'primary', type: 'submit' }, 'Log in')));
-  main.querySelector('input').focus();
-}
-
-async function login(event) {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const reply = await api('POST', '/api/v1/login', { user: form.get('user'), password: form.get('password') });
-    session.save(reply.data.userId, reply.data.authToken);
-    start();
-  } catch (error) {
-    showLogin(error.status === 401 ? 'Wrong username or password.' : error.message);
-  }
-}
 
 async function start() {
-  if (!session.token) return showLogin();
+  if (!session.token) return showLogin(main, start);
   let me;
   try {
     me = await api('GET', '/api/v1/me');
   } catch (error) {
     session.clear();
-    return showLogin(error.status === 401 ? 'Your session ended; log in again.' : error.message);
+    return showLogin(main, start, error.status === 401 ? 'Your session ended; log in again.' : error.message);
   }
   document.getElementById('who').textContent = me.username;
   const logout = document.getElementById('logout');
   logout.hidden = false;
-  logout.onclick = async () => { try { await api('POST', '/api/v1/logout'); } catch (_) { /* gone already */ } session.clear(); showLogin(); };
+  logout.onclick = async () => { try { await api('POST', '/api/v1/logout'); } catch (_) { /* gone already */ } session.clear(); showLogin(main, start); };
   await renderApps();
 }
 
