@@ -7,6 +7,11 @@ const { Calendar, SETTINGS, REMINDER } = require('./src/calendar');
 const { EventCommand, AgendaCommand } = require('./src/commands');
 const { FeedEndpoint } = require('./src/feed');
 const { parseWhen } = require('./src/when');
+const { UIActionButtonContext } = require('@rocket.chat/apps-engine/definition/ui');
+const { agendaBar, newEventModal } = require('./src/views');
+
+/** The action buttons' ids. */
+const BUTTONS = { agenda: 'calendar-agenda', fromMessage: 'calendar-from-message' };
 
 /**
  * A team calendar in chat: events belong to rooms, everyone answers with the buttons on the event's message,
@@ -25,6 +30,8 @@ class CalendarApp extends App {
         });
         await configuration.slashCommands.provideSlashCommand(new EventCommand(this));
         await configuration.slashCommands.provideSlashCommand(new AgendaCommand());
+        await configuration.ui.registerButton({ actionId: BUTTONS.agenda, labelI18n: 'Upcoming events', context: UIActionButtonContext.ROOM_ACTION });
+        await configuration.ui.registerButton({ actionId: BUTTONS.fromMessage, labelI18n: 'Make an event', context: UIActionButtonContext.MESSAGE_ACTION });
         await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new FeedEndpoint(this)] });
         await configuration.scheduler.registerProcessors([
             {
@@ -50,6 +57,30 @@ class CalendarApp extends App {
         if (!['yes', 'maybe', 'no'].includes(answer) || !eventId) return responder.errorResponse();
         const event = await new Calendar(read, modify, persistence).rsvp(eventId, /** @type {'yes' | 'maybe' | 'no'} */ (answer), data.user);
         return event ? responder.successResponse() : responder.errorResponse();
+    }
+
+    /**
+     * The action buttons: "Upcoming events" on a room opens its agenda in the contextual bar; "Make an event" on a
+     * message opens the new-event form with the message's text as the title.
+     * @param {import('@rocket.chat/apps-engine/definition/uikit').UIKitActionButtonInteractionContext} context
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IRead} read
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IHttp} http
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IPersistence} persistence
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IModify} modify
+     */
+    async executeActionButtonHandler(context, read, http, persistence, modify) {
+        const data = context.getInteractionData();
+        const responder = context.getInteractionResponder();
+        const room = data.room;
+        if (!room) return responder.errorResponse();
+        const blocks = modify.getCreator().getBlockBuilder();
+        if (data.actionId === BUTTONS.agenda) {
+            const calendar = new Calendar(read, modify, persistence);
+            const { offset } = await calendar.settings();
+            return responder.openContextualBarViewResponse(agendaBar(blocks, room.id, await calendar.upcoming(room.id, 30), offset, data.user.username));
+        }
+        if (data.actionId === BUTTONS.fromMessage) return responder.openModalViewResponse(newEventModal(blocks, room.id, data.message && data.message.text));
+        return responder.successResponse();
     }
 
     /**

@@ -58,13 +58,20 @@ extension EmbeddedStore {
         }
     }
 
-    public func rooms(type: RoomType, page: PageRequest) async throws -> Page<Room> {
-        try await read { db in
+    public func rooms(types: Set<RoomType>, matching search: String?, page: PageRequest) async throws -> Page<Room> {
+        guard !types.isEmpty else { return Page(items: [], total: 0) }
+        return try await read { db in
             let order = page.ascending ? "ASC" : "DESC"
+            var filter = "type IN (\(Self.marks(types.count)))"
+            var arguments = StatementArguments(types.map(\.rawValue).sorted())
+            if let term = search?.lowercased(), !term.isEmpty {
+                filter += " AND (instr(name_key, ?) > 0 OR instr(lower(fname), ?) > 0 OR instr(lower(usernames), ?) > 0)"
+                arguments += [term, term, term]
+            }
             let items = try Self.fetchRooms(
-                db, where: "type = ? ORDER BY name_key \(order), id \(order) LIMIT ? OFFSET ?",
-                [type.rawValue, Codec.limit(page.count), page.offset])
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rooms WHERE type = ?", arguments: [type.rawValue]) ?? 0
+                db, where: "\(filter) ORDER BY name_key \(order), id \(order) LIMIT ? OFFSET ?",
+                arguments + [Codec.limit(page.count), page.offset], cached: false)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rooms WHERE \(filter)", arguments: arguments) ?? 0
             return Page(items: items, total: total)
         }
     }

@@ -71,14 +71,20 @@ extension EmbeddedStore {
         }
     }
 
-    public func users(page: PageRequest) async throws -> Page<User> {
+    public func users(matching search: String?, page: PageRequest) async throws -> Page<User> {
         try await read { db in
             let order = page.ascending ? "ASC" : "DESC"
+            var filter = ""
+            var arguments = StatementArguments()
+            if let term = search?.lowercased(), !term.isEmpty {
+                filter = "WHERE instr(username_key, ?) > 0 OR instr(lower(json_extract(CAST(doc AS TEXT), '$.name')), ?) > 0"
+                arguments = [term, term]
+            }
             let items = try Data.fetchAll(
-                db, sql: "SELECT doc FROM users ORDER BY username_key \(order) LIMIT ? OFFSET ?",
-                arguments: [Codec.limit(page.count), page.offset]
+                db, sql: "SELECT doc FROM users \(filter) ORDER BY username_key \(order) LIMIT ? OFFSET ?",
+                arguments: arguments + [Codec.limit(page.count), page.offset]
             ).map { try Codec.decode(User.self, from: $0) }
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: arguments) ?? 0
             return Page(items: items, total: total)
         }
     }

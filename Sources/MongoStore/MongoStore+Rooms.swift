@@ -65,8 +65,13 @@ extension MongoStore {
         }
     }
 
-    public func rooms(type: RoomType, page: PageRequest) async throws -> Page<Room> {
-        let filter: BSONDocument = ["type": .string(type.rawValue)]
+    public func rooms(types: Set<RoomType>, matching search: String?, page: PageRequest) async throws -> Page<Room> {
+        let filter: BSONDocument = ["type": ["$in": .strings(types.map(\.rawValue).sorted())]]
+        if let term = search, !term.isEmpty {
+            let pattern = BSONValue.string(Self.literalPattern(term))
+            let contains: BSONValue = ["$regex": pattern, "$options": "i"]
+            filter.append("$or", [["nameKey": contains], ["displayName": contains], ["usernames": contains]])
+        }
         return try await run { connection in
             let items = try Self.findPage(
                 connection, Collection.rooms, filter, sort: ["nameKey": Self.direction(page), "_id": Self.direction(page)], page: page)

@@ -57,11 +57,16 @@ extension MongoStore {
         }
     }
 
-    public func users(page: PageRequest) async throws -> Page<User> {
-        try await run { connection in
-            let items = try Self.findPage(connection, Collection.users, [:], sort: ["usernameKey": Self.direction(page)], page: page)
+    public func users(matching search: String?, page: PageRequest) async throws -> Page<User> {
+        let filter: BSONDocument = [:]
+        if let term = search, !term.isEmpty {
+            let contains: BSONValue = ["$regex": .string(Self.literalPattern(term)), "$options": "i"]
+            filter.append("$or", [["usernameKey": contains], ["name": contains]])
+        }
+        return try await run { connection in
+            let items = try Self.findPage(connection, Collection.users, filter, sort: ["usernameKey": Self.direction(page)], page: page)
                 .map { try $0.decode(User.self) }
-            return Page(items: items, total: try connection.count(Collection.users, [:]))
+            return Page(items: items, total: try connection.count(Collection.users, filter))
         }
     }
 

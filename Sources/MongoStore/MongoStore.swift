@@ -150,6 +150,16 @@ public final class MongoStore: ChatStore, AppsStore {
         return try connection.find(collection, filter, sort: sort, skip: page.offset, limit: page.count)
     }
 
+    /// A `$regex` that matches `text` literally (every metacharacter escaped): user search terms are not patterns.
+    static func literalPattern(_ text: String) -> String {
+        var pattern = ""
+        for character in text {
+            if "\\^$.|?*+()[]{}".contains(character) { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern
+    }
+
     static func direction(_ page: PageRequest) -> BSONValue {
         page.ascending ? 1 : -1
     }

@@ -99,6 +99,28 @@ import Testing
         }
     }
 
+    /// The admin console's searches: a substring of username or name (case-insensitive, metacharacters literal);
+    /// rooms by kind and by name, display name or a direct room's members.
+    @Test(arguments: Backend.allCases) func searchUsersAndRooms(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            for name in ["delta", "alpha", "charlie", "bravo"] { try await store.insertUser(Self.user(name)) }
+            try await store.insertUser(User(id: "id-dot", username: "a.b", name: "Zed Alpha", createdAt: Self.t0))
+            #expect(try await store.users(matching: "ALP", page: PageRequest()).items.map(\.username) == ["a.b", "alpha"])
+            #expect(try await store.users(matching: "a.", page: PageRequest()).items.map(\.username) == ["a.b"])
+            #expect(try await store.users(matching: "zzz", page: PageRequest()).total == 0)
+            try await store.createRoom(Self.room("r1", name: "General"), subscriptions: [])
+            try await store.createRoom(Self.room("r2", type: .privateGroup, name: "gen-secret"), subscriptions: [])
+            var dm = Self.room("r3", type: .direct, name: nil)
+            dm.usernames = ["alpha", "general-bot"]
+            dm.userIds = ["id-alpha", "id-bot"]
+            try await store.createRoom(dm, subscriptions: [])
+            let all = try await store.rooms(types: Set(RoomType.allCases), matching: "gen", page: PageRequest())
+            #expect(Set(all.items.map(\.id)) == ["r1", "r2", "r3"] && all.total == 3)
+            #expect(try await store.rooms(types: [.privateGroup], matching: "GEN", page: PageRequest()).items.map(\.id) == ["r2"])
+            #expect(try await store.rooms(types: [.channel, .privateGroup], matching: nil, page: PageRequest()).total == 2)
+        }
+    }
+
     @Test(arguments: Backend.allCases) func tokensByDigestAndPersonalNameUniqueness(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             try await store.insertUser(Self.user("alice"))

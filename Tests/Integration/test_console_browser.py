@@ -12,7 +12,7 @@ import requests
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium
 
@@ -137,3 +137,54 @@ def test_a_user_without_manage_apps_is_told_so(browser, console_server, artifact
     log_in(browser, url, "viewer", "wrong")
     WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         EC.text_to_be_present_in_element((By.ID, "login"), "Wrong username or password"))
+
+
+def test_admin_finds_creates_deactivates_and_grants_roles(browser, console_server, artifacts):
+    url = console_server.url
+    wait = log_in(browser, url, ADMIN_USER, ADMIN_PASSWORD)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "button[data-section='users']"))).click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#users tr[data-user='{ADMIN_USER}']")))
+
+    # Create a user through the form; a clash comes back as the server's error, nothing lost.
+    form = browser.find_element(By.ID, "create-user")
+    for name, value in {"username": "zoe", "name": "Zoe Quinn", "email": "zoe@example.org", "password": "pw-zoe-12"}.items():
+        form.find_element(By.NAME, name).send_keys(value)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "users-status"), "Created zoe"))
+    for name, value in {"username": "zoe", "name": "Zoe Two", "email": "zoe2@example.org", "password": "pw-zoe-12"}.items():
+        form.find_element(By.NAME, name).send_keys(value)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(lambda b: "zoe" in b.find_element(By.ID, "users-status").text.lower()
+               and "error" in b.find_element(By.ID, "users-status").get_attribute("class"))
+    assert form.find_element(By.NAME, "name").get_attribute("value") == "Zoe Two"
+
+    # Search narrows the list (by name as well as username).
+    browser.find_element(By.ID, "user-search").send_keys("quinn")
+    wait.until(lambda b: [r.get_attribute("data-user") for r in b.find_elements(By.CSS_SELECTOR, "#users tbody tr")] == ["zoe"])
+    browser.save_screenshot(os.path.join(artifacts, "admin-8-users.png"))
+
+    # A role granted and taken back; the account deactivated (its login refused) and reactivated.
+    row = "#users tr[data-user='zoe']"
+    wait.until(lambda b: Select(b.find_element(By.CSS_SELECTOR, f"{row} select")).select_by_value("bot") or True)
+    browser.find_element(By.CSS_SELECTOR, f"{row} .add-role").click()
+    wait.until(lambda b: "bot" in b.find_element(By.CSS_SELECTOR, f"{row} .roles").text)
+    browser.find_element(By.CSS_SELECTOR, f"{row} .remove-role[aria-label='Take bot from zoe']").click()
+    wait.until(lambda b: "bot" not in b.find_element(By.CSS_SELECTOR, f"{row} .roles").text)
+    browser.find_element(By.CSS_SELECTOR, f"{row} .toggle-active").click()
+    wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f"{row} .active").text == "deactivated")
+    assert requests.post(f"{url}/api/v1/login", json={"user": "zoe", "password": "pw-zoe-12"}).status_code == 401
+    browser.find_element(By.CSS_SELECTOR, f"{row} .toggle-active").click()
+    wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f"{row} .active").text == "active")
+    assert requests.post(f"{url}/api/v1/login", json={"user": "zoe", "password": "pw-zoe-12"}).status_code == 200
+
+    # Rooms of every kind, searchable.
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    requests.post(f"{url}/api/v1/groups.create", headers=headers, json={"name": "zoe-secret", "members": ["zoe"]}).raise_for_status()
+    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "lobby"}).raise_for_status()
+    browser.find_element(By.CSS_SELECTOR, "button[data-section='rooms']").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-rooms tr[data-room='lobby']")))
+    browser.find_element(By.ID, "room-search").send_keys("zoe")
+    wait.until(lambda b: [r.get_attribute("data-room") for r in b.find_elements(By.CSS_SELECTOR, "#admin-rooms tbody tr")] == ["zoe-secret"])
+    assert "private group" in browser.find_element(By.CSS_SELECTOR, "#admin-rooms tr[data-room='zoe-secret']").text
+    browser.save_screenshot(os.path.join(artifacts, "admin-9-rooms.png"))

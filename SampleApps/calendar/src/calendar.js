@@ -109,13 +109,37 @@ class Calendar {
      */
     async agenda(roomId, days, username) {
         const { offset } = await this.settings();
-        const now = Date.now();
-        const events = (await this.store.inRoom(roomId)).filter((e) => !e.cancelled && Date.parse(e.start) >= now - 3600e3 && Date.parse(e.start) <= now + days * 86400e3);
+        const events = await this.upcoming(roomId, days);
         if (!events.length) return `No events in the next ${days} days.`;
         return events.map((e) => {
             const answer = e.rsvp.yes.includes(username) ? 'going' : e.rsvp.maybe.includes(username) ? 'maybe' : e.rsvp.no.includes(username) ? 'not going' : 'no answer';
             return `• ${formatWhen(new Date(e.start), offset)} — ${e.title} [${e.id}] (${e.rsvp.yes.length} going; you: ${answer})`;
         }).join('\n');
+    }
+
+    /**
+     * A room's events that have not ended (started less than an hour ago) within `days`, soonest first.
+     * @param {string} roomId
+     * @param {number} days
+     */
+    async upcoming(roomId, days) {
+        const now = Date.now();
+        return (await this.store.inRoom(roomId))
+            .filter((e) => !e.cancelled && Date.parse(e.start) >= now - 3600e3 && Date.parse(e.start) <= now + days * 86400e3)
+            .sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+    }
+
+    /**
+     * Shares an event in a room as `user` (the `/agenda` preview item they picked): its title, time and id.
+     * @param {string} eventId
+     * @param {import('@rocket.chat/apps-engine/definition/rooms').IRoom} room
+     * @param {import('@rocket.chat/apps-engine/definition/users').IUser} user
+     */
+    async share(eventId, room, user) {
+        const event = await this.store.get(eventId);
+        if (!event || event.cancelled || event.roomId !== room.id) return this.tell(user, room, `No event ${eventId} in this room.`);
+        const { offset } = await this.settings();
+        return this.post(room, user, `📅 *${event.title}* — ${formatWhen(new Date(event.start), offset)} (event ${event.id}): who's coming?`);
     }
 
     /**

@@ -4,6 +4,7 @@ const { Calendar } = require('./calendar');
 const { EventStore } = require('./store');
 const { parseWhen, formatWhen } = require('./when');
 const { newEventModal } = require('./views');
+const { SlashCommandPreviewItemType } = require('@rocket.chat/apps-engine/definition/slashcommands');
 
 const USAGE = 'Usage: `/event add <when> <title>` (when: tomorrow 10:00, 2026-12-01 14:30, in 2h), `/event list`, `/event cancel <id>`, `/event feed`, `/event new` (a form), `/agenda`';
 
@@ -61,13 +62,42 @@ class EventCommand {
     }
 }
 
-/** `/agenda`: the next 7 days in this room, with your answers. */
+/**
+ * `/agenda`: the next 7 days in this room, with your answers. While you type it, the client previews the
+ * upcoming events; picking one shares it in the room.
+ */
 class AgendaCommand {
     constructor() {
         this.command = 'agenda';
         this.i18nParamsExample = '';
         this.i18nDescription = 'Events of the next 7 days in this room';
-        this.providesPreview = false;
+        this.providesPreview = true;
+    }
+
+    /**
+     * @param {import('@rocket.chat/apps-engine/definition/slashcommands').SlashCommandContext} context
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IRead} read
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IModify} modify
+     * @returns {Promise<{ i18nTitle: string, items: Array<{ id: string, type: string, value: string }> }>}
+     */
+    async previewer(context, read, modify) {
+        const calendar = new Calendar(read, modify);
+        const { offset } = await calendar.settings();
+        const events = await calendar.upcoming(context.getRoom().id, 7);
+        return {
+            i18nTitle: 'Share an event',
+            items: events.slice(0, 10).map((e) => ({ id: e.id, type: SlashCommandPreviewItemType.TEXT, value: `${formatWhen(new Date(e.start), offset)} — ${e.title}` })),
+        };
+    }
+
+    /**
+     * @param {{ id: string }} item
+     * @param {import('@rocket.chat/apps-engine/definition/slashcommands').SlashCommandContext} context
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IRead} read
+     * @param {import('@rocket.chat/apps-engine/definition/accessors').IModify} modify
+     */
+    async executePreviewItem(item, context, read, modify) {
+        await new Calendar(read, modify).share(item.id, context.getRoom(), context.getSender());
     }
 
     /**

@@ -42,14 +42,17 @@ function eventBlocks(blocks, event, offset) {
 const modalId = (roomId) => `calendar-new-event:${roomId}`;
 
 /**
- * The "new event" modal: a title and a time.
+ * The "new event" modal: a title (prefilled when the event is made from a message) and a time.
  * @param {import('@rocket.chat/apps-engine/definition/uikit').BlockBuilder} blocks
  * @param {string} roomId
+ * @param {string} [title]
  */
-function newEventModal(blocks, roomId) {
+function newEventModal(blocks, roomId, title) {
     blocks.addInputBlock({
         blockId: 'title', label: blocks.newPlainTextObject('Title'),
-        element: blocks.newPlainTextInputElement({ actionId: 'title', placeholder: blocks.newPlainTextObject('Sprint planning') }),
+        element: blocks.newPlainTextInputElement({
+            actionId: 'title', placeholder: blocks.newPlainTextObject('Sprint planning'), initialValue: title ? title.slice(0, 200) : undefined,
+        }),
     });
     blocks.addInputBlock({
         blockId: 'when', label: blocks.newPlainTextObject('When'),
@@ -64,4 +67,24 @@ function newEventModal(blocks, roomId) {
     };
 }
 
-module.exports = { eventText, eventBlocks, newEventModal, modalId };
+/**
+ * The room's contextual bar: its upcoming events, one section each, with the viewer's answer.
+ * @param {import('@rocket.chat/apps-engine/definition/uikit').BlockBuilder} blocks
+ * @param {string} roomId
+ * @param {import('./store').CalendarEvent[]} events upcoming, in order
+ * @param {number} offset
+ * @param {string} username
+ */
+function agendaBar(blocks, roomId, events, offset, username) {
+    if (!events.length) blocks.addSectionBlock({ text: blocks.newPlainTextObject('No upcoming events. Type /event new to plan one.') });
+    for (const event of events) {
+        const answer = event.rsvp.yes.includes(username) ? 'going' : event.rsvp.maybe.includes(username) ? 'maybe' : event.rsvp.no.includes(username) ? 'not going' : 'no answer';
+        blocks.addSectionBlock({
+            blockId: `agenda-${event.id}`,
+            text: blocks.newMarkdownTextObject(`*${event.title}*\n${formatWhen(new Date(event.start), offset)} · ${event.rsvp.yes.length} going · you: ${answer}`),
+        });
+    }
+    return { id: `calendar-agenda:${roomId}`, title: blocks.newPlainTextObject('Upcoming events'), blocks: blocks.getBlocks() };
+}
+
+module.exports = { eventText, eventBlocks, newEventModal, modalId, agendaBar };

@@ -163,6 +163,15 @@ public struct RoomService: Sendable {
         return try await context.store.rooms(type: .channel, page: page)
     }
 
+    /// `rooms.adminRooms`: rooms of every kind (or of `types`), whether or not the caller is a member; needs
+    /// `view-room-administration`.
+    public func listForAdministration(
+        types: Set<RoomType>, matching search: String?, page: PageRequest, by user: User
+    ) async throws -> Page<Room> {
+        try context.policy.require(user, .viewRoomAdministration)
+        return try await context.store.rooms(types: types.isEmpty ? Set(RoomType.allCases) : types, matching: search, page: page)
+    }
+
     /// Rooms of `type` the user is a member of (`channels.list.joined`, `groups.list`, `dm.list`), sorted by name.
     public func listJoined(type: RoomType, page: PageRequest, by user: User) async throws -> Page<Room> {
         let subscriptions = try await context.store.subscriptions(userId: user.id, updatedSince: nil)

@@ -149,9 +149,9 @@ public struct UserService: Sendable {
         return user
     }
 
-    /// `users.list`.
-    public func list(page: PageRequest) async throws -> Page<User> {
-        try await context.store.users(page: page)
+    /// `users.list`; `search` narrows it to usernames and names containing it.
+    public func list(matching search: String? = nil, page: PageRequest) async throws -> Page<User> {
+        try await context.store.users(matching: search, page: page)
     }
 
     /// Whether `viewer` may see `subject`'s emails (themself, or `view-full-other-user-info`).

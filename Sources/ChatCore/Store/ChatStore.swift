@@ -13,8 +13,8 @@ public protocol UserStore: Sendable {
     /// Case-insensitive.
     func user(email: String) async throws -> User?
     func users(ids: [String]) async throws -> [User]
-    /// All users sorted by username.
-    func users(page: PageRequest) async throws -> Page<User>
+    /// Users sorted by username; with `search`, those whose username or name contains it (case-insensitive).
+    func users(matching search: String?, page: PageRequest) async throws -> Page<User>
     func userCount() async throws -> Int
 }
 
@@ -43,8 +43,9 @@ public protocol RoomStore: Sendable {
     /// The direct room between exactly these users, if any.
     func directRoom(userIds: [String]) async throws -> Room?
     func rooms(ids: [String]) async throws -> [Room]
-    /// Rooms of one type sorted by name.
-    func rooms(type: RoomType, page: PageRequest) async throws -> Page<Room>
+    /// Rooms of these types sorted by name; with `search`, those whose name, display name or (direct rooms)
+    /// member usernames contain it (case-insensitive).
+    func rooms(types: Set<RoomType>, matching search: String?, page: PageRequest) async throws -> Page<Room>
 
     /// Adds a member and increments the room's member count atomically; throws `duplicate(key: "subscription")`.
     func addSubscription(_ subscription: Subscription) async throws
@@ -98,3 +99,17 @@ public protocol IntegrationStore: Sendable {
 
 /// Everything the chat core stores. Backends (embedded SQLite, MongoDB) implement the whole family.
 public protocol ChatStore: UserStore, TokenStore, RoomStore, MessageStore, IntegrationStore {}
+
+extension UserStore {
+    /// All users sorted by username.
+    public func users(page: PageRequest) async throws -> Page<User> {
+        try await users(matching: nil, page: page)
+    }
+}
+
+extension RoomStore {
+    /// Rooms of one type sorted by name.
+    public func rooms(type: RoomType, page: PageRequest) async throws -> Page<Room> {
+        try await rooms(types: [type], matching: nil, page: page)
+    }
+}

@@ -2,7 +2,7 @@ import ChatCore
 import Foundation
 import Hummingbird
 
-/// `rooms.get` and `subscriptions.*`.
+/// `rooms.get`, `rooms.adminRooms` and `subscriptions.*`.
 struct SubscriptionsController {
     let services: ChatServices
     let limits: APILimits
@@ -12,6 +12,21 @@ struct SubscriptionsController {
             let caller = try context.caller()
             let rooms = try await services.rooms.roomsOf(caller, updatedSince: try request.dateQuery("updatedSince"))
             return try JSONResponse.success(Changes(update: rooms.map { RoomDTO($0) }, remove: []))
+        }
+        // Rocket.Chat's admin listing: `filter` (a substring of the name) and `types[]` (c, p, d; every kind when
+        // absent); needs view-room-administration.
+        api.get("rooms.adminRooms") { request, context in
+            let caller = try context.caller()
+            let page = try request.page(settings: services.context.settings, defaultAscending: true)
+            var types = Set<RoomType>()
+            for code in request.uri.queryParameters.getAll("types[]") + request.uri.queryParameters.getAll("types") {
+                guard let type = RoomType(rawValue: String(code)) else { throw ChatError.invalidParams("Unknown room type \"\(code)\"") }
+                types.insert(type)
+            }
+            let result = try await services.rooms.listForAdministration(
+                types: types, matching: request.query("filter"), page: page, by: caller)
+            return try JSONResponse.success(
+                PagedList(key: "rooms", items: result.items.map { RoomDTO($0) }, offset: page.offset, total: result.total))
         }
         api.get("subscriptions.get") { request, context in
             let caller = try context.caller()

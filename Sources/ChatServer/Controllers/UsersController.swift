@@ -27,7 +27,8 @@ struct UsersController {
         api.get("users.list") { request, context in
             let caller = try context.caller()
             let page = try request.page(settings: services.context.settings, defaultAscending: true)
-            let result = try await services.users.list(page: page)
+            // `filter`: a substring of the username or name (the admin console's search).
+            let result = try await services.users.list(matching: request.query("filter"), page: page)
             let items = result.items.map { UserDTO($0, showPrivate: services.users.canSeePrivateFields(of: $0, viewer: caller)) }
             return try JSONResponse.success(PagedList(key: "users", items: items, offset: page.offset, total: result.total))
         }

@@ -1,26 +1,38 @@
-// The apps console (/admin): log in with Rocket.Chat's REST login (the token kept in localStorage, as Rocket.Chat's
+// The admin console (/admin): log in with Rocket.Chat's REST login (the token kept in localStorage, as Rocket.Chat's
 // web client keeps `Meteor.loginToken`), list apps, install (inspect first: permissions and signer, then upload
-// with progress), enable/disable, uninstall, edit settings, read logs. Every value from the server or an app is put
-// in the page as text (textContent), never as HTML.
+// with progress), enable/disable, uninstall, edit settings, read logs; users and rooms are in directory.js. Every
+// value from the server or an app is put in the page as text (textContent), never as HTML.
 
 import { api, h, session, showLogin } from './common.js';
+import { renderRooms, renderUsers } from './directory.js';
 
-const main = document.getElementById('main');
+const root = document.getElementById('main');
+/// Where the open section draws (the apps list, users or rooms), under the section tabs.
+let main = root;
+
+/// The section tabs; the apps list opens first.
+function showSection(name) {
+  main = h('div', { id: `section-${name}` });
+  const tab = (id, label) => h('button', { type: 'button', class: 'tab', 'data-section': id, 'aria-current': id === name ? 'page' : 'false', onclick: () => showSection(id) }, label);
+  root.replaceChildren(h('nav', { class: 'tabs', 'aria-label': 'Sections' }, tab('apps', 'Apps'), tab('users', 'Users'), tab('rooms', 'Rooms')), main);
+  const render = { apps: () => renderApps(), users: () => renderUsers(main), rooms: () => renderRooms(main) }[name];
+  return render().catch((error) => main.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
+}
 
 async function start() {
-  if (!session.token) return showLogin(main, start);
+  if (!session.token) return showLogin(root, start);
   let me;
   try {
     me = await api('GET', '/api/v1/me');
   } catch (error) {
     session.clear();
-    return showLogin(main, start, error.status === 401 ? 'Your session ended; log in again.' : error.message);
+    return showLogin(root, start, error.status === 401 ? 'Your session ended; log in again.' : error.message);
   }
   document.getElementById('who').textContent = me.username;
   const logout = document.getElementById('logout');
   logout.hidden = false;
-  logout.onclick = async () => { try { await api('POST', '/api/v1/logout'); } catch (_) { /* gone already */ } session.clear(); showLogin(main, start); };
-  await renderApps();
+  logout.onclick = async () => { try { await api('POST', '/api/v1/logout'); } catch (_) { /* gone already */ } session.clear(); showLogin(root, start); };
+  await showSection('apps');
 }
 
 async function renderApps(notice) {
@@ -29,7 +41,7 @@ async function renderApps(notice) {
     apps = (await api('GET', '/api/apps')).apps || [];
   } catch (error) {
     if (error.status === 403) {
-      main.replaceChildren(h('p', { class: 'error', id: 'refused', role: 'alert' },
+      root.replaceChildren(h('p', { class: 'error', id: 'refused', role: 'alert' },
         'Your account cannot manage apps: this console needs the manage-apps permission. Ask an administrator.'));
       return;
     }
@@ -283,4 +295,4 @@ async function showLogs(app) {
   await load();
 }
 
-start().catch((error) => main.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
+start().catch((error) => root.replaceChildren(h('p', { class: 'error', role: 'alert' }, error.message)));
