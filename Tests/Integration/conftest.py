@@ -191,6 +191,13 @@ def headless_chromium(width=1280, height=900):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def page_weight(browser):
+    """Bytes the open page transferred (the document and every resource it loaded), from the Performance API."""
+    return browser.execute_script(
+        "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".reduce((n, e) => n + (e.transferSize || e.encodedBodySize || 0), 0)")
+
+
 @pytest.fixture(scope="module")
 def artifacts():
     """Where browser tests save their screenshots: $AIRLOCK_ARTIFACTS, or a temporary folder."""

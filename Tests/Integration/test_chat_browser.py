@@ -1,6 +1,8 @@
 """The web chat (/) in headless Chromium: a user runs the calendar sample's `/event new`, submits its modal (a field
 error first, then success), sees the event with its buttons, clicks one and sees the update arrive over the realtime
-API; a second window sees what the first typed. Screenshots in $AIRLOCK_ARTIFACTS."""
+API; a second window sees what the first typed. Threads, the app's action buttons (a contextual bar, a prefilled
+modal), a slash command's previews and reactions; at 360 px wide, with the keyboard only. Screenshots in
+$AIRLOCK_ARTIFACTS."""
 
 import os
 import subprocess
@@ -10,12 +12,13 @@ import time
 import pytest
 import requests
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium, page_weight
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "../../SampleApps")
 
@@ -35,7 +38,7 @@ def chat_server(airlock_binary):
 
 def until(driver, seconds=10):
     """A wait that retries while the page replaces what it found (messages are re-rendered in place on updates)."""
-    return WebDriverWait(driver, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    return WebDriverWait(driver, seconds, poll_frequency=0.05, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 def open_room(browser, url, user, password, room):
@@ -117,7 +120,8 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
         field.send_keys("hello, edited" + Keys.ENTER)
         until(second).until(lambda b: "hello, edited (edited)" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}']").text)
         until(second).until(click(f"li[data-message='{sent_id}'] .react"))
-        wait.until(lambda b: ":thumbsup: 1" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .reactions").text)
+        until(second).until(click(f"li[data-message='{sent_id}'] .emoji-picker [data-emoji=':thumbsup:']"))
+        wait.until(lambda b: "👍 1" in b.find_element(By.CSS_SELECTOR, f"li[data-message='{sent_id}'] .reactions").text)
         wait.until(click(f"li[data-message='{sent_id}'] .delete"))
         first.switch_to.alert.accept()
         until(second).until(lambda b: not b.find_elements(By.CSS_SELECTOR, f"li[data-message='{sent_id}']"))
@@ -129,3 +133,125 @@ def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
     finally:
         first.quit()
         second.quit()
+
+
+def click(selector, by=By.CSS_SELECTOR):
+    def attempt(b):
+        b.find_element(by, selector).click()
+        return True
+    return attempt
+
+
+def test_threads_action_buttons_previews_and_reactions(chat_server, artifacts):
+    url = chat_server.url
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    requests.post(f"{url}/api/v1/users.create", headers=headers,
+                  json={"username": "leo", "name": "Leo", "email": "leo@example.org", "password": "pw-leo-1"}).raise_for_status()
+    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "crew", "members": ["leo"]}).raise_for_status()
+
+    first, second = headless_chromium(1280, 850), headless_chromium(1280, 850)
+    try:
+        composer = open_room(first, url, "leo", "pw-leo-1", "crew")
+        open_room(second, url, ADMIN_USER, ADMIN_PASSWORD, "crew")
+        wait = until(first, 15)
+        composer.send_keys("Design review" + Keys.ENTER)
+        review = "//ol[@id='messages']/li[@data-message][.//span[@class='text' and text()='Design review']]"
+        review_id = wait.until(lambda b: b.find_element(By.XPATH, review).get_attribute("data-message"))
+        in_main = f"#messages li[data-message='{review_id}']"
+
+        # A thread: the panel opens on the message, a reply goes there (not to the room) and counts on the parent,
+        # in both windows.
+        wait.until(click(f"{in_main} .reply"))
+        reply_box = wait.until(EC.visibility_of_element_located((By.ID, "thread-text")))
+        reply_box.send_keys("I'll bring slides" + Keys.ENTER)
+        wait.until(lambda b: "I'll bring slides" in b.find_element(By.ID, "thread-messages").text)
+        wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f"{in_main} .reply").text == "1 reply")
+        assert "I'll bring slides" not in first.find_element(By.ID, "messages").text
+        until(second).until(lambda b: b.find_element(By.CSS_SELECTOR, f"{in_main} .reply").text == "1 reply")
+        first.save_screenshot(os.path.join(artifacts, "chat-6-thread.png"))
+        first.find_element(By.CSS_SELECTOR, ".close-panel").click()
+        wait.until(EC.invisibility_of_element_located((By.ID, "panel")))
+
+        # The app's message action: the new-event form, its title taken from the message.
+        wait.until(click(f"{in_main} .message-action"))
+        form = wait.until(EC.visibility_of_element_located((By.ID, "view")))
+        fields = form.find_elements(By.CSS_SELECTOR, "input")
+        assert fields[0].get_attribute("value") == "Design review"
+        fields[1].send_keys("tomorrow 15:00")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(EC.invisibility_of_element_located((By.ID, "view")))
+        wait.until(lambda b: b.find_elements(By.XPATH, "//li[@data-message][.//strong[text()='Design review']]"))
+
+        # The app's room action: the room's agenda in the contextual bar.
+        wait.until(click("#room-header .room-action"))
+        wait.until(lambda b: b.find_element(By.ID, "panel").get_attribute("data-kind") == "contextual-bar"
+                   and "Design review" in b.find_element(By.ID, "panel").text and "you: no answer" in b.find_element(By.ID, "panel").text)
+        first.save_screenshot(os.path.join(artifacts, "chat-7-contextual-bar.png"))
+        first.find_element(By.CSS_SELECTOR, ".close-panel").click()
+
+        # A slash command's previews: typing /agenda lists the room's events; picking one shares it.
+        composer = first.find_element(By.ID, "text")
+        composer.send_keys("/agenda")
+        item = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#previews .preview-item")))
+        assert "Design review" in item.text
+        first.save_screenshot(os.path.join(artifacts, "chat-8-preview.png"))
+        item.click()
+        shared = "//ol[@id='messages']/li[@data-message][contains(., \"who's coming?\")]"
+        wait.until(lambda b: "Leo" in b.find_element(By.XPATH, shared).find_element(By.CLASS_NAME, "author").text)
+        assert first.find_element(By.ID, "text").get_attribute("value") == ""
+
+        # Reactions from the picker, shown in the other window; a second click on the chip takes it back.
+        wait.until(click(f"{in_main} .react"))
+        wait.until(click(f"{in_main} .emoji-picker [data-emoji=':tada:']"))
+        until(second).until(lambda b: "🎉 1" in b.find_element(By.CSS_SELECTOR, f"{in_main} .reactions").text)
+        wait.until(click(f"{in_main} .reaction"))
+        until(second).until(lambda b: not b.find_elements(By.CSS_SELECTOR, f"{in_main} .reactions"))
+    finally:
+        first.quit()
+        second.quit()
+
+
+def test_a_narrow_screen_and_the_keyboard_alone(chat_server, artifacts):
+    """At 360 px: no horizontal scrolling; log in, open a room and send with Tab and Enter only."""
+    url = chat_server.url
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    requests.post(f"{url}/api/v1/users.create", headers=headers,
+                  json={"username": "kai", "name": "Kai", "email": "kai@example.org", "password": "pw-kai-1"}).raise_for_status()
+    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "a-rather-long-room-name-for-a-phone", "members": ["kai"]}).raise_for_status()
+    browser = headless_chromium(500, 740)
+    try:
+        # Headless Chromium's window is at least 500 px wide: the viewport is set to a phone's through DevTools.
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": True})
+        browser.get(url + "/")
+        wait = until(browser, 15)
+        wait.until(EC.presence_of_element_located((By.ID, "login")))
+        ActionChains(browser).send_keys("kai", Keys.TAB, "pw-kai-1", Keys.ENTER).perform()
+        wait.until(EC.presence_of_element_located((By.ID, "rooms")))
+        for _ in range(10):
+            active = browser.switch_to.active_element
+            if active.get_attribute("data-room") == "a-rather-long-room-name-for-a-phone":
+                break
+            ActionChains(browser).send_keys(Keys.TAB).perform()
+        assert browser.switch_to.active_element.get_attribute("data-room") == "a-rather-long-room-name-for-a-phone"
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        wait.until(lambda b: b.switch_to.active_element.get_attribute("id") == "text")
+        wait.until(lambda b: b.find_element(By.TAG_NAME, "body").get_attribute("data-realtime") == "ready")
+        ActionChains(browser).send_keys("sent from a phone, keyboard only" + Keys.ENTER).perform()
+        wait.until(lambda b: "sent from a phone, keyboard only" in b.find_element(By.ID, "messages").text)
+        widths = browser.execute_script("return [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
+        assert widths[2] == 360 and max(widths[:2]) <= widths[2], widths
+        browser.save_screenshot(os.path.join(artifacts, "chat-9-narrow.png"))
+
+        # Weight and speed, logged in (the token kept): the page, the rooms list, a room's messages.
+        started = time.monotonic()
+        browser.refresh()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#rooms button[data-room]")))
+        rooms_shown = time.monotonic()
+        browser.find_element(By.CSS_SELECTOR, "#rooms button[data-room]").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#messages li[data-message]")))
+        print(f"/ transferred {page_weight(browser)} bytes; rooms list after {(rooms_shown - started) * 1000:.0f} ms, "
+              f"first messages after {(time.monotonic() - started) * 1000:.0f} ms")
+    finally:
+        browser.quit()

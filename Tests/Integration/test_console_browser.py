@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium
+from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, headless_chromium, page_weight
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
 HELLO_ID = "6f1c6a55-2b3f-4a0e-9c49-1f0f6f3b9a10"
@@ -113,7 +113,8 @@ def test_admin_installs_configures_reads_logs_and_disables(browser, console_serv
     wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Hello: manually_disabled"))
     assert browser.find_element(By.CSS_SELECTOR, f"tr[data-app='{HELLO_ID}'] .toggle").text == "Enable"
     browser.save_screenshot(os.path.join(artifacts, "admin-6-disabled.png"))
-    print(f"time from /admin to the apps list (headless Chromium, login included): {first_list * 1000:.0f} ms")
+    print(f"time from /admin to the apps list (headless Chromium, login included): {first_list * 1000:.0f} ms; "
+          f"/admin transferred {page_weight(browser)} bytes")
 
     # The page's own safeguards.
     page = requests.get(f"{url}/admin")

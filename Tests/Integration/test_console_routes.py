@@ -103,3 +103,22 @@ def test_inspect_jobs_and_stats_of_an_app(server_url):
         assert requests.get(f"{server_url}/api/apps/nosuch/jobs", headers=admin).status_code in (400, 404)
     finally:
         requests.delete(f"{server_url}/api/apps/{HELLO_ID}", headers=admin)
+
+
+def test_admin_rooms_and_user_search(server_url):
+    """`rooms.adminRooms` (through `rocketchat-api`, which pages through it): every kind, narrowed by type and by a
+    name; refused without view-room-administration. `users.list?filter=` narrows users by username or name."""
+    admin = RocketChat(ADMIN_USER, ADMIN_PASSWORD, server_url=server_url)
+    tag = unique("adm")
+    admin.users_create(email=f"{tag}@example.org", name=f"Ada {tag}", password="pw-ada-123", username=tag)
+    admin.channels_create(f"{tag}-open")
+    admin.groups_create(f"{tag}-closed", members=[tag])
+    every = list(admin.rooms_admin_rooms(filter=tag))
+    assert {r["name"] for r in every} >= {f"{tag}-open", f"{tag}-closed"}
+    assert [r["name"] for r in admin.rooms_admin_rooms(filter=tag, types=["p"])] == [f"{tag}-closed"]
+    with pytest.raises(RocketApiException):
+        list(RocketChat(tag, "pw-ada-123", server_url=server_url).rooms_admin_rooms())
+    headers = login(server_url)
+    found = requests.get(f"{server_url}/api/v1/users.list", headers=headers, params={"filter": f"ada {tag}"}).json()
+    assert [u["username"] for u in found["users"]] == [tag] and found["total"] == 1
+    assert requests.get(f"{server_url}/api/v1/rooms.adminRooms", headers=headers, params={"types[]": "x"}).status_code == 400

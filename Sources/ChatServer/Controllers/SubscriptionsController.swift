@@ -19,12 +19,14 @@ struct SubscriptionsController {
             let caller = try context.caller()
             let page = try request.page(settings: services.context.settings, defaultAscending: true)
             var types = Set<RoomType>()
-            for code in request.uri.queryParameters.getAll("types[]") + request.uri.queryParameters.getAll("types") {
+            // Clients send `types[]=p` with the brackets raw or percent-encoded.
+            let codes = request.uri.queryParameters.filter { ["types[]", "types"].contains(String($0.key).removingPercentEncoding ?? "") }
+            for code in codes.map(\.value) {
                 guard let type = RoomType(rawValue: String(code)) else { throw ChatError.invalidParams("Unknown room type \"\(code)\"") }
                 types.insert(type)
             }
             let result = try await services.rooms.listForAdministration(
-                types: types, matching: request.query("filter"), page: page, by: caller)
+                types: types, matching: request.searchQuery("filter"), page: page, by: caller)
             return try JSONResponse.success(
                 PagedList(key: "rooms", items: result.items.map { RoomDTO($0) }, offset: page.offset, total: result.total))
         }

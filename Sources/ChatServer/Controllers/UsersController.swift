@@ -28,7 +28,7 @@ struct UsersController {
             let caller = try context.caller()
             let page = try request.page(settings: services.context.settings, defaultAscending: true)
             // `filter`: a substring of the username or name (the admin console's search).
-            let result = try await services.users.list(matching: request.query("filter"), page: page)
+            let result = try await services.users.list(matching: request.searchQuery("filter"), page: page)
             let items = result.items.map { UserDTO($0, showPrivate: services.users.canSeePrivateFields(of: $0, viewer: caller)) }
             return try JSONResponse.success(PagedList(key: "users", items: items, offset: page.offset, total: result.total))
         }

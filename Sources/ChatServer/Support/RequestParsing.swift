@@ -24,6 +24,13 @@ extension Request {
         return value
     }
 
+    /// A search term from the query: form encoding's `+` reads as a space (browsers and Python's `requests` encode
+    /// spaces so; Hummingbird decodes only `%XX`). Only for search terms, where a literal `+` hardly matters: in
+    /// other parameters (dates with `+00:00`) it must stay.
+    public func searchQuery(_ name: String) -> String? {
+        query(name).map { $0.replacingOccurrences(of: "+", with: " ") }
+    }
+
     /// A required query parameter.
     public func requiredQuery(_ name: String) throws -> String {
         guard let value = query(name) else {

@@ -250,7 +250,8 @@ function renderMessage(message, where) {
   const mine = message.u && message.u._id === state.userId && !message.t;
   const reactions = Object.entries(message.reactions || {});
   return h('li', { 'data-message': message._id, 'data-ts': tsOf(message) },
-    h('span', { class: 'author' }, author), h('span', { class: 'text' }, message.msg || ''),
+    // A message with blocks shows its blocks; its text is the fallback for clients without UIKit.
+    h('span', { class: 'author' }, author), (message.blocks || []).length ? '' : h('span', { class: 'text' }, message.msg || ''),
     message.editedAt ? h('span', { class: 'muted' }, ' (edited)') : '',
     (message.attachments || []).map((a) => h('div', { class: 'attachment' }, a.title ? h('strong', {}, a.title) : '', a.text ? h('div', {}, a.text) : '')),
     (message.blocks || []).map((block) => renderBlock(block, (b, button) => blockAction(message, b, button))),
