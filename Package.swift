@@ -183,7 +183,7 @@ let package = Package(
             name: "airlock",
             dependencies: [
                 "AirlockApp", "AppsWorker", "OutboundHTTP", "AppsDevKit", "AppsPackage", "AppsHost", "ChatCore", "AirlockCrypto", "AirlockJSON",
-                hummingbird, logging, metrics, nioCore, lifecycle,
+                hummingbird, logging, metrics, nioCore, lifecycle, .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -67,6 +67,15 @@ public struct AirlockConfiguration: Sendable {
     public var hooksRetryBase: Duration = .seconds(1)
     /// Sends apps' outbound requests in place of a network client under `appsHTTP` (`airlock dev test`'s fakes).
     public var appsHTTPTransport: (any OutboundHTTPTransport)?
+    /// This node's name in logs, metrics, health answers, relayed events and job leases (`--node-id`, env
+    /// `AIRLOCK_NODE_ID`); by default the host name and process id, unique among nodes on one MongoDB.
+    public var nodeId = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    /// How long a node's claim on a scheduled job holds without renewal (`--limit cluster.jobLeaseMilliseconds`):
+    /// a node that dies mid-run hands the job on after this.
+    public var jobLease: Duration = .seconds(30)
+    /// After SIGTERM, how long the node answers "not ready" while still serving, so a load balancer stops sending
+    /// it new clients before its sockets close (`--limit cluster.drainMilliseconds`).
+    public var drainDelay: Duration = .seconds(2)
 
     public init() {}
 
@@ -96,6 +105,7 @@ public struct AirlockConfiguration: Sendable {
         if let limits = environment["AIRLOCK_APP_LIMITS"] {
             for limit in limits.split(separator: ",") { try configuration.setAppLimit(String(limit)) }
         }
+        if let node = environment["AIRLOCK_NODE_ID"], !node.isEmpty { configuration.nodeId = node }
         if let limits = environment["AIRLOCK_LIMITS"] {
             for item in limits.split(separator: ",") { try configuration.setLimit(String(item)) }
         }
@@ -192,6 +202,8 @@ public struct AirlockConfiguration: Sendable {
         Limit(name: "http.maxConnectionsPerAddress", minimum: 1) { $0.http.maxConnectionsPerAddress = $1 },
         Limit(name: "hooks.requestsPerMinute", minimum: 1) { $0.hooksPerMinute = $1 },
         Limit(name: "hooks.retryBaseMilliseconds", minimum: 1) { $0.hooksRetryBase = .milliseconds($1) },
+        Limit(name: "cluster.jobLeaseMilliseconds", minimum: 100) { $0.jobLease = .milliseconds($1) },
+        Limit(name: "cluster.drainMilliseconds", minimum: 0) { $0.drainDelay = .milliseconds($1) },
     ]
 }
 

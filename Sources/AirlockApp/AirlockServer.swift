@@ -4,7 +4,7 @@ import AppsServer
 public import ChatCore
 public import ChatServer
 import EmbeddedStore
-import MongoStore
+public import MongoStore
 import Foundation
 import HTTPTypes
 import Integrations
@@ -17,6 +17,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import NIOCore
 import Prometheus
+public import ServiceLifecycle
 
 /// The composition root: builds the store, the chat services and the HTTP application, for the executable and the
 /// tests alike.
@@ -35,6 +36,9 @@ public struct AirlockServer {
     let integrationScripts: IntegrationScripts
     /// The outgoing webhooks' watch on new messages.
     let outgoingWebhooks: EventHub.Registration
+    /// With several nodes on one MongoDB: the events to and from the others (nil on the embedded store).
+    public let relay: MongoEventRelay?
+    let health: NodeHealth
     let logger: Logger
     let metricsRegistry: PrometheusCollectorRegistry?
 
@@ -46,6 +50,7 @@ public struct AirlockServer {
     ) async throws -> AirlockServer {
         var logger = logger
         logger.logLevel = configuration.logLevel
+        logger[metadataKey: "node"] = "\(configuration.nodeId)"
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let store: any ChatStore & AppsStore
         switch configuration.store {
@@ -62,7 +67,9 @@ public struct AirlockServer {
         settings.siteName = "Airlock"
         // Built in one direction: the apps' registry and hook dispatcher, the chat services calling that dispatcher,
         // the apps host acting through those services, the apps manager over the host.
-        let foundation = AppsFoundation(store: store, clock: configuration.clock, logger: logger)
+        let foundation = AppsFoundation(
+            store: store, clock: configuration.clock, logger: logger,
+            jobLease: AppScheduler.Lease(owner: configuration.nodeId, duration: configuration.jobLease))
         let context = ChatContext(store: store, hooks: foundation.hooks, clock: configuration.clock, settings: settings, logger: logger)
         let hasher = PasswordHasher(
             iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))
@@ -76,6 +83,16 @@ public struct AirlockServer {
         // Open realtime sessions follow every chat event before the service that published it answers.
         let hub = RealtimeHub(policy: context.policy)
         context.events.listen(hub.route)
+        // Several nodes share a MongoDB: events cross through it (the stream opens before the apps load, so no
+        // change made meanwhile is missed), and apps changed on another node are brought in line here.
+        let relay = (store as? MongoStore).map { MongoEventRelay(store: $0, hub: context.events, node: configuration.nodeId, logger: logger) }
+        try await relay?.start()
+        foundation.changes.connect { appId, change in context.events.publish(.appChanged(appId: appId, change: change)) }
+        let (appChanges, appChange) = AsyncStream.makeStream(of: (String, String).self)
+        context.events.listen(from: [.cluster]) { event in
+            if case .appChanged(let appId, let change) = event { appChange.yield((appId, change)) }
+        }
+        Task { for await (appId, change) in appChanges { await apps.adopt(appId: appId, change: change) } }
 
         if let (admin, generated) = try await services.users.bootstrapAdmin(
             username: configuration.adminUsername, password: configuration.adminPassword)
@@ -120,15 +137,19 @@ public struct AirlockServer {
             outgoing: outgoing, maxBodySize: configuration.maxBodySize, siteURL: settings.siteURL
         ).register(on: router)
         WebConsoleController().register(on: router)
+        let health = NodeHealth(node: configuration.nodeId, relay: relay, realtime: hub)
+        health.register(on: router)
         return AirlockServer(
             configuration: configuration, services: services, router: router, realtime: realtime, apps: apps, hooks: dispatcher,
-            integrationScripts: scripts, outgoingWebhooks: outgoingRegistration, logger: logger, metricsRegistry: metricsRegistry)
+            integrationScripts: scripts, outgoingWebhooks: outgoingRegistration, relay: relay, health: health, logger: logger,
+            metricsRegistry: metricsRegistry)
     }
 
     /// The HTTP application; `onListening` receives the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let logger = self.logger
         let realtime = self.realtime
+        let health = self.health
         var app = Application(
             router: router,
             server: serverBuilder(realtime: realtime),
@@ -136,14 +157,23 @@ public struct AirlockServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.notice("airlock listening", metadata: ["http.port": "\(port)"])
+                health.started()
                 await onListening(port)
             },
             logger: logger)
-        app.addServices(AppsEngineService(manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval, integrationScripts: integrationScripts))
+        app.addServices(
+            AppsEngineService(
+                manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval, integrationScripts: integrationScripts, relay: relay))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }
         return app
+    }
+
+    /// What runs around ``application(onListening:)`` in `airlock serve`: on SIGTERM it drains the node first
+    /// (``DrainService``).
+    public func drainService() -> some Service {
+        DrainService(health: health, realtime: realtime.hub, delay: configuration.drainDelay, logger: logger)
     }
 
     /// HTTP/1 with the `/websocket` upgrade, behind Airlock's edge rules (``GuardedHTTPChannel``).

@@ -1,13 +1,16 @@
 import AppsHost
 import Integrations
+import MongoStore
 import ServiceLifecycle
 
 /// Runs the apps' log writer, job scheduler and memory watch for the life of the server; on graceful shutdown it
-/// stops every app VM (the integration scripts' sandbox too) and writes the last log lines. (Apps are started by ``AirlockServer/build(_:logger:metricsRegistry:)``, before the server listens.)
+/// stops every app VM (the integration scripts' sandbox too), writes the last log lines and the last events for the
+/// other nodes. (Apps are started by ``AirlockServer/build(_:logger:metricsRegistry:)``, before the server listens.)
 struct AppsEngineService: Service {
     let manager: AppManager
     let memoryPollInterval: Duration
     let integrationScripts: IntegrationScripts
+    let relay: MongoEventRelay?
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -18,5 +21,6 @@ struct AppsEngineService: Service {
         }
         await integrationScripts.close()
         await manager.shutdown()
+        await relay?.stop()
     }
 }

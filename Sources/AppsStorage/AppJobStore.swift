@@ -27,8 +27,14 @@ public struct AppJob: Sendable, Hashable, Codable {
 /// Apps' scheduled jobs; they survive restarts and go with the app on uninstall.
 public protocol AppJobStore: Sendable {
     func insertJob(_ job: AppJob) async throws
-    /// Saves a new `nextRunAt`; answers false when the job was cancelled meanwhile.
+    /// Saves a new `nextRunAt` and gives the job's lease back; answers false when the job was cancelled meanwhile.
     func rescheduleJob(id: String, nextRunAt: Date) async throws -> Bool
+    /// Takes the job for `owner` until `until`, atomically: only while it is due at `now` and nobody else holds an
+    /// unexpired lease on it (several nodes poll the same jobs; each run belongs to one). Answers whether `owner`
+    /// holds it now.
+    func claimJob(id: String, owner: String, until: Date, now: Date) async throws -> Bool
+    /// Extends `owner`'s lease while the job runs; false when the lease was lost (expired and taken, or the job gone).
+    func renewJobLease(id: String, owner: String, until: Date) async throws -> Bool
     /// Removes the job; answers whether it existed.
     func deleteJob(id: String) async throws -> Bool
     /// Removes an app's jobs, all or those of one processor; answers how many.

@@ -18,8 +18,29 @@ extension EmbeddedStore {
             guard let doc = try Data.fetchOne(db, sql: "SELECT doc FROM app_jobs WHERE id = ?", arguments: [id]) else { return false }
             var job = try Codec.decode(AppJob.self, from: doc)
             job.nextRunAt = nextRunAt
-            try Self.run(db, "UPDATE app_jobs SET next_run = ?, doc = ? WHERE id = ?", [Codec.millis(nextRunAt), try Codec.encode(job), id])
+            try Self.run(
+                db, "UPDATE app_jobs SET next_run = ?, doc = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+                [Codec.millis(nextRunAt), try Codec.encode(job), id])
             return true
+        }
+    }
+
+    public func claimJob(id: String, owner: String, until: Date, now: Date) async throws -> Bool {
+        try await write { db in
+            try Self.run(
+                db, """
+                    UPDATE app_jobs SET lease_owner = ?, lease_until = ?
+                    WHERE id = ? AND next_run <= ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)
+                    """,
+                [owner, Codec.millis(until), id, Codec.millis(now), Codec.millis(now), owner])
+            return db.changesCount > 0
+        }
+    }
+
+    public func renewJobLease(id: String, owner: String, until: Date) async throws -> Bool {
+        try await write { db in
+            try Self.run(db, "UPDATE app_jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?", [Codec.millis(until), id, owner])
+            return db.changesCount > 0
         }
     }
 

@@ -117,6 +117,9 @@ extension EmbeddedStore {
                     CREATE INDEX integrations_kind ON integrations(kind, enabled);
                     """)
         }
+        migrator.registerMigration("v11-job-leases") { db in
+            try db.execute(sql: "ALTER TABLE app_jobs ADD COLUMN lease_owner TEXT; ALTER TABLE app_jobs ADD COLUMN lease_until INTEGER")
+        }
         return migrator
     }
 }

@@ -34,9 +34,10 @@ public final class OutgoingWebhooks: Sendable {
         self.logger = logger
     }
 
-    /// Starts watching new messages.
+    /// Starts watching the messages stored through this node (with several nodes, the one that stored a message
+    /// fires its hooks: once per cluster).
     public func start() -> EventHub.Registration {
-        services.context.events.listen { [self] event in
+        services.context.events.listen(from: [.local]) { [self] event in
             // System messages and what integrations post never trigger hooks (no loops between hooks).
             guard case .messageCreated(let message, let room) = event, message.systemType == nil, message.integrationId == nil else { return }
             if let cached = cache.withLock({ $0 }), cached.hooks.isEmpty, ContinuousClock.now - cached.read < Self.cacheLifetime { return }

@@ -20,12 +20,15 @@ public struct MongoConnection {
         public var keys: BSONDocument
         public var unique: Bool
         public var partialFilter: BSONDocument?
+        /// A TTL index: documents go this long after the date in its (single) key.
+        public var expireAfterSeconds: Int?
 
-        public init(name: String, keys: BSONDocument, unique: Bool = false, partialFilter: BSONDocument? = nil) {
+        public init(name: String, keys: BSONDocument, unique: Bool = false, partialFilter: BSONDocument? = nil, expireAfterSeconds: Int? = nil) {
             self.name = name
             self.keys = keys
             self.unique = unique
             self.partialFilter = partialFilter
+            self.expireAfterSeconds = expireAfterSeconds
         }
     }
 
@@ -176,6 +179,7 @@ public struct MongoConnection {
             let spec: BSONDocument = ["key": .document(index.keys), "name": .string(index.name)]
             if index.unique { spec.append("unique", true) }
             if let filter = index.partialFilter { spec.append("partialFilterExpression", .document(filter)) }
+            if let seconds = index.expireAfterSeconds { spec.append("expireAfterSeconds", .int(seconds)) }
             return .document(spec)
         }
         try command(["createIndexes": .string(collection), "indexes": .array(specs)])

@@ -11,7 +11,30 @@ extension MongoStore {
 
     public func rescheduleJob(id: String, nextRunAt: Date) async throws -> Bool {
         try await run { connection in
-            try connection.updateOne(Collection.jobs, ["_id": .string(id)], ["$set": ["nextRunAt": .date(nextRunAt)]]).matched > 0
+            try connection.updateOne(
+                Collection.jobs, ["_id": .string(id)],
+                ["$set": ["nextRunAt": .date(nextRunAt)], "$unset": ["leaseOwner": "", "leaseUntil": ""]]
+            ).matched > 0
+        }
+    }
+
+    public func claimJob(id: String, owner: String, until: Date, now: Date) async throws -> Bool {
+        let free: BSONValue = [
+            ["leaseUntil": ["$exists": false]], ["leaseUntil": .null], ["leaseUntil": ["$lt": .date(now)]], ["leaseOwner": .string(owner)],
+        ]
+        return try await run { connection in
+            try connection.updateOne(
+                Collection.jobs, ["_id": .string(id), "nextRunAt": ["$lte": .date(now)], "$or": free],
+                ["$set": ["leaseOwner": .string(owner), "leaseUntil": .date(until)]]
+            ).matched > 0
+        }
+    }
+
+    public func renewJobLease(id: String, owner: String, until: Date) async throws -> Bool {
+        try await run { connection in
+            try connection.updateOne(
+                Collection.jobs, ["_id": .string(id), "leaseOwner": .string(owner)], ["$set": ["leaseUntil": .date(until)]]
+            ).matched > 0
         }
     }
 

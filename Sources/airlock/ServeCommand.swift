@@ -6,6 +6,8 @@ import Logging
 import Metrics
 import OutboundHTTP
 import Prometheus
+import ServiceLifecycle
+import UnixSignals
 
 /// `airlock serve`: runs the server until SIGINT/SIGTERM, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {
@@ -49,6 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("app-limit"),
         help: ArgumentHelp("A default limit of every app: name=value, e.g. cpuMillisecondsPerCall=500 (repeatable; env AIRLOCK_APP_LIMITS).", valueName: "name=value"))
     var appLimits: [String] = []
+    @Option(name: .customLong("node-id"), help: "This node's name among nodes sharing one MongoDB (env AIRLOCK_NODE_ID; default host-pid).")
+    var nodeId: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -60,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         var configuration = try AirlockConfiguration.fromEnvironment()
+        if let nodeId { configuration.nodeId = nodeId }
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = dataDir
@@ -79,11 +84,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let host = configuration.host
-        let app = try await AirlockServer.build(configuration, metricsRegistry: registry).application { port in
+        let server = try await AirlockServer.build(configuration, metricsRegistry: registry)
+        let app = server.application { port in
             // A machine-readable line on stdout so scripts that start the server on port 0 can find it.
             FileHandle.standardOutput.write(Data("AIRLOCK_LISTENING http://\(host):\(port)\n".utf8))
         }
-        try await app.runService()
+        // SIGTERM or SIGINT: the drain runs first (services stop in reverse order), then the application.
+        var logger = Logger(label: "airlock")
+        logger[metadataKey: "node"] = "\(configuration.nodeId)"
+        let group = ServiceGroup(
+            configuration: .init(services: [app, server.drainService()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }
 

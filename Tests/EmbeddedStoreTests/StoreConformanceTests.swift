@@ -613,6 +613,27 @@ import Testing
         }
     }
 
+    /// Job leases (several nodes polling the same jobs): one claim wins while its lease holds; the holder renews
+    /// it; an expired lease is taken over; a job not yet due cannot be claimed; rescheduling gives the lease back.
+    @Test(arguments: Backend.allCases) func appJobLeases(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let t = { (seconds: TimeInterval) in Self.t0.addingTimeInterval(seconds) }
+            try await store.insertJob(AppJob(id: "j", appId: "a", processorId: "tick", nextRunAt: t(10), interval: "1 second", data: nil, createdAt: Self.t0))
+            #expect(try await store.claimJob(id: "j", owner: "A", until: t(15), now: t(5)) == false)
+            #expect(try await store.claimJob(id: "j", owner: "A", until: t(15), now: t(10)))
+            #expect(try await store.claimJob(id: "j", owner: "B", until: t(16), now: t(11)) == false)
+            #expect(try await store.renewJobLease(id: "j", owner: "A", until: t(20)))
+            #expect(try await store.renewJobLease(id: "j", owner: "B", until: t(20)) == false)
+            #expect(try await store.claimJob(id: "j", owner: "B", until: t(25), now: t(19)) == false)
+            // A dead holder's lease expires and the job, still due, is taken over.
+            #expect(try await store.claimJob(id: "j", owner: "B", until: t(25), now: t(21)))
+            #expect(try await store.renewJobLease(id: "j", owner: "A", until: t(30)) == false)
+            #expect(try await store.rescheduleJob(id: "j", nextRunAt: t(22)))
+            #expect(try await store.claimJob(id: "j", owner: "A", until: t(27), now: t(22)))
+            #expect(try await store.claimJob(id: "nope", owner: "A", until: t(27), now: t(22)) == false)
+        }
+    }
+
     @Test(arguments: Backend.allCases) func concurrentWritersLoseNothing(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
             let users = (0..<8).map { Self.user("u\($0)") }

@@ -47,6 +47,8 @@ public actor AppManager {
     public nonisolated let runtime: AppRuntimeSettings
     /// Publisher keys and the policy for unsigned packages, checked at install and update.
     public nonisolated let trust: PackageTrust
+    /// Where this node's changes are announced to the other nodes.
+    let changes: AppChangeAnnouncer
     private var loaded: [String: Loaded] = [:]
 
     /// The manager of `foundation`'s apps, calling into them through `host` (``EngineHost`` in the server).
@@ -69,6 +71,7 @@ public actor AppManager {
         self.settingUpdater = foundation.settingUpdater
         self.enabled = foundation.registry
         self.scheduler = foundation.scheduler
+        self.changes = foundation.changes
         calls.health.onFailure { [weak self] appId, reason in
             guard let self else { return }
             Task { await self.stopFailing(appId, reason: reason) }
@@ -132,6 +135,7 @@ public actor AppManager {
             await instance.close()
             throw error
         }
+        defer { changes.announce(manifest.id, "installed") }
         loaded[manifest.id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
         do {
             _ = try await call(manifest.id, "onInstall") { try await instance.lifecycle(.onInstall, context: ["user": Self.json(user)]) }
@@ -171,6 +175,7 @@ public actor AppManager {
             await instance.close()
             throw error
         }
+        defer { changes.announce(id, "updated") }
         await unload(id, disabling: true)
         grants.set(appId: id, permissions: granted, settings: record.settings)
         loaded[id] = Loaded(instance: instance, registrations: BridgeProtocol.Registrations(), icon: package.icon)
@@ -254,6 +259,7 @@ public actor AppManager {
         quotas.forget(appId: id)
         enabled.setEssentials([], appId: id, name: "", enabled: false)
         try await store.uninstallApp(id: id)
+        changes.announce(id, "uninstalled")
         record.status = "disabled"
         return record
     }
@@ -263,6 +269,7 @@ public actor AppManager {
     /// Enables (`manually_enabled`) or disables (`manually_disabled`) an installed app.
     public func setEnabled(_ enabled: Bool, id: String) async throws -> AppRecord {
         guard var record = try await store.app(id: id) else { throw AppEngineError.noApp(id) }
+        defer { changes.announce(id, "status") }
         if enabled {
             guard loaded[id] == nil else { return record }
             do {
@@ -351,6 +358,7 @@ public actor AppManager {
         record.limits = .object(stored)
         record.updatedAt = clock.now()
         try await store.updateApp(record)
+        defer { self.changes.announce(id, "updated") }
         quotas.setLimits(limits, appId: id)
         host.log(appId: id, level: "info", method: "limits", message: "Limits changed: \(Self.text(changes))")
         if let app = loaded[id] {
@@ -523,9 +531,10 @@ public actor AppManager {
         await app.instance.close()
     }
 
-    /// `initialize` (settings merged with the stored values) → `onEnable`.
-    private func enable(_ record: inout AppRecord) async throws -> AppRecord {
-        guard let app = loaded[record.id] else { return try await fail(&record, reason: "not loaded") }
+    /// `initialize` (settings merged with the stored values) → `onEnable`. `following` another node's change, the
+    /// store is that node's to write (and the startup jobs its to create): only this node's VM and registry change.
+    private func enable(_ record: inout AppRecord, following: Bool = false) async throws -> AppRecord {
+        guard let app = loaded[record.id] else { return try await fail(&record, reason: "not loaded", following: following) }
         do {
             let registrations = try await call(record.id, "initialize") { try await app.instance.initialize() }
             loaded[record.id]?.registrations = registrations
@@ -545,15 +554,57 @@ public actor AppManager {
                     app.instance, commands: commands(of: record.id, registrations.slashCommands),
                     apis: endpoints(of: record.id, registrations.apis), privateHash: record.privateHash, processors: processors,
                     buttons: grants.has("ui.registerButtons", appId: record.id) ? registrations.buttons : [])
-                await scheduler.startup(appId: record.id, processors: processors)
+                if !following { await scheduler.startup(appId: record.id, processors: processors) }
             }
         } catch {
-            return try await fail(&record, reason: "enabling failed: \(error)")
+            return try await fail(&record, reason: "enabling failed: \(error)", following: following)
         }
+        guard !following else { return record }
         record.updatedAt = clock.now()
         try await store.updateApp(record)
         trackEssentials(record)
         return record
+    }
+
+    // MARK: Cluster
+
+    /// Another node changed the app (`change`: installed, updated, status, uninstalled, settings): this node brings
+    /// its own VM and registry in line with the stored record. What runs once per cluster (onInstall, onUpdate,
+    /// onUninstall, onSettingUpdated, the store's writes) ran on that node; this one runs what each node runs for
+    /// its own VM: initialize and onEnable, or onDisable.
+    public func adopt(appId: String, change: String) async {
+        let record: AppRecord?
+        do {
+            record = try await store.app(id: appId)
+        } catch {
+            logger.error("cannot follow another node's app change", metadata: ["app.id": "\(appId)", "error": "\(error)"])
+            return
+        }
+        guard var record else {
+            await unload(appId, disabling: false)
+            grants.remove(appId: appId)
+            logs.forget(appId: appId)
+            stats.forget(appId: appId)
+            quotas.forget(appId: appId)
+            enabled.setEssentials([], appId: appId, name: "", enabled: false)
+            return
+        }
+        trackEssentials(record)
+        grants.setSettings(record.settings, appId: appId)
+        logs.setSecrets(AppSettings.secrets(record.settings), appId: appId)
+        guard Self.isEnabled(record.status) else {
+            await unload(appId, disabling: loaded[appId] != nil)
+            return
+        }
+        if loaded[appId] != nil, change == "settings" || change == "status" { return }
+        await unload(appId, disabling: false)
+        do {
+            try await load(record)
+        } catch {
+            logger.error("cannot load an app another node enabled", metadata: ["app.id": "\(appId)", "error": "\(error)"])
+            return
+        }
+        _ = try? await enable(&record, following: true)
     }
 
     /// Keeps the essential-event locks in step with a stored status.
@@ -563,9 +614,12 @@ public actor AppManager {
             essentials, appId: record.id, name: record.manifest["name"]?.stringValue ?? record.id, enabled: Self.isEnabled(record.status))
     }
 
-    private func fail(_ record: inout AppRecord, reason: String, status: String = "error_disabled") async throws -> AppRecord {
+    private func fail(
+        _ record: inout AppRecord, reason: String, status: String = "error_disabled", following: Bool = false
+    ) async throws -> AppRecord {
         host.log(appId: record.id, level: "error", method: "lifecycle", message: reason)
         await unload(record.id, disabling: false)
+        guard !following else { return record }
         record.status = status
         record.statusReason = reason
         record.updatedAt = clock.now()

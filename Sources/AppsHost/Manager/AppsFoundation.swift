@@ -19,14 +19,17 @@ public struct AppsFoundation: Sendable {
     public let logs: AppLogSink
     public let stats: AppCallStats
     public let quotas: AppQuotas
+    /// Where changes to apps are announced (to the other nodes).
+    public let changes: AppChangeAnnouncer
     let calls: AppCalls
     let clock: ChatClock
     let settingUpdater: AppSettingUpdater
 
     /// `log` receives the lines about calls into apps (the log sink unless a test records them itself).
+    /// `jobLease` names this node to the other nodes running the same jobs (see ``AppScheduler``).
     public init(
         store: any AppsStore, clock: ChatClock = ChatClock(), logger: Logger, log: (any AppLog)? = nil,
-        slowCall: Duration = .milliseconds(500)
+        slowCall: Duration = .milliseconds(500), jobLease: AppScheduler.Lease = AppScheduler.Lease()
     ) {
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
         let registry = EnabledApps()
@@ -41,8 +44,10 @@ public struct AppsFoundation: Sendable {
         self.calls = calls
         self.clock = clock
         self.grants = AppGrants()
-        self.settingUpdater = AppSettingUpdater(store: store, clock: clock, grants: grants, logs: logs, calls: calls, log: log ?? logs)
-        self.scheduler = AppScheduler(store: store, apps: registry, calls: calls, clock: clock, quotas: quotas)
+        self.changes = AppChangeAnnouncer()
+        self.settingUpdater = AppSettingUpdater(
+            store: store, clock: clock, grants: grants, logs: logs, calls: calls, log: log ?? logs, changes: changes)
+        self.scheduler = AppScheduler(store: store, apps: registry, calls: calls, clock: clock, quotas: quotas, lease: jobLease)
         self.hooks = AppHookDispatcher(apps: registry, calls: calls)
     }
 }

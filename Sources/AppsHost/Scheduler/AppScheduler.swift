@@ -11,20 +11,38 @@ import Synchronization
 /// app's. A recurring job is rescheduled after each run, a one-time job removed; while the app is not enabled its
 /// jobs are skipped (consumed as if run), as in Rocket.Chat. Uninstalling removes them. Each app's job count and
 /// shortest interval are limited (``AppLimits``).
+///
+/// Several nodes poll the same jobs: each run is leased first (``AppJobStore/claimJob(id:owner:until:now:)``,
+/// atomic), the lease renewed while the job runs and given back when it is rescheduled, so a tick runs on one node.
+/// A node that dies mid-run leaves its lease to expire and the job, still due, runs once more elsewhere: at least
+/// once. Ticks missed while no node could run them run once, late (the next run is counted from now).
 public final class AppScheduler: Sendable {
+    /// Who runs jobs here and how long a claim holds without renewal.
+    public struct Lease: Sendable {
+        public var owner: String
+        public var duration: Duration
+
+        public init(owner: String = "local", duration: Duration = .seconds(30)) {
+            self.owner = owner
+            self.duration = duration
+        }
+    }
+
     let store: any AppJobStore
     let apps: EnabledApps
     let calls: AppCalls
     let clock: ChatClock
     let quotas: AppQuotas
     let pollInterval: Duration
+    let lease: Lease
     /// Apps with a job running now.
     private let running = Mutex<Set<String>>([])
 
     init(
         store: any AppJobStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
-        pollInterval: Duration = .milliseconds(200)
+        pollInterval: Duration = .milliseconds(200), lease: Lease = Lease()
     ) {
+        self.lease = lease
         self.store = store
         self.apps = apps
         self.calls = calls
@@ -116,7 +134,19 @@ public final class AppScheduler: Sendable {
         }
     }
 
+    /// Runs the job if this node wins its lease (renewed meanwhile), then reschedules or removes it.
     private func run(_ job: AppJob) async {
+        let seconds = Double(lease.duration.components.seconds) + Double(lease.duration.components.attoseconds) / 1e18
+        guard (try? await store.claimJob(id: job.id, owner: lease.owner, until: clock.now().addingTimeInterval(seconds), now: clock.now())) == true
+        else { return }
+        let renewal = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: lease.duration / 3)
+                if Task.isCancelled { break }
+                _ = try? await store.renewJobLease(id: job.id, owner: lease.owner, until: clock.now().addingTimeInterval(seconds))
+            }
+        }
+        defer { renewal.cancel() }
         if let target = apps.target(appId: job.appId) {
             var context: [String: JSONValue] = job.data?.objectValue ?? [:]
             context["jobId"] = .string(job.id)

@@ -15,6 +15,8 @@ struct AppSettingUpdater: Sendable {
     let calls: AppCalls
     /// Where the "setting updated" line goes (the app's log).
     let log: any AppLog
+    /// Tells the other nodes (their apps read the new value).
+    let changes: AppChangeAnnouncer
 
     /// What changes: the value, or a select setting's options (`ISettingUpdater.updateSelectOptions`).
     enum Change: Sendable {
@@ -62,6 +64,7 @@ struct AppSettingUpdater: Sendable {
         record.settings[settingId] = setting
         record.updatedAt = clock.now()
         try await store.updateApp(record)
+        changes.announce(appId, "settings")
         grants.setSettings(record.settings, appId: appId)
         logs.setSecrets(AppSettings.secrets(record.settings), appId: appId)
         let shown = AppSettings.effectiveValue(AppSettings.masked(setting))

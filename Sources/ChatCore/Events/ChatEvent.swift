@@ -19,4 +19,7 @@ public enum ChatEvent: Sendable {
     case sessionsRevoked(userId: String, except: String?)
     /// The account changed (roles, username, active flag): open sessions re-authenticate with this version.
     case userChanged(User)
+    /// An app was installed, updated, enabled, disabled or uninstalled, or one of its settings changed (`change`:
+    /// `installed`, `updated`, `status`, `uninstalled`, `settings`): the other nodes bring their copy in line.
+    case appChanged(appId: String, change: String)
 }

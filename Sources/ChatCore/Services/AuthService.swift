@@ -29,6 +29,16 @@ public struct AuthService: Sendable {
         self.hasher = hasher
         self.throttle = throttle
         self.sessions = sessions
+        // Another node ended a session or changed an account: this node's cache forgets it too, so the next request
+        // here reads the store again.
+        context.events.listen(from: [.cluster]) { event in
+            switch event {
+            case .tokenRevoked(_, let digest): sessions.remove(digest: digest)
+            case .sessionsRevoked(let userId, _): sessions.remove(userId: userId)
+            case .userChanged(let user): sessions.remove(userId: user.id)
+            default: break
+            }
+        }
     }
 
     /// The stored digest of a token.
@@ -120,7 +130,7 @@ public struct AuthService: Sendable {
     public func logout(user: User, tokenDigest digest: String) async throws {
         try await context.store.deleteToken(digest: digest)
         sessions.remove(digest: digest)
-        context.events.publish(.tokenRevoked(userId: user.id, tokenDigest: digest))
+        await context.events.publishAndSettle(.tokenRevoked(userId: user.id, tokenDigest: digest))
         context.hooks.postUserLoggedOut(user)
     }
 
@@ -129,7 +139,7 @@ public struct AuthService: Sendable {
     public func endSessions(of user: User, except keep: String?) async throws {
         try await context.store.deleteTokens(userId: user.id, except: keep)
         sessions.remove(userId: user.id)
-        context.events.publish(.sessionsRevoked(userId: user.id, except: keep))
+        await context.events.publishAndSettle(.sessionsRevoked(userId: user.id, except: keep))
     }
 
     /// Creates a named personal access token (`users.generatePersonalAccessToken`), optionally expiring.
@@ -185,7 +195,7 @@ public struct AuthService: Sendable {
     private func revoke(_ token: AccessToken) async throws {
         try await context.store.deleteToken(digest: token.digest)
         sessions.remove(digest: token.digest)
-        context.events.publish(.tokenRevoked(userId: token.userId, tokenDigest: token.digest))
+        await context.events.publishAndSettle(.tokenRevoked(userId: token.userId, tokenDigest: token.digest))
     }
 
     private func issueLoginToken(for user: User) async throws -> Session {

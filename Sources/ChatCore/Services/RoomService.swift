@@ -307,6 +307,7 @@ public struct RoomService: Sendable {
         try await context.store.deleteRoom(id: room.id)
         context.events.publish(.roomDeleted(roomId: room.id))
         for subscription in members.items { context.events.publish(.subscriptionRemoved(subscription)) }
+        await context.events.settle()
         context.hooks.postRoomDeleted(room, deleter: actor.user)
     }
 
@@ -373,7 +374,7 @@ public struct RoomService: Sendable {
         }
         try await context.store.removeSubscription(roomId: room.id, userId: user.id)
         // Published before anything else happens in the room: from here on, no delivery reaches the removed member.
-        context.events.publish(.subscriptionRemoved(subscription))
+        await context.events.publishAndSettle(.subscriptionRemoved(subscription))
         try await postSystemMessage(systemType, about: user, in: room, by: remover ?? user)
         let updated = try await context.store.room(id: room.id) ?? room
         context.events.publish(.roomChanged(updated))

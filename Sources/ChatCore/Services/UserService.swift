@@ -251,7 +251,7 @@ public struct UserService: Sendable {
             auth.sessions.remove(userId: user.id)
         }
         // Open realtime sessions re-authenticate with the new roles, name and active flag before this answers.
-        context.events.publish(.userChanged(user))
+        await context.events.publishAndSettle(.userChanged(user))
         context.hooks.postUserUpdated(user, by: editor)
         if user.status != original.status || user.statusText != original.statusText {
             context.hooks.postUserStatusChanged(user, previousStatus: original.status ?? "online")
@@ -272,6 +272,7 @@ public struct UserService: Sendable {
         auth.sessions.remove(userId: user.id)
         context.events.publish(.sessionsRevoked(userId: user.id, except: nil))
         for subscription in memberships { context.events.publish(.subscriptionRemoved(subscription)) }
+        await context.events.settle()
         context.hooks.postUserDeleted(user, by: deleter)
     }
 

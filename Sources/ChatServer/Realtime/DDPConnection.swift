@@ -60,7 +60,7 @@ final class DDPConnection: Sendable {
     /// How the server ends a connection (RFC 6455 close codes); `byTransport` when the WebSocket layer closes it
     /// with the code of the client's protocol violation.
     enum CloseCode: Sendable {
-        case normal, policyViolation, tryAgainLater, byTransport
+        case normal, policyViolation, tryAgainLater, goingAway, byTransport
     }
 
     let id: Int

@@ -132,6 +132,7 @@ public struct RealtimeGateway: Sendable {
         case .normal: .normalClosure
         case .policyViolation: .policyViolation
         case .tryAgainLater: .unknown(1013)
+        case .goingAway: .goingAway
         case .byTransport: .protocolError
         }
     }

@@ -39,7 +39,8 @@ public final class RealtimeHub: Sendable {
         self.policy = policy
     }
 
-    var connectionCount: Int { state.withLock { $0.connections.count } }
+    /// Open sockets.
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
 
     func nextConnectionId() -> Int { nextId.add(1, ordering: .relaxed).newValue }
 
@@ -160,6 +161,15 @@ public final class RealtimeHub: Sendable {
         for (connection, _) in targets { connection.send(frame) }
     }
 
+    /// Closes every socket with "going away" (1001): the node is shutting down and clients reconnect, through the
+    /// load balancer, to another node. Answers how many were open.
+    @discardableResult
+    public func closeAll(reason: String) -> Int {
+        let open = connections { _ in true }
+        for connection in open { connection.close(reason: reason, code: .goingAway) }
+        return open.count
+    }
+
     // MARK: Chat events
 
     /// Applies one chat event; registered with the chat core's ``EventHub`` (synchronous, in publish order).
@@ -213,6 +223,9 @@ public final class RealtimeHub: Sendable {
             for connection in connections(of: userId) where keep == nil || connection.tokenDigest != keep {
                 connection.close(reason: "session ended", code: .policyViolation)
             }
+        case .appChanged:
+            // For the nodes' apps managers; clients read `commands.list` and `actionButtons` again when they reload.
+            break
         case .userChanged(let user):
             for connection in connections(of: user.id) {
                 guard user.active else {
