@@ -54,4 +54,5 @@ bench Benchmarks/post-message.sh --smoke --apps
 bench Benchmarks/outbound-http.sh --smoke
 bench Benchmarks/worker.sh --smoke
 bench Benchmarks/webhooks.sh --smoke
+bench Benchmarks/cluster.sh --smoke
 echo "== all phases passed in $((SECONDS - TOTAL_START)) s"
