@@ -73,7 +73,9 @@ public struct AirlockServer {
         let context = ChatContext(store: store, hooks: foundation.hooks, clock: configuration.clock, settings: settings, logger: logger)
         let hasher = PasswordHasher(
             iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))
-        let services = ChatServices(context: context, hasher: hasher, throttle: LoginThrottle(configuration: configuration.loginThrottle))
+        // With MongoDB the login limits hold for every node together.
+        let throttle = LoginThrottle(configuration: configuration.loginThrottle, shared: store as? MongoStore)
+        let services = ChatServices(context: context, hasher: hasher, throttle: throttle)
         let registry = settings.registry
         let http = configuration.appsHTTPTransport ?? OutboundHTTPClient(policy: configuration.appsHTTP)
         let host = EngineHost(foundation: foundation, services: services, serverSettings: { registry }, http: http, logger: logger)

@@ -25,6 +25,7 @@ public final class MongoStore: ChatStore, AppsStore {
         static let meta = "airlock_meta"
         static let trustedKeys = "airlock_trusted_keys"
         static let integrations = "rocketchat_integrations"
+        static let loginAttempts = "airlock_login_attempts"
     }
 
     /// The store-protocol key a duplicate on each collection's `_id` means.
@@ -103,6 +104,7 @@ public final class MongoStore: ChatStore, AppsStore {
         ]),
         (Collection.apps, [.init(name: "apps_installed", keys: ["installedAt": 1])]),
         (Collection.integrations, [.init(name: "integrations_kind", keys: ["kind": 1, "enabled": 1])]),
+        (Collection.loginAttempts, [.init(name: "login_attempts_ttl", keys: ["expiresAt": 1], expireAfterSeconds: 0)]),
         (Collection.jobs, [
             .init(name: "jobs_next", keys: ["nextRunAt": 1]), .init(name: "jobs_app", keys: ["appId": 1, "processorId": 1]),
         ]),

@@ -16,33 +16,33 @@ import Testing
         #expect(PasswordHasher.defaultIterations >= 600_000)
     }
 
-    @Test func throttleBlocksPerUserAndPerAddressAndExpires() {
+    @Test func throttleBlocksPerUserAndPerAddressAndExpires() async {
         var configuration = LoginThrottle.Configuration()
         configuration.maxFailuresPerUser = 3
         configuration.maxFailuresPerAddress = 5
         let throttle = LoginThrottle(configuration: configuration)
         let t0 = Date(timeIntervalSince1970: 1000)
-        for _ in 0..<3 { #expect(throttle.reserve(userKey: "a", address: "1.1.1.1", now: t0) == nil) }
-        #expect(throttle.reserve(userKey: "a", address: "2.2.2.2", now: t0) == .user)
-        #expect(throttle.reserve(userKey: "b", address: "1.1.1.1", now: t0) == nil)
+        for _ in 0..<3 { #expect(await throttle.reserve(userKey: "a", address: "1.1.1.1", now: t0) == nil) }
+        #expect(await throttle.reserve(userKey: "a", address: "2.2.2.2", now: t0) == .user)
+        #expect(await throttle.reserve(userKey: "b", address: "1.1.1.1", now: t0) == nil)
         // A success gives the address its attempt back and clears the account.
-        throttle.release(userKey: "b", address: "1.1.1.1")
-        #expect(throttle.reserve(userKey: "c", address: "1.1.1.1", now: t0) == nil)
-        #expect(throttle.reserve(userKey: "d", address: "1.1.1.1", now: t0) == nil)
-        #expect(throttle.reserve(userKey: "e", address: "1.1.1.1", now: t0) == .address)
-        #expect(throttle.reserve(userKey: "a", address: "1.1.1.1", now: t0.addingTimeInterval(301)) == nil)
+        await throttle.release(userKey: "b", address: "1.1.1.1")
+        #expect(await throttle.reserve(userKey: "c", address: "1.1.1.1", now: t0) == nil)
+        #expect(await throttle.reserve(userKey: "d", address: "1.1.1.1", now: t0) == nil)
+        #expect(await throttle.reserve(userKey: "e", address: "1.1.1.1", now: t0) == .address)
+        #expect(await throttle.reserve(userKey: "a", address: "1.1.1.1", now: t0.addingTimeInterval(301)) == nil)
     }
 
-    @Test func throttleStateIsBounded() {
+    @Test func throttleStateIsBounded() async {
         var configuration = LoginThrottle.Configuration()
         configuration.maxEntries = 100
         let throttle = LoginThrottle(configuration: configuration)
         let now = Date()
-        for i in 0..<1000 { _ = throttle.reserve(userKey: "user-\(i)", address: nil, now: now) }
+        for i in 0..<1000 { _ = await throttle.reserve(userKey: "user-\(i)", address: nil, now: now) }
         // Old entries were dropped; the newest are still tracked.
-        for _ in 0..<configuration.maxFailuresPerUser { _ = throttle.reserve(userKey: "user-999", address: nil, now: now) }
-        #expect(throttle.reserve(userKey: "user-999", address: nil, now: now) == .user)
-        #expect(throttle.reserve(userKey: "user-0", address: nil, now: now) == nil)
+        for _ in 0..<configuration.maxFailuresPerUser { _ = await throttle.reserve(userKey: "user-999", address: nil, now: now) }
+        #expect(await throttle.reserve(userKey: "user-999", address: nil, now: now) == .user)
+        #expect(await throttle.reserve(userKey: "user-0", address: nil, now: now) == nil)
     }
 
     @Test func botUsersCannotLogIn() async throws {

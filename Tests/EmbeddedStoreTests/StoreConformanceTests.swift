@@ -613,6 +613,24 @@ import Testing
         }
     }
 
+    /// The login throttle's counters shared by every node (MongoDB only): the limit holds across callers, a window
+    /// that passed starts over, attempts are given back one at a time or cleared.
+    @Test func sharedLoginAttempts() async throws {
+        try await Self.withStore(.mongo) { store in
+            let counters = try #require(store as? any LoginAttemptStore)
+            let t = { (seconds: TimeInterval) in Self.t0.addingTimeInterval(seconds) }
+            for _ in 0..<3 { #expect(try await counters.reserveAttempt("user:a", limit: 3, window: 300, now: t(0))) }
+            #expect(try await counters.reserveAttempt("user:a", limit: 3, window: 300, now: t(10)) == false)
+            #expect(try await counters.reserveAttempt("user:b", limit: 3, window: 300, now: t(10)))
+            try await counters.giveBackAttempt("user:a", clear: false)
+            #expect(try await counters.reserveAttempt("user:a", limit: 3, window: 300, now: t(20)))
+            #expect(try await counters.reserveAttempt("user:a", limit: 3, window: 300, now: t(20)) == false)
+            #expect(try await counters.reserveAttempt("user:a", limit: 3, window: 300, now: t(301)))
+            try await counters.giveBackAttempt("user:a", clear: true)
+            for _ in 0..<3 { #expect(try await counters.reserveAttempt("user:a", limit: 3, window: 300, now: t(302))) }
+        }
+    }
+
     /// Job leases (several nodes polling the same jobs): one claim wins while its lease holds; the holder renews
     /// it; an expired lease is taken over; a job not yet due cannot be claimed; rescheduling gives the lease back.
     @Test(arguments: Backend.allCases) func appJobLeases(_ backend: Backend) async throws {

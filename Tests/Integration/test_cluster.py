@@ -178,6 +178,22 @@ def test_a_logout_on_one_node_closes_the_socket_on_another(cluster):
     assert requests.get(f"{nodes['C'].url}/api/v1/me", headers=ola).status_code == 401
 
 
+def test_the_login_limit_holds_for_the_cluster(cluster):
+    """Ten wrong passwords for one account, spread over three nodes, block it on every node (per node it would take
+    thirty)."""
+    nodes, _ = cluster
+    a = login(nodes["A"].url)
+    name = unique("guess")
+    requests.post(f"{nodes['A'].url}/api/v1/users.create", headers=a,
+                  json={"username": name, "name": "Guess", "email": f"{name}@example.org", "password": "pw-right-1"}).raise_for_status()
+    for n in range(10):
+        reply = requests.post(f"{nodes['ABC'[n % 3]].url}/api/v1/login", json={"user": name, "password": "wrong"})
+        assert reply.status_code == 401 and "blocked" not in reply.text
+    for node in "ABC":
+        reply = requests.post(f"{nodes[node].url}/api/v1/login", json={"user": name, "password": "pw-right-1"})
+        assert reply.status_code == 401 and reply.json()["error"] == "error-login-blocked-for-user", reply.text
+
+
 def test_an_app_installed_on_one_node_works_on_every_node(cluster):
     nodes, _ = cluster
     a, b, c = (login(nodes[n].url) for n in "ABC")

@@ -8,6 +8,9 @@ import Synchronization
 /// only a successful login gives it back; so 40 parallel guesses for one account let exactly 10 reach the password
 /// check, not however many happened to pass the check before the first failure was recorded. State is bounded: when
 /// full, the oldest windows are dropped first.
+///
+/// With several nodes, the counters live in the shared store (`shared`), so the limits hold for the cluster rather
+/// than per node; should the store fail, the node's own counters stand in.
 public final class LoginThrottle: Sendable {
     public struct Configuration: Sendable {
         public var maxFailuresPerUser: Int = 10
@@ -29,15 +32,45 @@ public final class LoginThrottle: Sendable {
     }
 
     private let configuration: Configuration
+    private let shared: (any LoginAttemptStore)?
     private let state = Mutex<(users: [String: Window], addresses: [String: Window])>(([:], [:]))
 
-    public init(configuration: Configuration = Configuration()) {
+    public init(configuration: Configuration = Configuration(), shared: (any LoginAttemptStore)? = nil) {
         self.configuration = configuration
+        self.shared = shared
     }
 
     /// Checks both limits and, when neither is reached, counts the attempt against both. Answers the limit that
     /// refused it, or nil when the attempt may go on to the password check.
-    public func reserve(userKey: String, address: String?, now: Date = Date()) -> Block? {
+    public func reserve(userKey: String, address: String?, now: Date = Date()) async -> Block? {
+        guard let shared else { return reserveHere(userKey: userKey, address: address, now: now) }
+        let window = configuration.window
+        do {
+            guard try await shared.reserveAttempt("user:\(userKey)", limit: configuration.maxFailuresPerUser, window: window, now: now) else {
+                return .user
+            }
+            if let address,
+                !(try await shared.reserveAttempt("address:\(address)", limit: configuration.maxFailuresPerAddress, window: window, now: now))
+            {
+                try? await shared.giveBackAttempt("user:\(userKey)", clear: false)
+                return .address
+            }
+            return nil
+        } catch {
+            return reserveHere(userKey: userKey, address: address, now: now)
+        }
+    }
+
+    /// A reserved attempt succeeded: the account's counter is cleared and the address gets its attempt back.
+    public func release(userKey: String, address: String?) async {
+        if let shared {
+            try? await shared.giveBackAttempt("user:\(userKey)", clear: true)
+            if let address { try? await shared.giveBackAttempt("address:\(address)", clear: false) }
+        }
+        releaseHere(userKey: userKey, address: address)
+    }
+
+    private func reserveHere(userKey: String, address: String?, now: Date) -> Block? {
         state.withLock { state in
             if Self.isBlocked(state.users[userKey], limit: configuration.maxFailuresPerUser, now: now, window: configuration.window) {
                 return .user
@@ -53,8 +86,7 @@ public final class LoginThrottle: Sendable {
         }
     }
 
-    /// A reserved attempt succeeded: the account's counter is cleared and the address gets its attempt back.
-    public func release(userKey: String, address: String?) {
+    private func releaseHere(userKey: String, address: String?) {
         state.withLock { state in
             state.users.removeValue(forKey: userKey)
             if let address, var window = state.addresses[address] {
@@ -84,4 +116,13 @@ public final class LoginThrottle: Sendable {
         }
         table[key] = Window(failures: 1, start: now)
     }
+}
+
+/// Login attempt counters shared by every node (the MongoDB store keeps them in a TTL-indexed collection).
+public protocol LoginAttemptStore: Sendable {
+    /// Counts an attempt under `key` unless `limit` attempts are already counted in the current window (which starts
+    /// with the first attempt and lasts `window` seconds); atomic across nodes. Answers whether it was counted.
+    func reserveAttempt(_ key: String, limit: Int, window: TimeInterval, now: Date) async throws -> Bool
+    /// Takes one attempt back, or (`clear`) the whole count.
+    func giveBackAttempt(_ key: String, clear: Bool) async throws
 }

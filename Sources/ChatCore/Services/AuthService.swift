@@ -77,7 +77,7 @@ public struct AuthService: Sendable {
     }
 
     private func checkPassword(_ passwordDigest: String, of user: User?, throttleKey key: String, address: String?) async throws {
-        switch throttle.reserve(userKey: key, address: address, now: context.clock.now()) {
+        switch await throttle.reserve(userKey: key, address: address, now: context.clock.now()) {
         case .user:
             throw ChatError(.loginFailed, code: "error-login-blocked-for-user", message: "Login has been temporarily blocked For User")
         case .address:
@@ -90,7 +90,7 @@ public struct AuthService: Sendable {
             throw Self.unauthorized
         }
         guard try await hasher.verify(digest: passwordDigest, against: stored) else { throw Self.unauthorized }
-        throttle.release(userKey: key, address: address)
+        await throttle.release(userKey: key, address: address)
     }
 
     /// Resume login with an existing token: answers the same token while it is valid.
