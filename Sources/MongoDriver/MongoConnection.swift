@@ -189,12 +189,17 @@ public struct MongoConnection {
         try command(["dropDatabase": 1])
     }
 
-    /// Runs `body` in a transaction, retrying the whole transaction on transient errors (write conflicts).
-    public func withTransaction<T>(attempts: Int = 40, _ body: (MongoSession) throws -> T) throws -> T {
+    /// Runs `body` in a transaction, retrying the whole transaction on transient errors (write conflicts) for up to
+    /// `patience`, as the MongoDB drivers' `withTransaction` does (theirs: 120 s). Several nodes writing one room
+    /// conflict often under load; a fixed small number of attempts gave up while the others were still committing.
+    public func withTransaction<T>(patience: Duration = .seconds(10), _ body: (MongoSession) throws -> T) throws -> T {
         var error = bson_error_t()
         guard let session = mongoc_client_start_session(client, nil, &error) else { throw MongoError(error) }
         defer { mongoc_client_session_destroy(session) }
-        for attempt in 1...attempts {
+        let deadline = ContinuousClock.now + patience
+        var attempt = 0
+        while true {
+            attempt += 1
             guard mongoc_client_session_start_transaction(session, nil, &error) else { throw MongoError(error) }
             do {
                 let result = try body(MongoSession(pointer: session))
@@ -202,17 +207,16 @@ public struct MongoConnection {
                     guard mongoc_client_session_commit_transaction(session, reply, &error) else { throw MongoError(error, reply: reply) }
                 }
                 return result
-            } catch let failure as MongoError where failure.isTransient && attempt < attempts {
+            } catch let failure as MongoError where failure.isTransient && ContinuousClock.now < deadline {
                 _ = mongoc_client_session_abort_transaction(session, nil)
-                // Back off exponentially (capped at 20 ms), randomly, so conflicting writers spread out.
-                let ceiling = min(20_000, 250 << min(attempt, 10))
+                // Back off exponentially (capped at 50 ms), randomly, so conflicting writers spread out.
+                let ceiling = min(50_000, 250 << min(attempt, 10))
                 usleep(UInt32.random(in: UInt32(ceiling / 2)...UInt32(ceiling)))
             } catch {
                 _ = mongoc_client_session_abort_transaction(session, nil)
                 throw error
             }
         }
-        throw MongoError(message: "transaction failed after \(attempts) attempts")
     }
 
     // MARK: Plumbing

@@ -1,6 +1,6 @@
 import CMongoC
 
-/// The session of a running transaction (see ``MongoConnection/withTransaction(attempts:_:)``); operations given it
+/// The session of a running transaction (see ``MongoConnection/withTransaction(patience:_:)``); operations given it
 /// run inside the transaction.
 public struct MongoSession {
     let pointer: OpaquePointer

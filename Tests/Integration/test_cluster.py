@@ -64,13 +64,13 @@ def login(url, user=ADMIN_USER, password=ADMIN_PASSWORD):
     return {"X-User-Id": data["userId"], "X-Auth-Token": data["authToken"]}
 
 
-def wait_for(condition, what, seconds=10):
+def wait_for(condition, what, seconds=10, pause=0.05):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
-        time.sleep(0.05)
+        time.sleep(pause)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -259,9 +259,10 @@ def test_a_recurring_job_runs_once_per_tick_across_nodes_even_when_its_node_is_k
         first = ticks(nodes["A"].url, a, room)
         assert_once_per_tick(first, 10, "four nodes")
 
-        # Kill whichever node holds the job's lease now (D if none does), mid-schedule.
+        # Kill the node running the job, caught while it holds the lease (mid-run).
         jobs = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000).get_default_database()["rocketchat_apps_scheduler"]
-        owner = (jobs.find_one({"appId": CLUSTER_APP, "processorId": "tick"}) or {}).get("leaseOwner") or "D"
+        owner = wait_for(lambda: (jobs.find_one({"appId": CLUSTER_APP, "processorId": "tick"}) or {}).get("leaseOwner"),
+                         "a node holding the job's lease", 10, pause=0.005)
         victim = doomed if owner == "D" else nodes[owner]
         victim.kill()
         killed_at = time.time()
