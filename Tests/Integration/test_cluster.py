@@ -178,6 +178,28 @@ def test_a_logout_on_one_node_closes_the_socket_on_another(cluster):
     assert requests.get(f"{nodes['C'].url}/api/v1/me", headers=ola).status_code == 401
 
 
+def test_a_member_removed_on_one_node_never_gets_the_next_message_posted_on_another(cluster):
+    """The kick on A is written before A answers, so a message B stores afterwards is ordered after it everywhere: the
+    removed member's socket on C never receives it."""
+    nodes, _ = cluster
+    a = login(nodes["A"].url)
+    for attempt in range(5):
+        name = unique("kicked")
+        requests.post(f"{nodes['A'].url}/api/v1/users.create", headers=a,
+                      json={"username": name, "name": "Kicked", "email": f"{name}@example.org", "password": "pw-kick-1"}).raise_for_status()
+        room = requests.post(f"{nodes['A'].url}/api/v1/channels.create", headers=a, json={"name": unique("kick"), "members": [name]}).json()["channel"]["_id"]
+        member = login(nodes["C"].url, name, "pw-kick-1")
+        socket = Socket(nodes["C"].url, member["X-User-Id"], member["X-Auth-Token"])
+        requests.post(f"{nodes['B'].url}/api/v1/chat.postMessage", headers=a, json={"roomId": room, "text": f"before {attempt}"}).raise_for_status()
+        wait_for(lambda: f"before {attempt}" in socket.texts(), "the member to see the room")
+        requests.post(f"{nodes['A'].url}/api/v1/channels.kick", headers=a, json={"roomId": room, "userId": member["X-User-Id"]}).raise_for_status()
+        requests.post(f"{nodes['B'].url}/api/v1/chat.postMessage", headers=a, json={"roomId": room, "text": f"after {attempt}"}).raise_for_status()
+        requests.post(f"{nodes['B'].url}/api/v1/chat.postMessage", headers=a, json={"roomId": room, "text": f"marker {attempt}"}).raise_for_status()
+        time.sleep(0.5)
+        assert f"after {attempt}" not in socket.texts() and f"marker {attempt}" not in socket.texts(), socket.texts()
+        socket.close()
+
+
 def test_the_login_limit_holds_for_the_cluster(cluster):
     """Ten wrong passwords for one account, spread over three nodes, block it on every node (per node it would take
     thirty)."""
