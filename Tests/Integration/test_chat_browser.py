@@ -52,13 +52,18 @@ def open_room(browser, url, user, password, room):
     return wait.until(EC.presence_of_element_located((By.ID, "text")))
 
 
-def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
-    url = chat_server.url
+def member_of_new_room(url, username, room):
+    """Creates the user (password `pw-<name>-1`) and a channel with them in it, as the admin."""
     admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
     headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
-    requests.post(f"{url}/api/v1/users.create", headers=headers,
-                  json={"username": "mia", "name": "Mia", "email": "mia@example.org", "password": "pw-mia-1"}).raise_for_status()
-    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "team", "members": ["mia"]}).raise_for_status()
+    requests.post(f"{url}/api/v1/users.create", headers=headers, json={
+        "username": username, "name": username.capitalize(), "email": f"{username}@example.org", "password": f"pw-{username}-1"}).raise_for_status()
+    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": room, "members": [username]}).raise_for_status()
+
+
+def test_modal_buttons_and_realtime_in_two_windows(chat_server, artifacts):
+    url = chat_server.url
+    member_of_new_room(url, "mia", "team")
 
     first, second = headless_chromium(1200, 850), headless_chromium(1200, 850)
     try:
@@ -144,11 +149,7 @@ def click(selector, by=By.CSS_SELECTOR):
 
 def test_threads_action_buttons_previews_and_reactions(chat_server, artifacts):
     url = chat_server.url
-    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
-    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
-    requests.post(f"{url}/api/v1/users.create", headers=headers,
-                  json={"username": "leo", "name": "Leo", "email": "leo@example.org", "password": "pw-leo-1"}).raise_for_status()
-    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "crew", "members": ["leo"]}).raise_for_status()
+    member_of_new_room(url, "leo", "crew")
 
     first, second = headless_chromium(1280, 850), headless_chromium(1280, 850)
     try:
@@ -215,11 +216,7 @@ def test_threads_action_buttons_previews_and_reactions(chat_server, artifacts):
 def test_a_narrow_screen_and_the_keyboard_alone(chat_server, artifacts):
     """At 360 px: no horizontal scrolling; log in, open a room and send with Tab and Enter only."""
     url = chat_server.url
-    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
-    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
-    requests.post(f"{url}/api/v1/users.create", headers=headers,
-                  json={"username": "kai", "name": "Kai", "email": "kai@example.org", "password": "pw-kai-1"}).raise_for_status()
-    requests.post(f"{url}/api/v1/channels.create", headers=headers, json={"name": "a-rather-long-room-name-for-a-phone", "members": ["kai"]}).raise_for_status()
+    member_of_new_room(url, "kai", "a-rather-long-room-name-for-a-phone")
     browser = headless_chromium(500, 740)
     try:
         # Headless Chromium's window is at least 500 px wide: the viewport is set to a phone's through DevTools.

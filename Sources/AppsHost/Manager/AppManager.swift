@@ -253,11 +253,7 @@ public actor AppManager {
             _ = try? await call(id, "onUninstall") { try await app.instance.lifecycle(.onUninstall, context: ["user": Self.json(user)]) }
             await unload(id, disabling: true)
         }
-        grants.remove(appId: id)
-        logs.forget(appId: id)
-        stats.forget(appId: id)
-        quotas.forget(appId: id)
-        enabled.setEssentials([], appId: id, name: "", enabled: false)
+        forget(id)
         try await store.uninstallApp(id: id)
         changes.announce(id, "uninstalled")
         record.status = "disabled"
@@ -582,11 +578,7 @@ public actor AppManager {
         }
         guard var record else {
             await unload(appId, disabling: false)
-            grants.remove(appId: appId)
-            logs.forget(appId: appId)
-            stats.forget(appId: appId)
-            quotas.forget(appId: appId)
-            enabled.setEssentials([], appId: appId, name: "", enabled: false)
+            forget(appId)
             return
         }
         trackEssentials(record)
@@ -605,6 +597,15 @@ public actor AppManager {
             return
         }
         _ = try? await enable(&record, following: true)
+    }
+
+    /// Drops what this node keeps about an uninstalled app: grants, log secrets, call stats, quotas, essentials.
+    private func forget(_ appId: String) {
+        grants.remove(appId: appId)
+        logs.forget(appId: appId)
+        stats.forget(appId: appId)
+        quotas.forget(appId: appId)
+        enabled.setEssentials([], appId: appId, name: "", enabled: false)
     }
 
     /// Keeps the essential-event locks in step with a stored status.
