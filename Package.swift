@@ -258,7 +258,7 @@ let package = Package(
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "EmbeddedStore"], swiftSettings: swiftSettings),
         .target(name: "MongoTestSupport", path: "Tests/MongoTestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "AppsStorage", "EmbeddedStore", "MongoStore", "MongoTestSupport", logging],
+            name: "EmbeddedStoreTests", dependencies: ["ChatCore", "AppsStorage", "EmbeddedStore", "MongoStore", "MongoDriver", "MongoTestSupport", logging],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ChatServerTests",

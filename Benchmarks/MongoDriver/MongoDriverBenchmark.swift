@@ -25,8 +25,8 @@ enum MongoDriverBenchmark {
         print("iterations=\(iterations) record=Message(text 1000 B)")
 
         let encoded = try BSONDocument(encoding: message)
-        Bench.report("encode record → BSON (JSONEncoder + bson_new_from_json)", try measure(iterations) { _ = try BSONDocument(encoding: message) })
-        Bench.report("decode BSON → record (bson_as_relaxed_extended_json + JSONDecoder)", try measure(iterations) { _ = try encoded.decode(Message.self) })
+        Bench.report("encode record → BSON (typed, BSONRecordEncoder)", try measure(iterations) { _ = try BSONDocument(encoding: message) })
+        Bench.report("decode BSON → record (typed, BSONRecordDecoder)", try measure(iterations) { _ = try encoded.decode(Message.self) })
         Bench.report("build filter {rid, ts: {$gt: date}}", try measure(iterations) {
             let filter: BSONDocument = ["rid": "GENERAL", "ts": ["$gt": .date(message.createdAt)]]
             _ = filter

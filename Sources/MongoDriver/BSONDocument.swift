@@ -5,10 +5,11 @@ import Foundation
 /// An owned BSON document (`bson_t *`), freed when the last reference goes.
 ///
 /// Documents are built three ways: from ordered key/value pairs (filters, updates, commands), from any `Encodable`
-/// (records: Foundation's `JSONEncoder` writes canonical extended JSON and libbson parses it, so dates become BSON
-/// datetimes), and from what the server returns. `decode(_:)` goes back through libbson's relaxed extended JSON and
-/// `JSONDecoder`. The pointer is only ever used inside `withPointer`, which keeps the document alive across the C call
-/// (a temporary's pointer can otherwise be freed before the call runs).
+/// (records, through ``BSONRecordEncoder``: typed appends, dates as BSON datetimes), and from what the server
+/// returns. `decode(_:)` reads the bytes back into a record (``BSONRecordDecoder``); no JSON text either way (it cost
+/// 19 µs to encode and 34 µs to decode a message; typed, 7 µs each). The pointer is only ever used inside
+/// `withPointer`, which keeps the document alive across the C call (a temporary's pointer can otherwise be freed
+/// before the call runs).
 public final class BSONDocument: @unchecked Sendable {
     let pointer: OpaquePointer
 
@@ -33,15 +34,10 @@ public final class BSONDocument: @unchecked Sendable {
         for (key, value) in elements { append(key, value) }
     }
 
-    /// A record as BSON: its `Encodable` fields, dates as BSON datetimes.
+    /// A record as BSON: its `Encodable` fields typed (``BSONRecordEncoder``: dates as BSON datetimes, integers as
+    /// int64), no JSON text in between.
     public convenience init<T: Encodable>(encoding value: T) throws {
-        let data = try BSONCodec.encoder.encode(value)
-        var error = bson_error_t()
-        let pointer = data.withUnsafeBytes { bytes in
-            bson_new_from_json(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, &error)
-        }
-        guard let pointer else { throw MongoError(error) }
-        self.init(owning: pointer)
+        self.init(owning: try BSONRecordEncoder.document(value).withPointer { bson_copy($0) })
     }
 
     /// A JSON tree as BSON, value by value (typed appends, no extended-JSON text): a user's `{"$date": 1}` stays
@@ -62,15 +58,12 @@ public final class BSONDocument: @unchecked Sendable {
         try withExtendedLifetime(self) { try body(pointer) }
     }
 
-    /// Decodes the document as a record (unknown fields such as `_id` are ignored by synthesized `Decodable`).
+    /// Decodes the document as a record from its bytes (``BSONRecordDecoder``; unknown fields such as `_id` are
+    /// ignored by synthesized `Decodable`).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try withPointer { pointer in
-            var length = 0
-            guard let json = bson_as_relaxed_extended_json(pointer, &length) else {
-                throw MongoError(message: "document is not convertible to JSON")
-            }
-            defer { bson_free(json) }
-            return try BSONCodec.decoder.decode(T.self, from: Data(bytesNoCopy: json, count: length, deallocator: .none))
+            guard let bytes = bson_get_data(pointer) else { throw MongoError(message: "document has no data") }
+            return try BSONRecordDecoder.decode(type, from: UnsafeRawBufferPointer(start: bytes, count: Int(airlock_bson_length(pointer))))
         }
     }
 
@@ -86,7 +79,8 @@ public final class BSONDocument: @unchecked Sendable {
             case .int32(let n): _ = bson_append_int32(document, key, -1, n)
             case .int64(let n): _ = bson_append_int64(document, key, -1, n)
             case .double(let d): _ = bson_append_double(document, key, -1, d)
-            case .string(let s): _ = bson_append_utf8(document, key, -1, s, -1)
+            // The byte count, not strlen: text may hold NUL characters.
+            case .string(let s): _ = bson_append_utf8(document, key, -1, s, Int32(s.utf8.count))
             case .date(let date): _ = bson_append_date_time(document, key, -1, Int64((date.timeIntervalSince1970 * 1000).rounded()))
             case .binary(let data):
                 _ = data.withUnsafeBytes { bytes in
