@@ -61,5 +61,7 @@ for NODES in $(seq 1 "$MAX_NODES"); do
     if [ "$NODES" -ge 2 ]; then
         .venv/bin/python Benchmarks/cluster_latency.py "${NODE_URLS[0]}" "${NODE_URLS[1]}" "$BENCH_USER_ID" "$BENCH_TOKEN" "$BENCH_ROOM_ID" "$LATENCY_SAMPLES"
     fi
+    # Stopped here, so the next step starts clean; the exit trap then has only the database left to stop.
     for pid in "${NODE_PIDS[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+    CLEANUP_PIDS=("$MONGO_PID")
 done

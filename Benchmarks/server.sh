@@ -7,7 +7,7 @@
 CLEANUP_PIDS=()
 CLEANUP_PATHS=()
 cleanup() {
-    for pid in "${CLEANUP_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+    for pid in "${CLEANUP_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     rm -rf "${CLEANUP_PATHS[@]}"
 }
 trap cleanup EXIT
