@@ -1,6 +1,7 @@
 import AirlockApp
 import Foundation
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Malformed HTTP and WebSocket input at the edge, sent byte for byte the way a fuzzer or a hostile client would:
@@ -56,24 +57,37 @@ import Testing
     @Test func slowHeadersAndIdleConnectionsAreClosed() async throws {
         try await TestServer.run(.live, configuration: try Self.configuration()) { api, _ in
             let port = try #require(api.client.port)
-            // Headers that never end: closed after the header timeout (possibly before they were all written).
-            let slow = try await RawConnection.open(port: port)
-            _ = try await slow.sendUnlessClosed(Array("GET /api/info HTTP/1.1\r\nHost: x\r\n".utf8))
-            try await slow.waitUntilClosed()
-            #expect(slow.bytes.isEmpty)
-
-            // A whole request is answered, then the idle connection is closed. (A loaded machine may take longer
-            // than the 1 s timeout between connecting and writing: then the server closed first, and we try again.)
-            let request = Array("GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
-            var idle = try await RawConnection.open(port: port)
-            var attempts = 1
-            while !(try await idle.sendUnlessClosed(request)), attempts < 3 {
-                idle = try await RawConnection.open(port: port)
-                attempts += 1
+            // On a loaded machine the client side can meet the server's close in a call it did not expect it in (a CI
+            // run threw "I/O on closed channel" here): the scenario is about the server, so it runs once more.
+            for attempt in 1...2 {
+                do {
+                    try await Self.slowAndIdle(port: port)
+                    return
+                } catch let error as ChannelError where error == .ioOnClosedChannel && attempt == 1 {
+                    continue
+                }
             }
-            try await idle.waitUntilClosed()
-            #expect(idle.text.hasPrefix("HTTP/1.1 200"))
         }
+    }
+
+    static func slowAndIdle(port: Int) async throws {
+        // Headers that never end: closed after the header timeout (possibly before they were all written).
+        let slow = try await RawConnection.open(port: port)
+        _ = try await slow.sendUnlessClosed(Array("GET /api/info HTTP/1.1\r\nHost: x\r\n".utf8))
+        try await slow.waitUntilClosed()
+        #expect(slow.bytes.isEmpty)
+
+        // A whole request is answered, then the idle connection is closed. (A loaded machine may take longer than the
+        // 1 s timeout between connecting and writing: then the server closed first, and we try again.)
+        let request = Array("GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        var idle = try await RawConnection.open(port: port)
+        var attempts = 1
+        while !(try await idle.sendUnlessClosed(request)), attempts < 3 {
+            idle = try await RawConnection.open(port: port)
+            attempts += 1
+        }
+        try await idle.waitUntilClosed()
+        #expect(idle.text.hasPrefix("HTTP/1.1 200"))
     }
 
     @Test func oneAddressCannotHoldEveryConnection() async throws {
