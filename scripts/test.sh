@@ -55,4 +55,5 @@ bench Benchmarks/outbound-http.sh --smoke
 bench Benchmarks/worker.sh --smoke
 bench Benchmarks/webhooks.sh --smoke
 bench Benchmarks/cluster.sh --smoke
+bench Benchmarks/store-cost.sh --smoke
 echo "== all phases passed in $((SECONDS - TOTAL_START)) s"
