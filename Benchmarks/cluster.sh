@@ -27,7 +27,6 @@ elif [ "$SMOKE" = 0 ]; then
 fi
 . Benchmarks/server.sh
 start_secantus
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 echo "binary=$BIN connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
 for NODES in $(seq 1 "$MAX_NODES"); do
     MONGO_PORT=${MONGO_URL#mongodb://127.0.0.1:}

@@ -49,7 +49,6 @@ if [ "$APPS" = 1 ]; then
     done
 fi
 echo "binary=$BIN store=$STORE apps=$APPS runtime=$RUNTIME connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # The apps' worker processes are the server's children.
 workers_ticks() { local sum=0; for child in $(pgrep -P "$PID"); do sum=$((sum + $(cpu_ticks "$child"))); done; echo "$sum"; }
 CPU_BEFORE=$(cpu_ticks "$PID")

@@ -3,6 +3,7 @@
 #                               admin/bench-pass; sets PID and URL.
 #   start_secantus              starts SecantusDB (MongoDB wire protocol, from .venv) on 127.0.0.1, port 0, in
 #                               memory; sets MONGO_PID and MONGO_URL.
+#   cpu_ticks PID               the process's user + system CPU so far, in clock ticks.
 # Everything started here is stopped by PID when the script exits.
 CLEANUP_PIDS=()
 CLEANUP_PATHS=()
@@ -11,6 +12,8 @@ cleanup() {
     rm -rf "${CLEANUP_PATHS[@]}"
 }
 trap cleanup EXIT
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 start_server() {
     local bin=$1

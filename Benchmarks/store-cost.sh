@@ -30,7 +30,6 @@ elif [ "$SMOKE" = 0 ]; then
 fi
 . Benchmarks/server.sh
 start_secantus
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 echo "binary=$BIN rate=${RATE}/s messages=$MESSAGES room_members=20 message_bytes=200"
 declare -A COST
 for STORE in embedded mongo; do

@@ -26,7 +26,6 @@ fi
 start_server "$BIN" --apps-runtime "$RUNTIME" --limit hooks.requestsPerMinute=100000000
 eval "$(python3 Benchmarks/bench_setup.py "$URL" admin bench-pass 20)"
 echo "binary=$BIN scripts=$RUNTIME connections=$CONNECTIONS duration=${DURATION}s room_members=20"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 workers_ticks() { local sum=0; for child in $(pgrep -P "$PID"); do sum=$((sum + $(cpu_ticks "$child"))); done; echo "$sum"; }
 ROOM_NAME=bench-room  # what bench_setup.py creates
 SCRIPT='class Script { process_incoming_request({ request }) { const c = request.content; return { content: { text: `Build #${c.build} ${c.status} on ${c.branch} (${c.author})` } }; } }'

@@ -37,7 +37,6 @@ public final class MongoEventRelay: Sendable {
         var running = true
         var streaming = false
         var sequence = 0
-        var delivered = 0
     }
 
     private let state = Mutex(State())
@@ -55,9 +54,6 @@ public final class MongoEventRelay: Sendable {
 
     /// Whether this node currently hears the other nodes (its change stream is open): `/health/ready` reports it.
     public var isStreaming: Bool { state.withLock { $0.streaming } }
-
-    /// Events from other nodes delivered here so far.
-    public var deliveredCount: Int { state.withLock { $0.delivered } }
 
     /// Opens the stream before anything else runs (so nothing published from now on is missed), then starts
     /// relaying this node's events.
@@ -202,7 +198,6 @@ public final class MongoEventRelay: Sendable {
         else { return }
         do {
             guard let event = try body.decode(RelayedEvent.self).event else { return }
-            state.withLock { $0.delivered += 1 }
             hub.publish(event, origin: .cluster)
         } catch {
             logger.error("event from another node not understood", metadata: ["error": "\(error)"])

@@ -127,10 +127,16 @@ def cluster_app_zip():
     return buffer.getvalue()
 
 
-def history(url, headers, room_id, count=200):
-    reply = requests.get(f"{url}/api/v1/channels.history", headers=headers, params={"roomId": room_id, "count": count})
-    reply.raise_for_status()
-    return reply.json()["messages"]
+def history(url, headers, room_id):
+    """Every message of the room, newest first (pages of 100: the server's `API_Upper_Count_Limit`)."""
+    messages = []
+    while True:
+        reply = requests.get(f"{url}/api/v1/channels.history", headers=headers, params={"roomId": room_id, "count": 100, "offset": len(messages)})
+        reply.raise_for_status()
+        page = reply.json()["messages"]
+        messages += page
+        if not page or len(messages) >= reply.json()["total"]:
+            return messages
 
 
 def test_messages_posted_on_one_node_reach_clients_on_the_others_in_order(cluster):
@@ -255,7 +261,7 @@ def test_an_app_installed_on_one_node_works_on_every_node(cluster):
 def ticks(url, headers, room):
     """The ticker's runs, oldest first, as seconds since the epoch (from the tick's own text)."""
     from datetime import datetime
-    stamps = [m["msg"].split(" ", 1)[1] for m in history(url, headers, room, 500) if m["msg"].startswith("tick ")]
+    stamps = [m["msg"].split(" ", 1)[1] for m in history(url, headers, room) if m["msg"].startswith("tick ")]
     return sorted(datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() for s in stamps)
 
 
@@ -332,7 +338,7 @@ def test_killing_a_node_mid_storm_loses_no_acknowledged_message(cluster, airlock
     for sender in senders:
         sender.join(10)
     storm.folder.cleanup()
-    stored = {m["_id"] for m in history(nodes["B"].url, login(nodes["B"].url), room, 5000)}
+    stored = {m["_id"] for m in history(nodes["B"].url, login(nodes["B"].url), room)}
     assert acknowledged and not set(acknowledged) - stored, f"{len(set(acknowledged) - stored)} acknowledged messages lost"
     print(f"storm: {len(acknowledged)} messages acknowledged by E before SIGKILL, all stored")
 

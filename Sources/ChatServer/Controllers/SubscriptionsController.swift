@@ -19,9 +19,7 @@ struct SubscriptionsController {
             let caller = try context.caller()
             let page = try request.page(settings: services.context.settings, defaultAscending: true)
             var types = Set<RoomType>()
-            // Clients send `types[]=p` with the brackets raw or percent-encoded.
-            let codes = request.uri.queryParameters.filter { ["types[]", "types"].contains(String($0.key).removingPercentEncoding ?? "") }
-            for code in codes.map(\.value) {
+            for code in request.queryAll("types[]") + request.queryAll("types") {
                 guard let type = RoomType(rawValue: String(code)) else { throw ChatError.invalidParams("Unknown room type \"\(code)\"") }
                 types.insert(type)
             }

@@ -24,6 +24,12 @@ extension Request {
         return value
     }
 
+    /// Every value of a repeated query parameter (`types[]=c&types[]=p`); clients send the key's brackets raw or
+    /// percent-encoded (Hummingbird decodes values, not keys), both count.
+    public func queryAll(_ name: String) -> [String] {
+        uri.queryParameters.filter { (String($0.key).removingPercentEncoding ?? String($0.key)) == name }.map { String($0.value) }
+    }
+
     /// A search term from the query: form encoding's `+` reads as a space (browsers and Python's `requests` encode
     /// spaces so; Hummingbird decodes only `%XX`). Only for search terms, where a literal `+` hardly matters: in
     /// other parameters (dates with `+00:00`) it must stay.
