@@ -346,17 +346,19 @@ def test_killing_a_node_mid_storm_loses_no_acknowledged_message(cluster, airlock
 def test_sigterm_drains_a_node_and_its_clients_reconnect_elsewhere(cluster, airlock_binary):
     nodes, uri = cluster
     leaving = Node(airlock_binary, uri, "F", drain_ms=1500)
-    a = login(leaving.url)
-    socket = Socket(leaving.url, a["X-User-Id"], a["X-Auth-Token"])
-    assert requests.get(f"{leaving.url}/health/ready").status_code == 200
-    leaving.process.proc.send_signal(signal.SIGTERM)
-    report = wait_for(lambda: (lambda r: r.status_code == 503 and r.json())(requests.get(f"{leaving.url}/health/ready")), "not ready", 5)
-    assert report["status"] == "draining" and report["node"] == "F"
-    assert requests.get(f"{leaving.url}/health/live").status_code == 200
-    wait_for(lambda: socket.closed is not None, "the socket to close", 10)
-    assert socket.closed == 1001
-    assert leaving.process.proc.wait(30) == 0
-    leaving.folder.cleanup()
-    # The client reconnects through the balancer: another node takes it, with the same token.
-    again = Socket(nodes["B"].url, a["X-User-Id"], a["X-Auth-Token"])
-    again.close()
+    try:
+        a = login(leaving.url)
+        socket = Socket(leaving.url, a["X-User-Id"], a["X-Auth-Token"])
+        assert requests.get(f"{leaving.url}/health/ready").status_code == 200
+        leaving.process.proc.send_signal(signal.SIGTERM)
+        report = wait_for(lambda: (lambda r: r.status_code == 503 and r.json())(requests.get(f"{leaving.url}/health/ready")), "not ready", 5)
+        assert report["status"] == "draining" and report["node"] == "F"
+        assert requests.get(f"{leaving.url}/health/live").status_code == 200
+        wait_for(lambda: socket.closed is not None, "the socket to close", 10)
+        assert socket.closed == 1001
+        assert leaving.process.proc.wait(30) == 0
+        # The client reconnects through the balancer: another node takes it, with the same token.
+        again = Socket(nodes["B"].url, a["X-User-Id"], a["X-Auth-Token"])
+        again.close()
+    finally:
+        leaving.stop()
