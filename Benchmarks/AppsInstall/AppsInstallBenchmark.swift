@@ -51,7 +51,7 @@ enum AppsInstallBenchmark {
             installs.append(DispatchTime.now().uptimeNanoseconds - start)
             guard record.status == "manually_enabled" else { fatalError("install ended \(record.status): \(record.statusReason ?? "")") }
 
-            for (method, stats) in manager.stats.snapshot(appId: id) {
+            for (method, stats) in manager.stats.local.snapshot(appId: id) {
                 callTimes[method, default: []].append(UInt64(stats.p50Ms * 1e6))
             }
             start = DispatchTime.now().uptimeNanoseconds

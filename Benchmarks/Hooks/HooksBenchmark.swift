@@ -76,6 +76,15 @@ enum HooksBenchmark {
         }
         Bench.report("  Swift side (IMessage shape + envelope tree + applying the answer)", serialization)
 
+        // Counting the call in the app's stats (every call into an app does, in `AppCalls.run`); 100 calls per sample.
+        var counting: [UInt64] = []
+        for i in 0..<iterations / 100 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for j in 0..<100 { manager.stats.local.record(appId: "bench", method: "hook", seconds: Double(i * 100 + j) * 1e-7, outcome: .success) }
+            counting.append((DispatchTime.now().uptimeNanoseconds - start) / 100)
+        }
+        Bench.report("  counting one call in the app's stats (every call into an app)", counting)
+
         // The hop into the VM thread and back, with a handler that does nothing (includes the envelope's conversion).
         let instance = try await AppInstance.load(try AppPackageReader().read(zip), host: RecordingHost())
         _ = try await instance.initialize()

@@ -73,6 +73,9 @@ public struct AirlockConfiguration: Sendable {
     /// How long a node's claim on a scheduled job holds without renewal (`--limit cluster.jobLeaseMilliseconds`):
     /// a node that dies mid-run hands the job on after this.
     public var jobLease: Duration = .seconds(30)
+    /// How often the node leaves its apps' call stats for the other nodes (`--limit cluster.statsMilliseconds`): the
+    /// stats another node shows are at most this far behind.
+    public var statsInterval: Duration = .seconds(10)
     /// After SIGTERM, how long the node answers "not ready" while still serving, so a load balancer stops sending
     /// it new clients before its sockets close (`--limit cluster.drainMilliseconds`).
     public var drainDelay: Duration = .seconds(2)
@@ -204,6 +207,7 @@ public struct AirlockConfiguration: Sendable {
         Limit(name: "hooks.retryBaseMilliseconds", minimum: 1) { $0.hooksRetryBase = .milliseconds($1) },
         Limit(name: "cluster.jobLeaseMilliseconds", minimum: 100) { $0.jobLease = .milliseconds($1) },
         Limit(name: "cluster.drainMilliseconds", minimum: 0) { $0.drainDelay = .milliseconds($1) },
+        Limit(name: "cluster.statsMilliseconds", minimum: 100) { $0.statsInterval = .milliseconds($1) },
     ]
 }
 

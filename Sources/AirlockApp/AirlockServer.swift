@@ -69,7 +69,7 @@ public struct AirlockServer {
         // the apps host acting through those services, the apps manager over the host.
         let foundation = AppsFoundation(
             store: store, clock: configuration.clock, logger: logger,
-            jobLease: AppScheduler.Lease(owner: configuration.nodeId, duration: configuration.jobLease))
+            node: NodeSettings(node: configuration.nodeId, jobLease: configuration.jobLease, statsInterval: configuration.statsInterval))
         let context = ChatContext(store: store, hooks: foundation.hooks, clock: configuration.clock, settings: settings, logger: logger)
         let hasher = PasswordHasher(
             iterations: configuration.passwordIterations, maxPending: configuration.maxPendingKDF, runner: ThreadPoolRunner(pool: ThreadPoolRunner.kdf))

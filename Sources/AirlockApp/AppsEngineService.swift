@@ -4,8 +4,8 @@ import MongoStore
 import ServiceLifecycle
 
 /// Runs the apps' log writer, job scheduler and memory watch for the life of the server; on graceful shutdown it
-/// stops every app VM (the integration scripts' sandbox too), writes the last log lines and the last events for the
-/// other nodes. (Apps are started by ``AirlockServer/build(_:logger:metricsRegistry:)``, before the server listens.)
+/// stops every app VM (the integration scripts' sandbox too), writes the last log lines, and the last call stats and
+/// events for the other nodes. (Apps are started by ``AirlockServer/build(_:logger:metricsRegistry:)``, before the server listens.)
 struct AppsEngineService: Service {
     let manager: AppManager
     let memoryPollInterval: Duration
@@ -17,10 +17,12 @@ struct AppsEngineService: Service {
             async let logs: Void = manager.logs.run()
             async let jobs: Void = manager.scheduler.run()
             async let memory: Void = manager.watchMemory(every: memoryPollInterval)
-            _ = await (logs, jobs, memory)
+            async let stats: Void = manager.stats.run()
+            _ = await (logs, jobs, memory, stats)
         }
         await integrationScripts.close()
         await manager.shutdown()
+        await manager.stats.publish()
         await relay?.stop()
     }
 }

@@ -75,8 +75,8 @@ public struct AppsController: Sendable {
             let id = try context.parameters.appId("id")
             _ = try await mapped { try await manager.app(id: id) }
             let minutes = try Self.window(request.query("window") ?? "1h")
-            let buckets = manager.stats.history.buckets(appId: id, minutes: minutes)
-            return try JSONResponse.success(StatsReply(window: "\(minutes)m", bucketSeconds: 60, buckets: buckets, methods: manager.stats.snapshot(appId: id)))
+            let report = await manager.stats.report(appId: id, minutes: minutes)
+            return try JSONResponse.success(StatsReply(window: "\(minutes)m", bucketSeconds: 60, buckets: report.buckets, methods: report.methods))
         }
         api.get("trust") { _, _ in
             let keys = try await manager.trust.keys().map(Self.keyJSON)
@@ -193,8 +193,10 @@ public struct AppsController: Sendable {
 
     private func list() async throws -> Response {
         let records = try await manager.apps()
+        // Every app's stats in one read of the other nodes' tallies.
+        let stats = await manager.stats.methods(appIds: records.map(\.id))
         var apps: [AppDTO] = []
-        for record in records { apps.append(try await dto(record)) }
+        for record in records { apps.append(try await dto(record, stats: stats[record.id])) }
         return try JSONResponse.success(Named(key: "apps", value: apps))
     }
 
@@ -229,9 +231,11 @@ public struct AppsController: Sendable {
         return try JSONResponse.success(PagedList(key: "logs", items: result.items.map(AppLogDTO.init), offset: page.offset, total: result.total))
     }
 
-    private func dto(_ record: AppRecord) async throws -> AppDTO {
-        AppDTO(
-            record: record, stats: manager.stats.snapshot(appId: record.id), droppedLogLines: manager.logs.dropped(appId: record.id),
+    /// `stats`: the app's call stats when already read.
+    private func dto(_ record: AppRecord, stats: [String: AppCallStats.MethodStats]? = nil) async throws -> AppDTO {
+        let stats = if let stats { stats } else { await manager.stats.methods(appId: record.id) }
+        return AppDTO(
+            record: record, stats: stats, droppedLogLines: manager.logs.dropped(appId: record.id),
             limits: AppLimits(stored: record.limits, defaults: manager.runtime.defaultLimits),
             runtime: (try? await manager.runtimeStatus(id: record.id)) ?? AppRuntimeStatus(mode: "unknown"))
     }
@@ -288,7 +292,7 @@ public struct AppsController: Sendable {
     struct StatsReply: Encodable {
         let window: String
         let bucketSeconds: Int
-        let buckets: [AppCallHistory.Bucket]
+        let buckets: [AppCallStats.Bucket]
         let methods: [String: AppCallStats.MethodStats]
     }
 

@@ -42,6 +42,7 @@ extension MongoStore {
             try connection.deleteMany(Collection.appLogs, ["appId": .string(id)], session: session)
             try connection.deleteMany(Collection.persistence, ["appId": .string(id)], session: session)
             try connection.deleteMany(Collection.jobs, ["appId": .string(id)], session: session)
+            try connection.deleteMany(Collection.appStats, ["appId": .string(id)], session: session)
             try connection.deleteOne(Collection.apps, ["_id": .string(id)], session: session)
         }
     }

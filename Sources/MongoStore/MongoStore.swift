@@ -26,6 +26,7 @@ public final class MongoStore: ChatStore, AppsStore {
         static let trustedKeys = "airlock_trusted_keys"
         static let integrations = "rocketchat_integrations"
         static let loginAttempts = "airlock_login_attempts"
+        static let appStats = "airlock_app_stats"
     }
 
     /// The store-protocol key a duplicate on each collection's `_id` means.
@@ -105,6 +106,10 @@ public final class MongoStore: ChatStore, AppsStore {
         (Collection.apps, [.init(name: "apps_installed", keys: ["installedAt": 1])]),
         (Collection.integrations, [.init(name: "integrations_kind", keys: ["kind": 1, "enabled": 1])]),
         (Collection.loginAttempts, [.init(name: "login_attempts_ttl", keys: ["expiresAt": 1], expireAfterSeconds: 0)]),
+        (Collection.appStats, [
+            .init(name: "app_stats_ttl", keys: ["expiresAt": 1], expireAfterSeconds: 0),
+            .init(name: "app_stats_app_minute", keys: ["appId": 1, "minute": 1]),
+        ]),
         (Collection.jobs, [
             .init(name: "jobs_next", keys: ["nextRunAt": 1]), .init(name: "jobs_app", keys: ["appId": 1, "processorId": 1]),
         ]),

@@ -96,17 +96,46 @@ import Testing
     }
 
     @Test func callStatsCountAndRankDurations() {
-        let stats = AppCallStats(window: 100)
+        let stats = AppCallStats()
         for i in 1...100 { stats.record(appId: "a", method: "onEnable", seconds: Double(i) / 1000, outcome: .success) }
         stats.record(appId: "a", method: "hook", seconds: 0.5, outcome: .failure)
         stats.record(appId: "a", method: "hook", seconds: 2, outcome: .timeout)
         let snapshot = stats.snapshot(appId: "a")
         #expect(snapshot["onEnable"]?.count == 100)
-        #expect(snapshot["onEnable"]?.p50Ms == 50)
-        #expect(snapshot["onEnable"]?.p99Ms == 99)
+        // Histogram bins: within 2.2 % of the exact percentile, never above the slowest call.
+        #expect(abs((snapshot["onEnable"]?.p50Ms ?? 0) - 50) <= 50 * 0.022)
+        #expect(abs((snapshot["onEnable"]?.p99Ms ?? 0) - 99) <= 99 * 0.022)
         #expect(snapshot["hook"]?.failures == 1 && snapshot["hook"]?.timeouts == 1)
+        #expect(abs((snapshot["hook"]?.p99Ms ?? 0) - 2000) <= 2000 * 0.022)
         stats.forget(appId: "a")
         #expect(stats.snapshot(appId: "a").isEmpty)
+    }
+
+    @Test func callTalliesOfSeveralNodesAddUp() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let nodes = [AppCallStats(), AppCallStats()]
+        // Node 0 answers fast, node 1 slowly; the same method, over two minutes.
+        for i in 0..<300 {
+            let node = i % 3 == 0 ? 1 : 0
+            let at = now.addingTimeInterval(i < 150 ? -60 : 0)
+            nodes[node].record(appId: "a", method: "hook", seconds: node == 0 ? 0.001 : 0.1, outcome: i % 50 == 0 ? .failure : .success, at: at)
+        }
+        // What a node leaves in the store reads back the same.
+        let shared = try nodes[1].tallies(appId: "a", now: now).map { try JSONDecoder().decode(AppCallTally.self, from: JSONEncoder().encode($0)) }
+        let all = nodes[0].tallies(appId: "a", now: now) + shared
+        let methods = AppCallStats.methods(all)
+        #expect(methods["hook"]?.count == 300 && methods["hook"]?.failures == 6)
+        // Two thirds are fast: the median is node 0's, the 99th percentile node 1's.
+        #expect(abs((methods["hook"]?.p50Ms ?? 0) - 1) <= 0.022)
+        #expect(abs((methods["hook"]?.p99Ms ?? 0) - 100) <= 100 * 0.022)
+        let buckets = AppCallStats.buckets(all, minutes: 3, now: now)
+        #expect(buckets.map(\.calls) == [0, 150, 150])
+        #expect(buckets.last?.maxMs == 100)
+        // Only minutes changed since the last look are shared again.
+        #expect(nodes[0].takeChanged(now: now).count == 2)
+        #expect(nodes[0].takeChanged(now: now).isEmpty)
+        nodes[0].record(appId: "a", method: "hook", seconds: 0.001, outcome: .success, at: now)
+        #expect(nodes[0].takeChanged(now: now).map(\.minute) == [AppCallStats.minute(of: now)])
     }
 
     @Test func hostChecksPermissionsAndHidesSecretSettings() async throws {

@@ -631,6 +631,38 @@ import Testing
         }
     }
 
+    /// Apps' call tallies left for the other nodes (MongoDB only): a node's minute is replaced, not added to; a
+    /// reader sees the other nodes' minutes from the one asked on, not its own; uninstall takes every node's.
+    @Test func sharedCallTallies() async throws {
+        try await Self.withStore(.mongo) { store in
+            let tallies = try #require(store as? any AppCallTallyStore)
+            func tally(_ minute: Int64, _ method: String, calls: Int, seconds: Double) -> AppCallTally {
+                var tally = AppCallTally(minute: minute, method: method)
+                tally.calls = calls
+                tally.maxSeconds = seconds
+                for _ in 0..<calls { tally.latency.add(seconds) }
+                return tally
+            }
+            try await tallies.saveCallTallies(node: "A", appId: "a", minute: 100, tallies: [tally(100, "hook", calls: 1, seconds: 0.01)])
+            try await tallies.saveCallTallies(node: "A", appId: "a", minute: 100, tallies: [tally(100, "hook", calls: 5, seconds: 0.01)])
+            try await tallies.saveCallTallies(node: "A", appId: "a", minute: 90, tallies: [tally(90, "hook", calls: 7, seconds: 0.01)])
+            try await tallies.saveCallTallies(
+                node: "B", appId: "a", minute: 100, tallies: [tally(100, "hook", calls: 2, seconds: 0.2), tally(100, "onEnable", calls: 1, seconds: 0.003)])
+            try await tallies.saveCallTallies(node: "B", appId: "b", minute: 100, tallies: [tally(100, "hook", calls: 3, seconds: 0.01)])
+
+            let seenByC = try await tallies.callTallies(appIds: ["a"], sinceMinute: 95, excludingNode: "C")
+            #expect(seenByC.keys.sorted() == ["a"])
+            #expect(seenByC["a"]?.filter { $0.method == "hook" }.map(\.calls).sorted() == [2, 5])
+            #expect(seenByC["a"]?.first { $0.method == "hook" && $0.calls == 2 } == tally(100, "hook", calls: 2, seconds: 0.2))
+            let seenByA = try await tallies.callTallies(appIds: nil, sinceMinute: 0, excludingNode: "A")
+            #expect(seenByA.mapValues { $0.map(\.calls).reduce(0, +) } == ["a": 3, "b": 3])
+
+            try await store.installApp(Self.appRecord("a", bot: nil), package: Data([1]), botUser: nil)
+            try await store.uninstallApp(id: "a")
+            #expect(try await tallies.callTallies(appIds: ["a"], sinceMinute: 0, excludingNode: "C").isEmpty)
+        }
+    }
+
     /// Job leases (several nodes polling the same jobs): one claim wins while its lease holds; the holder renews
     /// it; an expired lease is taken over; a job not yet due cannot be claimed; rescheduling gives the lease back.
     @Test(arguments: Backend.allCases) func appJobLeases(_ backend: Backend) async throws {

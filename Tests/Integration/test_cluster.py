@@ -24,6 +24,7 @@ from conftest import ADMIN_PASSWORD, ADMIN_USER, AirlockProcess, unique
 FIXTURES = os.path.join(os.path.dirname(__file__), "../Fixtures/Apps")
 CLUSTER_APP = "c1a5e7e2-4b6d-4f0a-9e3c-5d2b8a7f6e10"
 LEASE_MS = 1500
+STATS_MS = 300
 
 
 class Node:
@@ -34,7 +35,8 @@ class Node:
         self.folder = tempfile.TemporaryDirectory()
         self.process = AirlockProcess(binary, self.folder.name, extra_args=(
             "--store", "mongo", "--mongo-uri", uri, "--node-id", name,
-            "--limit", f"cluster.jobLeaseMilliseconds={LEASE_MS}", "--limit", f"cluster.drainMilliseconds={drain_ms}"))
+            "--limit", f"cluster.jobLeaseMilliseconds={LEASE_MS}", "--limit", f"cluster.drainMilliseconds={drain_ms}",
+            "--limit", f"cluster.statsMilliseconds={STATS_MS}"))
         self.url = self.process.url
 
     def stop(self):
@@ -256,6 +258,40 @@ def test_an_app_installed_on_one_node_works_on_every_node(cluster):
     wait_for(lambda: not has_command(nodes["B"].url, b, "motto") and not has_command(nodes["C"].url, c, "motto"), "the command gone everywhere")
     requests.post(f"{nodes['C'].url}/api/apps/{CLUSTER_APP}/status", headers=c, json={"status": "manually_enabled"}).raise_for_status()
     wait_for(lambda: has_command(nodes["A"].url, a, "motto") and has_command(nodes["B"].url, b, "motto"), "the command back everywhere")
+
+
+def test_an_apps_call_stats_add_up_across_nodes(cluster):
+    """Calls into the app on A and on C are counted together whichever node is asked: per method, per minute, and in
+    the apps list (each node shares its tallies every STATS_MS)."""
+    nodes, _ = cluster
+    headers = {n: login(nodes[n].url) for n in "ABC"}
+    if not any(app["id"] == CLUSTER_APP for app in requests.get(f"{nodes['A'].url}/api/apps", headers=headers["A"]).json()["apps"]):
+        requests.post(f"{nodes['A'].url}/api/apps", headers=headers["A"], files={"app": ("cluster.zip", cluster_app_zip())}).raise_for_status()
+    wait_for(lambda: all(any(cmd["command"] == "motto" for cmd in requests.get(f"{nodes[n].url}/api/v1/commands.list", headers=headers[n])
+                             .json()["commands"]) for n in "AC"), "the app on A and C")
+    room = requests.post(f"{nodes['A'].url}/api/v1/channels.create", headers=headers["A"], json={"name": unique("stats")}).json()["channel"]["_id"]
+    method = "slashcommand:motto:executor"
+
+    def stats(node):
+        reply = requests.get(f"{nodes[node].url}/api/apps/{CLUSTER_APP}/stats", headers=headers[node], params={"window": "1h"})
+        reply.raise_for_status()
+        return reply.json()
+
+    def count(node):
+        return stats(node)["methods"].get(method, {}).get("count", 0)
+    time.sleep(3 * STATS_MS / 1000)  # earlier tests' calls shared
+    before = count("B")
+    for node, times in (("A", 3), ("C", 2)):
+        for _ in range(times):
+            requests.post(f"{nodes[node].url}/api/v1/commands.run", headers=headers[node], json={"command": "motto", "roomId": room}).raise_for_status()
+    # B made none of these calls; A and C each made some: every node answers the sum.
+    for node in "BAC":
+        wait_for(lambda: count(node) == before + 5, f"the five calls counted on {node}", 5)
+    report = stats("B")
+    assert report["methods"][method]["failures"] == 0 and 0 < report["methods"][method]["p50Ms"] <= report["methods"][method]["p99Ms"]
+    assert sum(bucket["calls"] for bucket in report["buckets"]) >= before + 5
+    listed = requests.get(f"{nodes['B'].url}/api/apps", headers=headers["B"]).json()["apps"]
+    assert next(app for app in listed if app["id"] == CLUSTER_APP)["stats"][method]["count"] == before + 5
 
 
 def ticks(url, headers, room):

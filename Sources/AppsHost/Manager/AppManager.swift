@@ -34,7 +34,8 @@ public actor AppManager {
     let host: any AppHost
     public nonisolated let grants: AppGrants
     public nonisolated let logs: AppLogSink
-    public nonisolated let stats: AppCallStats
+    /// Every node's calls into apps, per app and method.
+    public nonisolated let stats: ClusterCallStats
     let calls: AppCalls
     let settingUpdater: AppSettingUpdater
     /// The enabled apps in enable order, for the hook dispatcher.
@@ -603,7 +604,7 @@ public actor AppManager {
     private func forget(_ appId: String) {
         grants.remove(appId: appId)
         logs.forget(appId: appId)
-        stats.forget(appId: appId)
+        stats.local.forget(appId: appId)
         quotas.forget(appId: appId)
         enabled.setEssentials([], appId: appId, name: "", enabled: false)
     }

@@ -17,7 +17,8 @@ public struct AppsFoundation: Sendable {
     public let scheduler: AppScheduler
     public let grants: AppGrants
     public let logs: AppLogSink
-    public let stats: AppCallStats
+    /// Every node's calls into apps (this node's feed it).
+    public let stats: ClusterCallStats
     public let quotas: AppQuotas
     /// Where changes to apps are announced (to the other nodes).
     public let changes: AppChangeAnnouncer
@@ -26,16 +27,17 @@ public struct AppsFoundation: Sendable {
     let settingUpdater: AppSettingUpdater
 
     /// `log` receives the lines about calls into apps (the log sink unless a test records them itself).
-    /// `jobLease` names this node to the other nodes running the same jobs (see ``AppScheduler``).
+    /// `node` names this node to the other nodes sharing `store` (jobs, call stats).
     public init(
         store: any AppsStore, clock: ChatClock = ChatClock(), logger: Logger, log: (any AppLog)? = nil,
-        slowCall: Duration = .milliseconds(500), jobLease: AppScheduler.Lease = AppScheduler.Lease()
+        slowCall: Duration = .milliseconds(500), node: NodeSettings = NodeSettings()
     ) {
         let logs = AppLogSink(store: store, clock: clock, logger: logger)
         let registry = EnabledApps()
         let quotas = AppQuotas()
-        let stats = AppCallStats()
-        let calls = AppCalls(log: log ?? logs, stats: stats, slowCall: slowCall, health: AppHealth())
+        let stats = ClusterCallStats(
+            local: AppCallStats(), shared: store as? any AppCallTallyStore, node: node.node, interval: node.statsInterval, logger: logger)
+        let calls = AppCalls(log: log ?? logs, stats: stats.local, slowCall: slowCall, health: AppHealth())
         self.registry = registry
         self.store = store
         self.logs = logs
@@ -47,7 +49,8 @@ public struct AppsFoundation: Sendable {
         self.changes = AppChangeAnnouncer()
         self.settingUpdater = AppSettingUpdater(
             store: store, clock: clock, grants: grants, logs: logs, calls: calls, log: log ?? logs, changes: changes)
-        self.scheduler = AppScheduler(store: store, apps: registry, calls: calls, clock: clock, quotas: quotas, lease: jobLease)
+        self.scheduler = AppScheduler(store: store, apps: registry, calls: calls, clock: clock, quotas: quotas,
+            lease: AppScheduler.Lease(owner: node.node, duration: node.jobLease))
         self.hooks = AppHookDispatcher(apps: registry, calls: calls)
     }
 }
