@@ -90,11 +90,22 @@ public struct AirlockServer {
         let relay = (store as? MongoStore).map { MongoEventRelay(store: $0, hub: context.events, node: configuration.nodeId, logger: logger) }
         try await relay?.start()
         foundation.changes.connect { appId, change in context.events.publish(.appChanged(appId: appId, change: change)) }
-        let (appChanges, appChange) = AsyncStream.makeStream(of: (String, String).self)
+        let (appEvents, appEvent) = AsyncStream.makeStream(of: ChatEvent.self)
         context.events.listen(from: [.cluster]) { event in
-            if case .appChanged(let appId, let change) = event { appChange.yield((appId, change)) }
+            switch event {
+            case .appChanged, .clusterEventsMissed: appEvent.yield(event)
+            default: break
+            }
         }
-        Task { for await (appId, change) in appChanges { await apps.adopt(appId: appId, change: change) } }
+        Task {
+            for await event in appEvents {
+                switch event {
+                case .appChanged(let appId, let change): await apps.adopt(appId: appId, change: change)
+                case .clusterEventsMissed: await apps.resync()
+                default: break
+                }
+            }
+        }
 
         if let (admin, generated) = try await services.users.bootstrapAdmin(
             username: configuration.adminUsername, password: configuration.adminPassword)

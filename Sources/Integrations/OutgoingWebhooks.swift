@@ -1,4 +1,4 @@
-public import AirlockJSON
+import AirlockJSON
 public import ChatCore
 import Foundation
 public import Logging

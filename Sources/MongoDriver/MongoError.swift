@@ -42,5 +42,12 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
         labels.contains("TransientTransactionError") || labels.contains("UnknownTransactionCommitResult") || code == 112
     }
 
+    /// A change stream cannot resume from its token: the server's history no longer reaches it (286
+    /// ChangeStreamHistoryLost, 280 ChangeStreamFatalError), or it does not take the token (260 InvalidResumeToken;
+    /// 9 FailedToParse from SecantusDB). Retrying with the same token cannot succeed.
+    public var isResumePointLost: Bool {
+        domain == MONGOC_ERROR_SERVER.rawValue && [9, 260, 280, 286].contains(code)
+    }
+
     public var description: String { domain == 0 && code == 0 ? message : "\(message) (domain \(domain), code \(code))" }
 }

@@ -11,8 +11,9 @@ import Synchronization
 ///
 /// One collection for every kind of event, documents and ephemera alike (typing, app views, notices): one stream,
 /// one order. Events of one room keep their order (a node writes in publish order; the stream delivers in commit
-/// order). A stream that fails is reopened after the last event read (its resume token), so a node that loses it
-/// misses nothing the collection still holds. Revocations wait for their write (``EventHub/settle()``).
+/// order). A stream that fails is reopened after the last event read (its resume token) for as long as the failure
+/// lasts, so a node that loses it misses nothing; if the server no longer knows that place, the node goes on from
+/// now and resyncs (``ChatEvent/clusterEventsMissed``). Revocations wait for their write (``EventHub/settle()``).
 public final class MongoEventRelay: Sendable {
     static let collection = "airlock_events"
     /// How long events stay: far longer than any stream outage a node resumes from.
@@ -125,12 +126,13 @@ public final class MongoEventRelay: Sendable {
     }
 
     private func document(for event: ChatEvent) -> BSONDocument? {
+        guard let relayed = RelayedEvent(event) else { return nil }
         let sequence = state.withLock { state -> Int in
             state.sequence += 1
             return state.sequence
         }
         do {
-            let document = try BSONDocument(encoding: RelayedEvent(event))
+            let document = try BSONDocument(encoding: relayed)
             return ["_id": .string("\(node):\(sequence)"), "node": .string(node), "at": .date(Date()), "event": .document(document)]
         } catch {
             logger.error("event not relayed: cannot encode it", metadata: ["error": "\(error)"])
@@ -179,13 +181,18 @@ public final class MongoEventRelay: Sendable {
                 stream = nil
                 state.withLock { $0.streaming = false }
                 failures += 1
-                if failures == 1 || failures % 20 == 0 {
-                    logger.warning("event stream lost; reopening after the last event read", metadata: ["error": "\(error)"])
-                }
-                // A token the server no longer knows cannot be resumed from: start from now (and say so).
-                if failures == 10, token != nil {
-                    logger.error("cannot resume the event stream; continuing from now: events of other nodes may have been missed")
+                if token != nil, (error as? MongoError)?.isResumePointLost == true {
+                    // The server no longer has the stream's place (an outage longer than its history): go on from
+                    // now, and have this node drop what it may have missed (sessions, sockets, apps' state).
+                    logger.error("cannot resume the event stream; continuing from now and resyncing this node", metadata: ["error": "\(error)"])
                     token = nil
+                    hub.publish(.clusterEventsMissed, origin: .cluster)
+                    continue
+                }
+                // Anything else (the database unreachable, an election) is retried after the same token for as long
+                // as it lasts: nothing is skipped.
+                if failures == 1 || failures % 20 == 0 {
+                    logger.warning("event stream lost; reopening after the last event read", metadata: ["error": "\(error)", "failures": "\(failures)"])
                 }
                 Thread.sleep(forTimeInterval: min(2, 0.1 * Double(failures)))
             }

@@ -1,4 +1,4 @@
-public import ChatCore
+import ChatCore
 
 /// A chat event as it travels between nodes in `airlock_events`: the case's name and its values, each in a field of
 /// its own (the records in the shapes the stores keep them).
@@ -23,7 +23,8 @@ struct RelayedEvent: Codable, Sendable {
         self.kind = kind
     }
 
-    init(_ event: ChatEvent) {
+    /// Nil for the one event that stays on its node (``ChatEvent/clusterEventsMissed``).
+    init?(_ event: ChatEvent) {
         switch event {
         case .messageCreated(let message, let room), .messageUpdated(let message, let room):
             self.init(kind: { if case .messageCreated = event { "messageCreated" } else { "messageUpdated" } }())
@@ -70,6 +71,8 @@ struct RelayedEvent: Codable, Sendable {
             self.init(kind: "appChanged")
             self.appId = appId
             self.change = change
+        case .clusterEventsMissed:
+            return nil
         }
     }
 

@@ -90,7 +90,8 @@ import Testing
     }
 
     @Test func postHooksReplyAndTheDepthLimitEndsLoops() async throws {
-        try await TestServer.run(.live) { api, admin, hooks in
+        try await TestServer.run(.live) { api, admin, server in
+            let hooks = server.hooks
             _ = try await api.upload(zip: try AppFixtures.zip("hooks"), auth: admin)
             let room = try #require(try await api.post("/api/v1/channels.create", ["name": "echoes"], auth: admin)["channel"]?["_id"]?.stringValue)
 

@@ -1,4 +1,5 @@
 import AirlockApp
+import AppFixtures
 import ChatCore
 import HTTPTypes
 import HummingbirdTesting
@@ -71,6 +72,35 @@ import Testing
             let again = DDPClient(port: try #require(api.client.port))
             defer { again.close() }
             #expect(try await again.login("bob", "pw-bob")["error"]?["error"] == "Unauthorized")
+        }
+    }
+
+    /// A node whose event stream could not resume (several nodes; ``ChatEvent/clusterEventsMissed``) may have missed
+    /// revocations and app changes: it forgets its cached sessions, closes its sockets (clients reconnect and resync)
+    /// and reloads its apps from the store. The logout it missed is simulated by deleting the token behind its back.
+    @Test func aNodeThatMissedOtherNodesEventsDropsWhatItCached() async throws {
+        try await TestServer.run(.live) { api, admin, server in
+            _ = try await api.upload(zip: try AppFixtures.zip("lifecycle"), auth: admin)
+            let appPath = "/api/apps/\(AppsAPITests.lifecycleId)"
+            #expect(try await api.get(appPath, auth: admin)["app"]?["stats"]?["onEnable"]?["count"] == 1)
+            let (_, bob) = try await api.makeUser("bob", admin: admin)
+            let ddp = DDPClient(port: try #require(api.client.port))
+            defer { ddp.close() }
+            _ = try await ddp.login("bob", "pw-bob")
+            #expect(try await api.get("/api/v1/me", auth: bob).status == 200)
+            try await server.services.context.store.deleteToken(digest: AuthService.digest(ofToken: bob.token))
+            #expect(try await api.get("/api/v1/me", auth: bob).status == 200, "served from the session cache")
+
+            server.services.context.events.publish(.clusterEventsMissed, origin: .cluster)
+            try await ddp.waitUntilClosed()
+            #expect(ddp.closeCode == 1001)
+            #expect(try await api.get("/api/v1/me", auth: bob).status == 401)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await api.get(appPath, auth: admin)["app"]?["stats"]?["onEnable"]?["count"] != 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let app = try await api.get(appPath, auth: admin)["app"]
+            #expect(app?["stats"]?["onEnable"]?["count"] == 2 && app?["status"] == "manually_enabled", "the app was reloaded: \(String(describing: app))")
         }
     }
 

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import signal
+import socket
 import statistics
 import tempfile
 import threading
@@ -141,6 +142,66 @@ def history(url, headers, room_id):
             return messages
 
 
+class Proxy:
+    """A TCP relay between one node and the database that the test can cut (every connection dropped, new ones
+    refused) and restore on the same port: the node's link to MongoDB failing while the other nodes go on."""
+
+    def __init__(self, target_port):
+        self.target = ("127.0.0.1", target_port)
+        self.connections, self.lock = [], threading.Lock()
+        self._listen(0)
+        self.port = self.listener.getsockname()[1]
+
+    def _listen(self, port):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", port))
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        self.listener.close()
+        with self.lock:
+            dropped, self.connections = self.connections, []
+        for connection in dropped:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+    def restore(self):
+        self._listen(self.port)
+
+    def close(self):
+        self.cut()
+
+
 def test_messages_posted_on_one_node_reach_clients_on_the_others_in_order(cluster):
     nodes, _ = cluster
     a = login(nodes["A"].url)
@@ -169,6 +230,47 @@ def test_messages_posted_on_one_node_reach_clients_on_the_others_in_order(cluste
         assert requests.get(f"{nodes[name].url}/health/live").json() == {"status": "live", "node": name}
         ready = requests.get(f"{nodes[name].url}/health/ready")
         assert ready.status_code == 200 and ready.json()["eventStream"] == "open"
+
+
+def test_a_node_cut_off_from_the_database_misses_nothing_when_it_comes_back(cluster, airlock_binary):
+    """Node G reaches MongoDB through a proxy the test cuts for longer than its stream's retries used to last: the
+    messages posted on A meanwhile and a logout on A reach G's clients once the link is back (G resumes its change
+    stream after the last event it read), and G says it was not ready while cut off."""
+    nodes, uri = cluster
+    port = int(uri.split("127.0.0.1:")[1].split("/")[0])
+    proxy = Proxy(port)
+    cut_off = Node(airlock_binary, uri.replace(f"127.0.0.1:{port}", f"127.0.0.1:{proxy.port}"), "G")
+    try:
+        a = login(nodes["A"].url)
+        name = unique("leaver")
+        requests.post(f"{nodes['A'].url}/api/v1/users.create", headers=a,
+                      json={"username": name, "name": "Leaver", "email": f"{name}@example.org", "password": "pw-leave-1"}).raise_for_status()
+        room = requests.post(f"{nodes['A'].url}/api/v1/channels.create", headers=a, json={"name": unique("gap"), "members": [name]}).json()["channel"]["_id"]
+        leaver = login(nodes["A"].url, name, "pw-leave-1")
+        reader = Socket(cut_off.url, a["X-User-Id"], a["X-Auth-Token"])
+        doomed = Socket(cut_off.url, leaver["X-User-Id"], leaver["X-Auth-Token"])
+        requests.post(f"{nodes['A'].url}/api/v1/chat.postMessage", headers=a, json={"roomId": room, "text": "before the cut"}).raise_for_status()
+        wait_for(lambda: "before the cut" in reader.texts(), "the first message on G")
+
+        proxy.cut()
+        wait_for(lambda: requests.get(f"{cut_off.url}/health/ready").status_code == 503, "G not ready while cut off", 10)
+        expected = [f"while cut off {n}" for n in range(5)]
+        for text in expected:
+            requests.post(f"{nodes['A'].url}/api/v1/chat.postMessage", headers=a, json={"roomId": room, "text": text}).raise_for_status()
+        requests.post(f"{nodes['A'].url}/api/v1/logout", headers=leaver).raise_for_status()
+        time.sleep(8)
+        assert not set(expected) & set(reader.texts()) and doomed.closed is None
+        proxy.restore()
+
+        wait_for(lambda: [t for t in reader.texts() if t in expected] == expected, "the messages posted meanwhile, in order, on G", 15)
+        wait_for(lambda: doomed.closed is not None, "the logged-out user's socket on G to close", 5)
+        wait_for(lambda: requests.get(f"{cut_off.url}/health/ready").status_code == 200, "G ready again", 10)
+        assert reader.closed is None, "G did not need to drop its other clients"
+        assert not any("cannot resume" in line for line in cut_off.process.output), "".join(cut_off.process.output)
+        reader.close()
+    finally:
+        cut_off.stop()
+        proxy.close()
 
 
 def test_a_logout_on_one_node_closes_the_socket_on_another(cluster):

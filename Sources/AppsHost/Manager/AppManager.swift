@@ -600,6 +600,21 @@ public actor AppManager {
         _ = try? await enable(&record, following: true)
     }
 
+    /// This node may have missed other nodes' app changes (its event stream could not resume): every app it runs or
+    /// the store holds is brought in line with the store again, as after a change of each (enabled apps restart).
+    public func resync() async {
+        let stored: [AppRecord]
+        do {
+            stored = try await store.apps()
+        } catch {
+            logger.error("cannot resync apps with the store", metadata: ["error": "\(error)"])
+            return
+        }
+        for appId in Set(stored.map(\.id)).union(loaded.keys).sorted() {
+            await adopt(appId: appId, change: "updated")
+        }
+    }
+
     /// Drops what this node keeps about an uninstalled app: grants, log secrets, call stats, quotas, essentials.
     private func forget(_ appId: String) {
         grants.remove(appId: appId)

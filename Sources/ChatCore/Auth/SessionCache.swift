@@ -46,6 +46,11 @@ public final class SessionCache: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: digest) }
     }
 
+    /// Drops every cached session (revocations may have been missed).
+    func removeAll() {
+        entries.withLock { $0.removeAll() }
+    }
+
     /// Drops every cached session of a user (profile change, deactivation, deletion, password change).
     func remove(userId: String) {
         entries.withLock { entries in entries = entries.filter { $0.value.user.id != userId } }

@@ -22,4 +22,8 @@ public enum ChatEvent: Sendable {
     /// An app was installed, updated, enabled, disabled or uninstalled, or one of its settings changed (`change`:
     /// `installed`, `updated`, `status`, `uninstalled`, `settings`): the other nodes bring their copy in line.
     case appChanged(appId: String, change: String)
+    /// This node lost its place in the other nodes' events and goes on from now: whatever it keeps from them (cached
+    /// sessions, open sockets' view of rooms, apps' state) may be stale and is rebuilt. Published by the event relay
+    /// only, on its own node; never relayed.
+    case clusterEventsMissed
 }

@@ -36,6 +36,7 @@ public struct AuthService: Sendable {
             case .tokenRevoked(_, let digest): sessions.remove(digest: digest)
             case .sessionsRevoked(let userId, _): sessions.remove(userId: userId)
             case .userChanged(let user): sessions.remove(userId: user.id)
+            case .clusterEventsMissed: sessions.removeAll()
             default: break
             }
         }

@@ -226,6 +226,9 @@ public final class RealtimeHub: Sendable {
         case .appChanged:
             // For the nodes' apps managers; clients read `commands.list` and `actionButtons` again when they reload.
             break
+        case .clusterEventsMissed:
+            // Sockets may have missed messages and revocations: clients reconnect (through the balancer) and resync.
+            closeAll(reason: "missed events from other nodes")
         case .userChanged(let user):
             for connection in connections(of: user.id) {
                 guard user.active else {

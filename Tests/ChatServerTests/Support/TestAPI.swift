@@ -102,18 +102,25 @@ enum TestServer {
         try await run(setup, configuration: configuration, keepData: keepData) { api, admin, _ in try await test(api, admin) }
     }
 
-    /// The same, with the apps' hook dispatcher for tests that await its post-hook queues instead of sleeping.
+    /// The same, with the server's parts for tests that reach behind the API (the apps' hook dispatcher, to await
+    /// its post-hook queues instead of sleeping; the services' event hub).
     static func run(
         _ setup: TestingSetup = .router, configuration: AirlockConfiguration = configuration(), keepData: Bool = false,
-        _ test: @escaping @Sendable (TestAPI, Auth, AppHookDispatcher) async throws -> Void
+        _ test: @escaping @Sendable (TestAPI, Auth, Parts) async throws -> Void
     ) async throws {
         defer { if !keepData { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) } }
         let server = try await AirlockServer.build(configuration)
-        let hooks = server.hooks
+        let parts = Parts(hooks: server.hooks, services: server.services)
         try await server.application().test(setup) { client in
             let api = TestAPI(client: client)
-            try await test(api, try await api.login("admin", adminPassword), hooks)
+            try await test(api, try await api.login("admin", adminPassword), parts)
         }
+    }
+
+    /// What tests reach behind the API.
+    struct Parts: Sendable {
+        let hooks: AppHookDispatcher
+        let services: ChatServices
     }
 }
 
