@@ -78,7 +78,7 @@ struct AppLogDTO: Encodable {
         try container.encode(entry.createdAt, forKey: .startTime)
         try container.encode(entry.createdAt, forKey: .endTime)
         try container.encode(0, forKey: .totalTime)
-        try container.encode("local", forKey: .instanceId)
+        try container.encode(entry.node ?? "local", forKey: .instanceId)
         try container.encode(entry.createdAt, forKey: ._createdAt)
         try container.encode(entry.createdAt, forKey: ._updatedAt)
     }

@@ -94,6 +94,9 @@ public struct AppsController: Sendable {
             return try JSONResponse.success(Named(key: "keyId", value: id))
         }
         api.get("logs") { request, _ in try await logs(request, appId: try request.requiredQuery("appId").lowercased()) }
+        api.get("logs/instanceIds") { _, _ in
+            try JSONResponse.success(Named(key: "instanceIds", value: try await manager.logNodes()))
+        }
         api.get(":id") { _, context in
             let id = try context.parameters.appId("id")
             let record = try await mapped { try await manager.app(id: id) }
@@ -209,7 +212,7 @@ public struct AppsController: Sendable {
     }
 
     /// `logLevel` (Rocket.Chat: 0 errors, 1 + warning/info/log, 2 all) or `level` (a name: that level and more
-    /// severe), `method`, `since`/`startDate`, `endDate`, and the usual `offset`/`count`/`sort`.
+    /// severe), `method`, `instanceId` (the node), `since`/`startDate`, `endDate`, and the usual `offset`/`count`/`sort`.
     private func logs(_ request: Request, appId: String) async throws -> Response {
         _ = try await mapped { try await manager.app(id: appId) }
         var verbosity: Int?
@@ -225,7 +228,8 @@ public struct AppsController: Sendable {
         }
         let query = AppLogQuery(
             appId: appId, maxVerbosity: verbosity, method: request.query("method"),
-            since: try request.dateQuery("since") ?? request.dateQuery("startDate"), until: try request.dateQuery("endDate"))
+            since: try request.dateQuery("since") ?? request.dateQuery("startDate"), until: try request.dateQuery("endDate"),
+            node: request.query("instanceId"))
         let page = try request.page(settings: services.context.settings, defaultAscending: false)
         let result = try await manager.logs(query, page: page)
         return try JSONResponse.success(PagedList(key: "logs", items: result.items.map(AppLogDTO.init), offset: page.offset, total: result.total))

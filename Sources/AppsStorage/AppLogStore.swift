@@ -31,13 +31,16 @@ public struct AppLogEntry: Sendable, Hashable, Codable {
     public var method: String
     public var message: String
     public var createdAt: Date
+    /// The node that wrote the line (Rocket.Chat's `instanceId`; nil in lines written before nodes were named).
+    public var node: String?
 
-    public init(appId: String, level: Level, method: String, message: String, createdAt: Date) {
+    public init(appId: String, level: Level, method: String, message: String, createdAt: Date, node: String? = nil) {
         self.appId = appId
         self.level = level
         self.method = method
         self.message = message
         self.createdAt = createdAt
+        self.node = node
     }
 }
 
@@ -49,13 +52,16 @@ public struct AppLogQuery: Sendable, Hashable {
     public var method: String?
     public var since: Date?
     public var until: Date?
+    /// Only the lines of this node (`instanceId`).
+    public var node: String?
 
-    public init(appId: String, maxVerbosity: Int? = nil, method: String? = nil, since: Date? = nil, until: Date? = nil) {
+    public init(appId: String, maxVerbosity: Int? = nil, method: String? = nil, since: Date? = nil, until: Date? = nil, node: String? = nil) {
         self.appId = appId
         self.maxVerbosity = maxVerbosity
         self.method = method
         self.since = since
         self.until = until
+        self.node = node
     }
 }
 
@@ -68,4 +74,6 @@ public protocol AppLogStore: Sendable {
     /// Deletes lines older than `before`, then all but the newest `keepPerApp` of each app; answers how many went.
     @discardableResult
     func pruneAppLogs(before: Date, keepPerApp: Int) async throws -> Int
+    /// The nodes that wrote the kept lines, sorted (Rocket.Chat's `GET /api/apps/logs/instanceIds`).
+    func appLogNodes() async throws -> [String]
 }

@@ -12,8 +12,8 @@ extension EmbeddedStore {
         try await write { db in
             for (entry, doc) in rows {
                 try Self.run(
-                    db, "INSERT INTO app_logs (app_id, ts, verbosity, method, doc) VALUES (?, ?, ?, ?, ?)",
-                    [entry.appId, Codec.millis(entry.createdAt), entry.level.verbosity, entry.method, doc])
+                    db, "INSERT INTO app_logs (app_id, ts, verbosity, method, node, doc) VALUES (?, ?, ?, ?, ?, ?)",
+                    [entry.appId, Codec.millis(entry.createdAt), entry.level.verbosity, entry.method, entry.node, doc])
             }
         }
     }
@@ -28,6 +28,10 @@ extension EmbeddedStore {
         if let method = query.method {
             conditions.append("method = ?")
             _ = arguments.append(contentsOf: [method])
+        }
+        if let node = query.node {
+            conditions.append("node = ?")
+            _ = arguments.append(contentsOf: [node])
         }
         if let since = query.since {
             conditions.append("ts >= ?")
@@ -66,5 +70,9 @@ extension EmbeddedStore {
             }
             return removed
         }
+    }
+
+    public func appLogNodes() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT DISTINCT node FROM app_logs WHERE node IS NOT NULL ORDER BY node") }
     }
 }

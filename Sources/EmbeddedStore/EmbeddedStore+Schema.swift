@@ -120,6 +120,9 @@ extension EmbeddedStore {
         migrator.registerMigration("v11-job-leases") { db in
             try db.execute(sql: "ALTER TABLE app_jobs ADD COLUMN lease_owner TEXT; ALTER TABLE app_jobs ADD COLUMN lease_until INTEGER")
         }
+        migrator.registerMigration("v12-app-log-nodes") { db in
+            try db.execute(sql: "ALTER TABLE app_logs ADD COLUMN node TEXT")
+        }
         return migrator
     }
 }

@@ -78,6 +78,7 @@ extension MongoStore {
         let filter: BSONDocument = ["appId": .string(query.appId)]
         if let verbosity = query.maxVerbosity { filter.append("verbosity", ["$lte": .int(verbosity)]) }
         if let method = query.method { filter.append("method", .string(method)) }
+        if let node = query.node { filter.append("node", .string(node)) }
         if query.since != nil || query.until != nil {
             let range = BSONDocument()
             if let since = query.since { range.append("$gte", .date(since)) }
@@ -87,6 +88,13 @@ extension MongoStore {
         return try await run { connection in
             let items = try Self.findPage(connection, Collection.appLogs, filter, sort: ["seq": Self.direction(page)], page: page)
             return Page(items: try items.map { try $0.decode(AppLogEntry.self) }, total: try connection.count(Collection.appLogs, filter))
+        }
+    }
+
+    public func appLogNodes() async throws -> [String] {
+        try await run { connection in
+            let reply = try connection.command(["distinct": .string(Collection.appLogs), "key": "node", "query": ["node": ["$type": "string"]]])
+            return (try reply.document("values")?.decode([String: String].self).values.sorted()) ?? []
         }
     }
 

@@ -431,13 +431,18 @@ import Testing
 
     @Test(arguments: Backend.allCases) func appLogsFilterPageAndPrune(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            func line(_ app: String, _ level: AppLogEntry.Level, _ method: String, _ at: TimeInterval) -> AppLogEntry {
-                AppLogEntry(appId: app, level: level, method: method, message: "\(method) at \(Int(at))", createdAt: Self.t0.addingTimeInterval(at))
+            func line(_ app: String, _ level: AppLogEntry.Level, _ method: String, _ at: TimeInterval, node: String? = "n1") -> AppLogEntry {
+                AppLogEntry(
+                    appId: app, level: level, method: method, message: "\(method) at \(Int(at))", createdAt: Self.t0.addingTimeInterval(at), node: node)
             }
             try await store.appendAppLogs([
-                line("a", .debug, "onEnable", 1), line("a", .info, "onEnable", 2), line("a", .error, "executePostMessageSent", 3),
-                line("a", .warning, "onDisable", 4), line("b", .info, "onEnable", 5),
+                line("a", .debug, "onEnable", 1), line("a", .info, "onEnable", 2, node: "n2"), line("a", .error, "executePostMessageSent", 3),
+                line("a", .warning, "onDisable", 4, node: nil), line("b", .info, "onEnable", 5),
             ])
+            // Each line keeps the node that wrote it (Rocket.Chat's instanceId); lines can be read by node.
+            #expect(try await store.appLogNodes() == ["n1", "n2"])
+            let onN2 = try await store.appLogs(AppLogQuery(appId: "a", node: "n2"), page: PageRequest())
+            #expect(onN2.total == 1 && onN2.items.first?.node == "n2" && onN2.items.first?.message == "onEnable at 2")
             let newest = try await store.appLogs(AppLogQuery(appId: "a"), page: PageRequest(offset: 0, count: 2, ascending: false))
             #expect(newest.total == 4 && newest.items.map(\.method) == ["onDisable", "executePostMessageSent"])
             let errors = try await store.appLogs(AppLogQuery(appId: "a", maxVerbosity: 0), page: PageRequest())

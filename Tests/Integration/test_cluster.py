@@ -362,9 +362,9 @@ def test_an_app_installed_on_one_node_works_on_every_node(cluster):
     wait_for(lambda: has_command(nodes["A"].url, a, "motto") and has_command(nodes["B"].url, b, "motto"), "the command back everywhere")
 
 
-def test_an_apps_call_stats_add_up_across_nodes(cluster):
+def test_an_apps_call_stats_and_logs_cover_every_node(cluster):
     """Calls into the app on A and on C are counted together whichever node is asked: per method, per minute, and in
-    the apps list (each node shares its tallies every STATS_MS)."""
+    the apps list (each node shares its tallies every STATS_MS). Its log lines say which node wrote them."""
     nodes, _ = cluster
     headers = {n: login(nodes[n].url) for n in "ABC"}
     if not any(app["id"] == CLUSTER_APP for app in requests.get(f"{nodes['A'].url}/api/apps", headers=headers["A"]).json()["apps"]):
@@ -394,6 +394,13 @@ def test_an_apps_call_stats_add_up_across_nodes(cluster):
     assert sum(bucket["calls"] for bucket in report["buckets"]) >= before + 5
     listed = requests.get(f"{nodes['B'].url}/api/apps", headers=headers["B"]).json()["apps"]
     assert next(app for app in listed if app["id"] == CLUSTER_APP)["stats"][method]["count"] == before + 5
+
+    # Each node enabled its own copy of the app and logged it: Rocket.Chat's instanceId names the node.
+    instances = requests.get(f"{nodes['B'].url}/api/apps/logs/instanceIds", headers=headers["B"]).json()["instanceIds"]
+    assert {"A", "B", "C"} <= set(instances), instances
+    lines = requests.get(f"{nodes['A'].url}/api/apps/{CLUSTER_APP}/logs", headers=headers["A"], params={"instanceId": "C", "count": 100}).json()["logs"]
+    assert lines and {line["instanceId"] for line in lines} == {"C"}
+    assert any(line["method"] == "onEnable" for line in lines)
 
 
 def ticks(url, headers, room):

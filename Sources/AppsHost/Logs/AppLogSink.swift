@@ -47,12 +47,15 @@ public final class AppLogSink: AppLog {
     public static let mask = "******"
 
     let store: any AppLogStore
+    let node: String?
     let limits: Limits
     let clock: ChatClock
     let logger: Logger
     private let state = Mutex(State())
 
-    public init(store: any AppLogStore, limits: Limits = Limits(), clock: ChatClock = ChatClock(), logger: Logger) {
+    /// `node` is written in every line (several nodes share one log).
+    public init(store: any AppLogStore, limits: Limits = Limits(), clock: ChatClock = ChatClock(), node: String? = nil, logger: Logger) {
+        self.node = node
         self.store = store
         self.limits = limits
         self.clock = clock
@@ -81,7 +84,7 @@ public final class AppLogSink: AppLog {
             for secret in state.secrets[appId] ?? [] {
                 text = text.replacingOccurrences(of: secret, with: Self.mask)
             }
-            state.buffer.append(AppLogEntry(appId: appId, level: level, method: method, message: text, createdAt: now))
+            state.buffer.append(AppLogEntry(appId: appId, level: level, method: method, message: text, createdAt: now, node: node))
         }
     }
 

@@ -442,6 +442,12 @@ public actor AppManager {
         return try await store.appLogs(query, page: page)
     }
 
+    /// The nodes that wrote the kept log lines.
+    public func logNodes() async throws -> [String] {
+        await logs.flush()
+        return try await store.appLogNodes()
+    }
+
     // MARK: Settings
 
     /// Applies a new value (``AppSettingUpdater``); answers the stored setting.

@@ -32,7 +32,7 @@ public struct AppsFoundation: Sendable {
         store: any AppsStore, clock: ChatClock = ChatClock(), logger: Logger, log: (any AppLog)? = nil,
         slowCall: Duration = .milliseconds(500), node: NodeSettings = NodeSettings()
     ) {
-        let logs = AppLogSink(store: store, clock: clock, logger: logger)
+        let logs = AppLogSink(store: store, clock: clock, node: node.node, logger: logger)
         let registry = EnabledApps()
         let quotas = AppQuotas()
         let stats = ClusterCallStats(

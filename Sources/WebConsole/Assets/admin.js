@@ -267,9 +267,12 @@ function chart(buckets) {
   return h('figure', {}, svg, h('figcaption', { class: 'muted' }, `${total} calls in the last hour; slowest minute p99 ${slowest.toFixed(1)} ms`));
 }
 
-/// The app's log, newest last, with level and method filters and a live tail (polling every 2 s).
+/// The app's log, newest last, with level and method filters and a live tail (polling every 2 s). With several
+/// nodes each line names the node that wrote it, and a node filter appears.
 async function showLogs(app) {
   const detail = document.getElementById('detail');
+  const nodes = (await api('GET', '/api/apps/logs/instanceIds')).instanceIds || [];
+  const node = h('select', { id: 'log-node', hidden: nodes.length < 2 }, ['', ...nodes].map((n) => h('option', { value: n }, n || 'all nodes')));
   const level = h('select', { id: 'log-level' }, ['', 'error', 'warning', 'info', 'debug'].map((l) => h('option', { value: l }, l || 'all levels')));
   const method = h('input', { id: 'log-method', placeholder: 'method (onEnable, ...)' });
   const live = h('input', { type: 'checkbox', id: 'log-live' });
@@ -279,19 +282,22 @@ async function showLogs(app) {
     const query = new URLSearchParams({ count: '100' });
     if (level.value) query.set('level', level.value);
     if (method.value) query.set('method', method.value);
+    if (node.value) query.set('instanceId', node.value);
     const lines = (await api('GET', `/api/apps/${encodeURIComponent(app.id)}/logs?${query}`)).logs || [];
     output.replaceChildren(...lines.reverse().map((line) => {
       const entry = (line.entries || [])[0] || {};
       const text = (entry.args || []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-      return h('div', {}, `${entry.timestamp || ''} ${entry.severity || ''} ${line.method || ''}: ${text}`);
+      const where = nodes.length > 1 ? ` [${line.instanceId}]` : '';
+      return h('div', {}, `${entry.timestamp || ''}${where} ${entry.severity || ''} ${line.method || ''}: ${text}`);
     }));
     if (!document.body.contains(output)) clearInterval(timer);
   };
   live.onchange = () => { clearInterval(timer); if (live.checked) timer = setInterval(load, 2000); };
   level.onchange = load;
   method.onchange = load;
+  node.onchange = load;
   detail.replaceChildren(h('section', { class: 'panel', id: 'logs' }, h('h2', {}, `${app.name}: log`),
-    h('div', { class: 'actions' }, level, method, h('label', {}, live, ' live')), output));
+    h('div', { class: 'actions' }, level, method, node, h('label', {}, live, ' live')), output));
   await load();
 }
 
