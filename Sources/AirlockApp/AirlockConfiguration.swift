@@ -77,7 +77,8 @@ public struct AirlockConfiguration: Sendable {
     /// stats another node shows are at most this far behind.
     public var statsInterval: Duration = .seconds(10)
     /// After SIGTERM, how long the node answers "not ready" while still serving, so a load balancer stops sending
-    /// it new clients before its sockets close (`--limit cluster.drainMilliseconds`).
+    /// it new clients before its sockets close (`--limit cluster.drainMilliseconds`); then how long its running
+    /// scheduled jobs get to finish before they are handed back.
     public var drainDelay: Duration = .seconds(2)
 
     public init() {}

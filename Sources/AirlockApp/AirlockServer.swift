@@ -176,7 +176,8 @@ public struct AirlockServer {
             logger: logger)
         app.addServices(
             AppsEngineService(
-                manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval, integrationScripts: integrationScripts, relay: relay))
+                manager: apps, memoryPollInterval: configuration.appsMemoryPollInterval, integrationScripts: integrationScripts, relay: relay,
+                jobsGrace: configuration.drainDelay))
         if let metricsPort = configuration.metricsPort, let registry = metricsRegistry {
             app.addServices(MetricsEndpoint.application(registry: registry, port: metricsPort, logger: logger))
         }

@@ -31,12 +31,12 @@ STATS_MS = 300
 class Node:
     """One `airlock serve --store mongo` node with its own data folder."""
 
-    def __init__(self, binary, uri, name, drain_ms=300):
+    def __init__(self, binary, uri, name, drain_ms=300, lease_ms=LEASE_MS):
         self.name = name
         self.folder = tempfile.TemporaryDirectory()
         self.process = AirlockProcess(binary, self.folder.name, extra_args=(
             "--store", "mongo", "--mongo-uri", uri, "--node-id", name,
-            "--limit", f"cluster.jobLeaseMilliseconds={LEASE_MS}", "--limit", f"cluster.drainMilliseconds={drain_ms}",
+            "--limit", f"cluster.jobLeaseMilliseconds={lease_ms}", "--limit", f"cluster.drainMilliseconds={drain_ms}",
             "--limit", f"cluster.statsMilliseconds={STATS_MS}"))
         self.url = self.process.url
 
@@ -453,6 +453,39 @@ def test_a_recurring_job_runs_once_per_tick_across_nodes_even_when_its_node_is_k
             nodes[victim.name] = Node(airlock_binary, uri, victim.name)
     finally:
         doomed.stop()
+
+
+def test_a_stopping_node_hands_its_running_job_back_and_another_node_finishes_it(airlock_binary, secantus):
+    """A one-time job outlasting the drain time when its node gets SIGTERM: the node hands it back (due, unleased)
+    instead of dropping it or leaving it to its lease, and the other node runs it to the end at once (at least once:
+    it starts twice). Two nodes of their own with a 30 s lease, so waiting out the lease would fail the test."""
+    uri = secantus.uri(unique("handback").replace("-", "_"))
+    pair = {}
+    try:
+        for name in ("I", "J"):
+            pair[name] = Node(airlock_binary, uri, name, lease_ms=30_000)
+        headers = {name: login(node.url) for name, node in pair.items()}
+        requests.post(f"{pair['I'].url}/api/apps", headers=headers["I"], files={"app": ("cluster.zip", cluster_app_zip())}).raise_for_status()
+        wait_for(lambda: any(cmd["command"] == "slow" for cmd in requests.get(f"{pair['J'].url}/api/v1/commands.list", headers=headers["J"])
+                             .json()["commands"]), "the app on J")
+        room = requests.post(f"{pair['I'].url}/api/v1/channels.create", headers=headers["I"], json={"name": unique("slow")}).json()["channel"]["_id"]
+        requests.post(f"{pair['I'].url}/api/v1/commands.run", headers=headers["I"], json={"command": "slow", "params": "job1", "roomId": room}).raise_for_status()
+        jobs = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000).get_default_database()["rocketchat_apps_scheduler"]
+        reader = {"node": "I"}
+        texts = lambda: [m["msg"] for m in history(pair[reader["node"]].url, headers[reader["node"]], room)]
+        wait_for(lambda: "slow start job1" in texts(), "the job to start")
+        owner = jobs.find_one({"appId": CLUSTER_APP, "processorId": "slow"})["leaseOwner"]
+        reader["node"] = "J" if owner == "I" else "I"
+        stopped_at = time.monotonic()
+        pair[owner].process.proc.send_signal(signal.SIGTERM)
+        assert pair[owner].process.proc.wait(30) == 0
+        wait_for(lambda: "slow done job1" in texts(), "the job finished on the other node (well before its lease ran out)", 10)
+        assert texts().count("slow start job1") == 2 and texts().count("slow done job1") == 1, texts()
+        wait_for(lambda: jobs.find_one({"appId": CLUSTER_APP, "processorId": "slow"}) is None, "the one-time job gone", 5)
+        print(f"slow job handed back by {owner}: finished on {reader['node']} {time.monotonic() - stopped_at:.1f} s after SIGTERM (lease 30 s)")
+    finally:
+        for node in pair.values():
+            node.stop()
 
 
 def test_killing_a_node_mid_storm_loses_no_acknowledged_message(cluster, airlock_binary):

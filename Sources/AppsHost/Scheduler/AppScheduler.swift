@@ -35,8 +35,16 @@ public final class AppScheduler: Sendable {
     let quotas: AppQuotas
     let pollInterval: Duration
     let lease: Lease
-    /// Apps with a job running now.
-    private let running = Mutex<Set<String>>([])
+    private struct State {
+        /// Apps with a job running now.
+        var running: Set<String> = []
+        /// Set by ``stop(waiting:)``: no job starts any more.
+        var stopping = false
+        /// ``stop(waiting:)`` waiting for the running jobs.
+        var idle: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
 
     init(
         store: any AppJobStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
@@ -124,14 +132,51 @@ public final class AppScheduler: Sendable {
     /// reads its app's due jobs again once it holds the app's slot: a list read before could still hold a one-time
     /// job that a task finishing meanwhile had just run and deleted (it ran twice under load).
     func runDue() async {
-        guard let due = try? await store.dueJobs(at: clock.now(), limit: 200) else { return }
-        for appId in Set(due.map(\.appId)) where running.withLock({ $0.insert(appId).inserted }) {
+        guard !isStopping, let due = try? await store.dueJobs(at: clock.now(), limit: 200) else { return }
+        for appId in Set(due.map(\.appId)) where state.withLock({ !$0.stopping && $0.running.insert(appId).inserted }) {
             Task {
-                defer { _ = running.withLock { $0.remove(appId) } }
+                defer { finished(appId) }
                 let jobs = (try? await store.dueJobs(at: clock.now(), limit: 200))?.filter { $0.appId == appId } ?? []
-                for job in jobs where !Task.isCancelled { await run(job) }
+                for job in jobs where !Task.isCancelled && !isStopping { await run(job) }
             }
         }
+    }
+
+    /// Shutdown, before the apps stop: no job starts any more; the running ones get `waiting` to finish. One still
+    /// running after that is cut short when its app stops, and handed back as it was (due, no lease), so another node
+    /// runs it at once; ``idle(within:)`` then waits for those hand-backs.
+    public func stop(waiting: Duration) async {
+        state.withLock { $0.stopping = true }
+        await idle(within: waiting)
+    }
+
+    /// Returns once no job is running (or `limit` has passed).
+    public func idle(within limit: Duration) async {
+        guard state.withLock({ !$0.running.isEmpty }) else { return }
+        let timeout = Task {
+            try? await Task.sleep(for: limit)
+            for waiter in state.withLock({ state in defer { state.idle = [] }; return state.idle }) { waiter.resume() }
+        }
+        await withCheckedContinuation { waiter in
+            if state.withLock({ state in
+                guard !state.running.isEmpty else { return true }
+                state.idle.append(waiter)
+                return false
+            }) { waiter.resume() }
+        }
+        timeout.cancel()
+    }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    private func finished(_ appId: String) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.running.remove(appId)
+            guard state.running.isEmpty else { return [] }
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Runs the job if this node wins its lease (renewed meanwhile), then reschedules or removes it.
@@ -147,12 +192,18 @@ public final class AppScheduler: Sendable {
             }
         }
         defer { renewal.cancel() }
+        var completed = false
         if let target = apps.target(appId: job.appId) {
             var context: [String: JSONValue] = job.data?.objectValue ?? [:]
             context["jobId"] = .string(job.id)
-            _ = try? await calls.run(job.appId, "scheduler:\(job.processorId)", logSuccess: false) {
+            completed = (try? await calls.run(job.appId, "scheduler:\(job.processorId)", logSuccess: false) {
                 try await target.instance.job(job.processorId, context: .object(context))
-            }
+            }) != nil
+        }
+        if !completed, isStopping {
+            // Cut short by this node's shutdown: handed back, due as before (a one-time job is not lost).
+            _ = try? await store.rescheduleJob(id: job.id, nextRunAt: job.nextRunAt)
+            return
         }
         if let text = job.interval, let interval = ScheduleSpec.interval(Double(text).map(JSONValue.number) ?? .string(text)),
             let next = interval.next(after: clock.now())

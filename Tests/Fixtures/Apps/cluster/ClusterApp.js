@@ -10,7 +10,8 @@ async function post(modify, roomId, text) {
 
 /// Each node runs its own copy of this app: `/motto` answers with the setting as this node's copy reads it,
 /// `!echo <text>` is answered by the post-message hook, `/ticker start|stop` runs a job every second (each run
-/// posts `tick` with the node-independent time it ran at).
+/// posts `tick` with the node-independent time it ran at), `/slow <tag>` runs a one-time job now that posts
+/// `slow start <tag>`, waits three seconds and posts `slow done <tag>`.
 class ClusterApp extends App {
   async extendConfiguration(configuration) {
     await configuration.settings.provideSetting({
@@ -25,7 +26,21 @@ class ClusterApp extends App {
     });
     await configuration.scheduler.registerProcessors([
       { id: 'tick', processor: async (job, read, modify) => post(modify, job.roomId, `tick ${new Date().toISOString()}`) },
+      {
+        id: 'slow',
+        processor: async (job, read, modify) => {
+          await post(modify, job.roomId, `slow start ${job.tag}`);
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          await post(modify, job.roomId, `slow done ${job.tag}`);
+        },
+      },
     ]);
+    await configuration.slashCommands.provideSlashCommand({
+      command: 'slow', i18nParamsExample: 'tag', i18nDescription: 'A three-second job, now', providesPreview: false,
+      executor: async (context, read, modify) => {
+        await modify.getScheduler().scheduleOnce({ id: 'slow', when: new Date(), data: { roomId: context.getRoom().id, tag: context.getArguments()[0] } });
+      },
+    });
     await configuration.slashCommands.provideSlashCommand({
       command: 'ticker', i18nParamsExample: 'start|stop', i18nDescription: 'Ticks every second', providesPreview: false,
       executor: async (context, read, modify) => {
