@@ -83,6 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.appsHTTP.allowList = try OutboundAllowList(parsing: appsHTTPAllow.flatMap { $0.split(separator: ",").map(String.init) })
         }
 
+        // Which node these metrics are from (scrapes of several nodes are told apart by it too, not only by address).
+        Gauge(label: "airlock_node_info", dimensions: [("node", configuration.nodeId)]).record(1)
         let host = configuration.host
         let server = try await AirlockServer.build(configuration, metricsRegistry: registry)
         let app = server.application { port in

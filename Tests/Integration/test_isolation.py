@@ -120,7 +120,7 @@ class Chatter:
 def isolated(airlock_binary):
     """A server with low app limits, the hostile and the hooks apps installed, and a chatting user."""
     with tempfile.TemporaryDirectory() as data_dir:
-        args = [arg for limit in APP_LIMITS for arg in ("--app-limit", limit)] + ["--metrics-port", str(isolated_metrics_port)]
+        args = [arg for limit in APP_LIMITS for arg in ("--app-limit", limit)] + ["--metrics-port", str(isolated_metrics_port), "--node-id", "iso-1"]
         server = AirlockProcess(airlock_binary, data_dir, extra_args=args)
         try:
             headers = login(server.url)
@@ -243,6 +243,7 @@ def test_admins_see_workers_in_metrics_and_the_cli(isolated, airlock_binary):
         requests.get(f"http://127.0.0.1:{isolated_metrics_port}/metrics", timeout=10).text), "worker metrics", seconds=10)
     assert f'airlock_app_worker_restarts{{app_id="{HOSTILE_ID}"}}' in metrics
     assert f'airlock_app_worker_rss_bytes{{app_id="{HOOKS_ID}"}}' in metrics
+    assert 'airlock_node_info{node="iso-1"} 1' in metrics
 
 
 def test_an_exception_storm_is_only_failures(isolated):
