@@ -41,5 +41,7 @@ public protocol AppJobStore: Sendable {
     func deleteJobs(appId: String, processorId: String?) async throws -> Int
     /// Jobs due at `date`, earliest first.
     func dueJobs(at date: Date, limit: Int) async throws -> [AppJob]
+    /// When the earliest job is due (in the past while one waits or runs); nil without jobs.
+    func nextJobRunAt() async throws -> Date?
     func jobs(appId: String) async throws -> [AppJob]
 }

@@ -70,6 +70,12 @@ extension EmbeddedStore {
         }
     }
 
+    public func nextJobRunAt() async throws -> Date? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(next_run) FROM app_jobs").map(Codec.date)
+        }
+    }
+
     public func jobs(appId: String) async throws -> [AppJob] {
         try await read { db in
             try Data.fetchAll(db, sql: "SELECT doc FROM app_jobs WHERE app_id = ? ORDER BY next_run, id", arguments: [appId])

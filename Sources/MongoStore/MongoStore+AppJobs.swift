@@ -55,6 +55,12 @@ extension MongoStore {
         }
     }
 
+    public func nextJobRunAt() async throws -> Date? {
+        try await run { connection in
+            try connection.find(Collection.jobs, [:], sort: ["nextRunAt": 1], limit: 1, projection: ["nextRunAt": 1]).first?.date("nextRunAt")
+        }
+    }
+
     public func jobs(appId: String) async throws -> [AppJob] {
         try await run { connection in
             try connection.find(Collection.jobs, ["appId": .string(appId)], sort: ["nextRunAt": 1, "_id": 1]).map { try $0.decode(AppJob.self) }

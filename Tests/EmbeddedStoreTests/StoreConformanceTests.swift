@@ -594,10 +594,12 @@ import Testing
                 AppJob(id: id, appId: app, processorId: processor, nextRunAt: Self.t0.addingTimeInterval(offset), interval: interval,
                        data: ["room": "r1"], createdAt: Self.t0)
             }
+            #expect(try await store.nextJobRunAt() == nil)
             try await store.insertJob(job("j1", "once", at: 10))
             try await store.insertJob(job("j2", "tick", at: 5, every: "1 minute"))
             try await store.insertJob(job("j3", app: "b", "tick", at: 20))
             #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(10), limit: 10).map(\.id) == ["j2", "j1"])
+            #expect(try await store.nextJobRunAt() == Self.t0.addingTimeInterval(5))
             #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(10), limit: 1).map(\.id) == ["j2"])
             #expect(try await store.dueJobs(at: Self.t0.addingTimeInterval(10), limit: 10).first?.data == ["room": "r1"])
 

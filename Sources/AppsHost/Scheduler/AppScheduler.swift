@@ -33,7 +33,11 @@ public final class AppScheduler: Sendable {
     let calls: AppCalls
     let clock: ChatClock
     let quotas: AppQuotas
+    /// The shortest pause between two looks at the due jobs (while one is due but held elsewhere, or running)...
     let pollInterval: Duration
+    /// ...and the longest (without jobs due sooner). Jobs this node adds wake it at once; a job another node adds is
+    /// run by that node, and seen here within this.
+    let idleInterval: Duration
     let lease: Lease
     private struct State {
         /// Apps with a job running now.
@@ -42,14 +46,19 @@ public final class AppScheduler: Sendable {
         var stopping = false
         /// ``stop(waiting:)`` waiting for the running jobs.
         var idle: [CheckedContinuation<Void, Never>] = []
+        /// The run loop's pause, ended early by ``wake()``.
+        var sleeper: CheckedContinuation<Void, Never>?
+        /// A wake-up that came while the loop was not paused: the next pause ends at once.
+        var woken = false
     }
 
     private let state = Mutex(State())
 
     init(
         store: any AppJobStore, apps: EnabledApps, calls: AppCalls, clock: ChatClock, quotas: AppQuotas,
-        pollInterval: Duration = .milliseconds(200), lease: Lease = Lease()
+        pollInterval: Duration = .milliseconds(200), idleInterval: Duration = .seconds(2), lease: Lease = Lease()
     ) {
+        self.idleInterval = idleInterval
         self.lease = lease
         self.store = store
         self.apps = apps
@@ -120,12 +129,57 @@ public final class AppScheduler: Sendable {
         }
     }
 
-    /// Polls and runs due jobs until cancelled.
+    /// Runs due jobs until cancelled, pausing until the next one is due (between `pollInterval` and `idleInterval`),
+    /// not polling at a fixed rate: several idle nodes would query the store five times a second each.
     public func run() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: pollInterval)
             await runDue()
+            await pause(for: await untilNextJob())
         }
+    }
+
+    /// How long until the earliest job is due, within `pollInterval...idleInterval`.
+    private func untilNextJob() async -> Duration {
+        guard let next = try? await store.nextJobRunAt() else { return idleInterval }
+        let milliseconds = Int(next.timeIntervalSince(clock.now()) * 1000)
+        return max(pollInterval, min(idleInterval, .milliseconds(milliseconds)))
+    }
+
+    /// Sleeps `duration`, or less when ``wake()`` is called (or the task is cancelled).
+    private func pause(for duration: Duration) async {
+        let timer = Task { [weak self] in
+            guard (try? await Task.sleep(for: duration)) != nil else { return }
+            self?.wake()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { sleeper in
+                let now = state.withLock { state -> Bool in
+                    guard !state.woken else {
+                        state.woken = false
+                        return true
+                    }
+                    state.sleeper = sleeper
+                    return false
+                }
+                if now { sleeper.resume() }
+            }
+        } onCancel: {
+            wake()
+        }
+        timer.cancel()
+    }
+
+    /// Ends the run loop's pause: a job was added here.
+    private func wake() {
+        let sleeper = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let sleeper = state.sleeper else {
+                state.woken = true
+                return nil
+            }
+            state.sleeper = nil
+            return sleeper
+        }
+        sleeper?.resume()
     }
 
     /// Starts the due jobs of every app that has none running; an app's jobs run in order on one task. The task
@@ -228,6 +282,7 @@ public final class AppScheduler: Sendable {
         try await quotas.checkJobs(appId: appId, adding: 1, store: store)
         let job = AppJob(id: RandomID.make(), appId: appId, processorId: processor, nextRunAt: date, interval: interval, data: data, createdAt: clock.now())
         try await store.insertJob(job)
+        wake()
         return job.id
     }
 }
