@@ -90,17 +90,25 @@ public struct AirlockServer {
         let relay = (store as? MongoStore).map { MongoEventRelay(store: $0, hub: context.events, node: configuration.nodeId, logger: logger) }
         try await relay?.start()
         foundation.changes.connect { appId, change in context.events.publish(.appChanged(appId: appId, change: change)) }
-        let (appEvents, appEvent) = AsyncStream.makeStream(of: ChatEvent.self)
+        // App changes, in order: another node's are adopted here first; then this node's clients are told of each.
+        let commands = AppCommands(foundation: foundation, services: services)
+        let appsStream = AppsStreamNotifier(hub: hub, commands: commands, apps: apps)
+        let (appEvents, appEvent) = AsyncStream.makeStream(of: (event: ChatEvent, local: Bool).self)
+        context.events.listen(from: [.local]) { event in
+            if case .appChanged = event { appEvent.yield((event, true)) }
+        }
         context.events.listen(from: [.cluster]) { event in
             switch event {
-            case .appChanged, .clusterEventsMissed: appEvent.yield(event)
+            case .appChanged, .clusterEventsMissed: appEvent.yield((event, false))
             default: break
             }
         }
         Task {
-            for await event in appEvents {
+            for await (event, local) in appEvents {
                 switch event {
-                case .appChanged(let appId, let change): await apps.adopt(appId: appId, change: change)
+                case .appChanged(let appId, let change):
+                    if !local { await apps.adopt(appId: appId, change: change) }
+                    await appsStream.changed(appId: appId, change: change)
                 case .clusterEventsMissed: await apps.resync()
                 default: break
                 }
@@ -125,7 +133,6 @@ public struct AirlockServer {
         let router = APIRouter.build(services: services, limits: limits, version: version) { router in
             router.add(middleware: MetricsMiddleware())
         }
-        let commands = AppCommands(foundation: foundation, services: services)
         let realtime = RealtimeGateway(services: services, hub: hub, limits: configuration.realtime) {
             command, params, roomId, threadId, triggerId, user in
             try await commands.run(command, params: params, roomId: roomId, threadId: threadId, triggerId: triggerId, by: user)
@@ -133,6 +140,7 @@ public struct AirlockServer {
 
         // Apps that were enabled come back before the server listens.
         try await apps.start()
+        appsStream.seed()
         AppEndpointsController(endpoints: AppEndpoints(foundation: foundation), auth: services.auth, maxBodySize: configuration.maxBodySize)
             .register(on: router)
         InteractionsController(interactions: AppInteractions(foundation: foundation, services: services), auth: services.auth, maxBodySize: configuration.maxBodySize)

@@ -123,6 +123,42 @@ import Testing
         }
     }
 
+    /// Rocket.Chat's `stream-apps`, as its clients follow it to refresh slash commands and action buttons: the newer
+    /// `apps` event carries `[name, args]`, the older per-event names carry the args themselves.
+    @Test func clientsAreToldOfAppsAndTheirCommandsComingAndGoing() async throws {
+        try await TestServer.run(.live) { api, admin in
+            let ddp = DDPClient(port: try #require(api.client.port))
+            defer { ddp.close() }
+            _ = try await ddp.login("admin", TestServer.adminPassword)
+            for event in ["apps", "app/statusUpdate"] {
+                ddp.send(["msg": "sub", "id": .string(event), "name": "stream-apps", "params": [.string(event), false]])
+                _ = try await ddp.next { $0["msg"] == "ready" && $0["subs"] == [.string(event)] }
+            }
+            ddp.send(["msg": "sub", "id": "bogus", "name": "stream-apps", "params": ["app/exploded", false]])
+            #expect(try await ddp.next { $0["msg"] == "nosub" && $0["id"] == "bogus" }["error"]?["error"] == "error-invalid-params")
+            let id = JSONValue.string(Self.helloId)
+            func next() async throws -> JSONValue? {
+                try await ddp.next(where: RealtimeTests.isChanged("stream-apps", "apps"))["fields"]?["args"]?.array?.first
+            }
+
+            _ = try await api.upload(zip: try AppFixtures.zip("hello"), auth: admin)
+            #expect(try await next() == ["app/added", [id]])
+            #expect(try await next() == ["command/added", ["hello"]])
+            #expect(try await next() == ["actions/changed", []])
+
+            _ = try await api.post("/api/apps/\(Self.helloId)/status", ["status": "manually_disabled"], auth: admin)
+            #expect(try await next() == ["app/statusUpdate", [["appId": id, "status": "manually_disabled"]]])
+            #expect(try await next() == ["command/removed", ["hello"]])
+            #expect(try await next() == ["actions/changed", []])
+            let legacy = try await ddp.next(where: RealtimeTests.isChanged("stream-apps", "app/statusUpdate"))
+            #expect(legacy["fields"]?["args"] == [["appId": id, "status": "manually_disabled"]])
+
+            _ = try await api.call(.delete, "/api/apps/\(Self.helloId)", auth: admin)
+            #expect(try await next() == ["app/removed", [id]])
+            #expect(try await next() == ["actions/changed", []])
+        }
+    }
+
     @Test func enabledAppsComeBackAfterARestartWithTheirSettings() async throws {
         let configuration = TestServer.configuration()
         defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }

@@ -1,8 +1,8 @@
 """The web chat (/) in headless Chromium: a user runs the calendar sample's `/event new`, submits its modal (a field
 error first, then success), sees the event with its buttons, clicks one and sees the update arrive over the realtime
 API; a second window sees what the first typed. Threads, the app's action buttons (a contextual bar, a prefilled
-modal), a slash command's previews and reactions; at 360 px wide, with the keyboard only. Screenshots in
-$AIRLOCK_ARTIFACTS."""
+modal), a slash command's previews and reactions; at 360 px wide, with the keyboard only; an open room following an
+app switched off and on. Screenshots in $AIRLOCK_ARTIFACTS."""
 
 import os
 import subprocess
@@ -251,4 +251,29 @@ def test_a_narrow_screen_and_the_keyboard_alone(chat_server, artifacts):
         print(f"/ transferred {page_weight(browser)} bytes; rooms list after {(rooms_shown - started) * 1000:.0f} ms, "
               f"first messages after {(time.monotonic() - started) * 1000:.0f} ms")
     finally:
+        browser.quit()
+
+
+def test_an_open_room_follows_an_app_switched_off_and_on(chat_server, artifacts):
+    """The calendar switched off by an admin: its room button and its commands leave the open room at once (the page
+    follows `stream-apps`), and come back when it is switched on again; no reload."""
+    url = chat_server.url
+    member_of_new_room(url, "noor", "studio")
+    admin = requests.post(f"{url}/api/v1/login", json={"user": ADMIN_USER, "password": ADMIN_PASSWORD}).json()["data"]
+    headers = {"X-User-Id": admin["userId"], "X-Auth-Token": admin["authToken"]}
+    calendar = "0d6b2f7e-8a41-4c39-b5e2-91f3c7a6d218"
+    browser = headless_chromium(1280, 850)
+    try:
+        open_room(browser, url, "noor", "pw-noor-1", "studio")
+        wait = until(browser, 15)
+        buttons = lambda b: [e.text for e in b.find_elements(By.CSS_SELECTOR, "#room-header .room-action")]
+        commands = lambda b: [e.get_attribute("value") for e in b.find_elements(By.CSS_SELECTOR, "#commands option")]
+        wait.until(lambda b: "Upcoming events" in buttons(b) and "/event " in commands(b))
+        requests.post(f"{url}/api/apps/{calendar}/status", headers=headers, json={"status": "manually_disabled"}).raise_for_status()
+        wait.until(lambda b: "Upcoming events" not in buttons(b) and "/event " not in commands(b))
+        browser.save_screenshot(os.path.join(artifacts, "chat-9-app-switched-off.png"))
+        requests.post(f"{url}/api/apps/{calendar}/status", headers=headers, json={"status": "manually_enabled"}).raise_for_status()
+        wait.until(lambda b: "Upcoming events" in buttons(b) and "/event " in commands(b))
+    finally:
+        requests.post(f"{url}/api/apps/{calendar}/status", headers=headers, json={"status": "manually_enabled"})
         browser.quit()

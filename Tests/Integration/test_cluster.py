@@ -78,13 +78,14 @@ def wait_for(condition, what, seconds=10, pause=0.05):
 
 
 class Socket:
-    """A DDP client on a thread of its own: logs in with a token, follows every message of the user's rooms, and
-    notes when the server closes it (and with which code)."""
+    """A DDP client on a thread of its own: logs in with a token, follows every message of the user's rooms and the
+    apps' changes (`stream-apps`), and notes when the server closes it (and with which code)."""
 
     def __init__(self, url, user_id, token):
         self.url = url.replace("http://", "ws://") + "/websocket"
         self.user_id, self.token = user_id, token
         self.messages = []
+        self.apps = []
         self.closed = None
         self.ready = threading.Event()
         self._loop = asyncio.new_event_loop()
@@ -98,6 +99,7 @@ class Socket:
                 self._ws = ws
                 await ws.send(json.dumps({"msg": "connect", "version": "1", "support": ["1"]}))
                 await ws.send(json.dumps({"msg": "method", "method": "login", "id": "login", "params": [{"resume": self.token}]}))
+                await ws.send(json.dumps({"msg": "sub", "id": "apps", "name": "stream-apps", "params": ["apps", False]}))
                 await ws.send(json.dumps({"msg": "sub", "id": "all", "name": "stream-room-messages", "params": ["__my_messages__", False]}))
                 async for raw in ws:
                     frame = json.loads(raw)
@@ -107,6 +109,8 @@ class Socket:
                         self.ready.set()
                     elif frame.get("msg") == "changed" and frame.get("collection") == "stream-room-messages":
                         self.messages.append((time.monotonic(), frame["fields"]["args"][0]))
+                    elif frame.get("msg") == "changed" and frame.get("collection") == "stream-apps":
+                        self.apps.append(frame["fields"]["args"][0])
         except websockets.ConnectionClosed as closed:
             self.closed = closed.rcvd.code if closed.rcvd else -1
             return
@@ -329,13 +333,17 @@ def test_the_login_limit_holds_for_the_cluster(cluster):
 def test_an_app_installed_on_one_node_works_on_every_node(cluster):
     nodes, _ = cluster
     a, b, c = (login(nodes[n].url) for n in "ABC")
+    watcher = Socket(nodes["C"].url, c["X-User-Id"], c["X-Auth-Token"])
     installed = requests.post(f"{nodes['A'].url}/api/apps", headers=a, files={"app": ("cluster.zip", cluster_app_zip())})
     assert installed.status_code == 200, installed.text
     room = requests.post(f"{nodes['A'].url}/api/v1/channels.create", headers=a, json={"name": unique("apps")}).json()["channel"]["_id"]
 
     def has_command(url, headers, name):
         return any(cmd["command"] == name for cmd in requests.get(f"{url}/api/v1/commands.list", headers=headers).json()["commands"])
-    wait_for(lambda: has_command(nodes["C"].url, c, "motto"), "the app's command on C")
+    # A client on C is told of the app and its commands (stream-apps) once C's copy runs: refetching then finds them.
+    wait_for(lambda: ["command/added", ["motto"]] in watcher.apps, "C's client told of the new command")
+    assert ["app/added", [CLUSTER_APP]] in watcher.apps and has_command(nodes["C"].url, c, "motto")
+    watcher.close()
 
     # Its slash command answers on C, its post-message hook fires once for a message sent on B.
     requests.post(f"{nodes['C'].url}/api/v1/commands.run", headers=c, json={"command": "motto", "roomId": room}).raise_for_status()

@@ -240,11 +240,21 @@ public struct RealtimeGateway: Sendable {
                 throw DDPError(code: "error-not-allowed", reason: "Not allowed to subscribe to another user's stream")
             }
             access = .login
+        case "stream-apps":
+            guard Self.appsEvents.contains(key) else { throw DDPError.invalidParams("Unknown stream-apps event \(key)") }
+            access = .login
         default:
             throw DDPError(code: "404", reason: "Subscription '\(name)' not found")
         }
         return DDPConnection.Subscription(stream: DDPConnection.Stream(collection: name, eventName: key), access: access)
     }
+
+    /// What `stream-apps` carries (Rocket.Chat's names): apps installed, removed, updated or switched on or off, their
+    /// slash commands, their action buttons; `apps` carries them all as `[name, args]`.
+    static let appsEvents: Set<String> = [
+        "apps", "app/added", "app/removed", "app/updated", "app/statusUpdate", "app/settingUpdated",
+        "command/added", "command/disabled", "command/updated", "command/removed", "actions/changed",
+    ]
 
     /// A room stream is open to whoever may read the room now; private rooms stay open only to members.
     private func roomAccess(_ roomId: String, _ user: User) async throws -> DDPConnection.Access {

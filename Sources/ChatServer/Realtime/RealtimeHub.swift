@@ -161,6 +161,14 @@ public final class RealtimeHub: Sendable {
         for (connection, _) in targets { connection.send(frame) }
     }
 
+    /// Rocket.Chat's `stream-apps`: event `name` (`app/added`, `command/removed`, `actions/changed`, ...) with
+    /// `argument` to its subscribers, and `[name, [argument]]` to subscribers of `apps` (what newer clients follow).
+    public func publishAppsEvent(_ name: String, _ argument: JSONValue? = nil) {
+        let args: [JSONValue] = argument.map { [$0] } ?? []
+        publish("stream-apps", name, args)
+        publish("stream-apps", "apps", [JSONValue.array([.string(name), .array(args)])])
+    }
+
     /// Closes every socket with "going away" (1001): the node is shutting down and clients reconnect, through the
     /// load balancer, to another node. Answers how many were open.
     @discardableResult

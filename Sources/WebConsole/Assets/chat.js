@@ -82,6 +82,33 @@ function actionButtons(context, where) {
   });
 }
 
+/// The open room's header buttons (`roomAction`) and the composer's command suggestions.
+function roomActions() {
+  return actionButtons('roomAction').map((button) =>
+    h('button', { class: 'room-action', type: 'button', onclick: () => pressButton(button) }, button.labelI18n || button.actionId));
+}
+
+function commandOptions() {
+  return state.commands.map((c) => h('option', { value: `/${c.command} ` }, c.description || ''));
+}
+
+/// An app came, went, or changed its commands or buttons (`stream-apps`): they are read again and the open room's
+/// header and command suggestions follow (buttons on messages follow when the room is opened again).
+async function appsChanged(name) {
+  if (name.startsWith('command/')) {
+    const reply = await api('GET', '/api/v1/commands.list?count=200').catch(() => null);
+    if (reply && reply.commands) state.commands = reply.commands;
+  } else if (name === 'actions/changed') {
+    const buttons = await api('GET', '/api/apps/actionButtons').catch(() => null);
+    if (Array.isArray(buttons)) state.buttons = buttons;
+  } else return;
+  if (!state.current) return;
+  const header = document.querySelector('#room-header .actions');
+  if (header) header.replaceChildren(...roomActions());
+  const suggestions = document.getElementById('commands');
+  if (suggestions) suggestions.replaceChildren(...commandOptions());
+}
+
 /// An action button pressed: the app that registered it answers, often with a view.
 async function pressButton(button, { mid, tmid } = {}) {
   try {
@@ -106,10 +133,9 @@ async function openRoom(subscription) {
   input.addEventListener('keydown', (event) => { if (event.key === 'Escape') previews.hidden = true; });
   document.getElementById('room').replaceChildren(
     h('div', { id: 'room-header' }, h('h2', {}, roomTitle(subscription)),
-      h('div', { class: 'actions' }, actionButtons('roomAction').map((button) =>
-        h('button', { class: 'room-action', type: 'button', onclick: () => pressButton(button) }, button.labelI18n || button.actionId)))),
+      h('div', { class: 'actions' }, roomActions())),
     list,
-    h('datalist', { id: 'commands' }, state.commands.map((c) => h('option', { value: `/${c.command} ` }, c.description || ''))),
+    h('datalist', { id: 'commands' }, commandOptions()),
     previews,
     h('form', { id: 'composer', onsubmit: (event) => { event.preventDefault(); send(input); } }, input, h('button', { class: 'primary', type: 'submit' }, 'Send')));
   input.setAttribute('list', 'commands');
@@ -440,7 +466,8 @@ function deleted(id) {
   state.messages.delete(id);
 }
 
-/// DDP over `/websocket`: log in with the token, then every message of my rooms, my ephemeral notices and my views.
+/// DDP over `/websocket`: log in with the token, then every message of my rooms, my ephemeral notices, the apps'
+/// changes and my views.
 function connect() {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/websocket`);
   const sendFrame = (frame) => socket.send(JSON.stringify(frame));
@@ -451,6 +478,7 @@ function connect() {
     sendFrame({ msg: 'method', method: 'login', id: 'login', params: [{ resume: session.token }] });
     sendFrame({ msg: 'sub', id: 'messages', name: 'stream-room-messages', params: ['__my_messages__', false] });
     sendFrame({ msg: 'sub', id: 'notices', name: 'stream-notify-user', params: [`${state.userId}/message`, false] });
+    sendFrame({ msg: 'sub', id: 'apps', name: 'stream-apps', params: ['apps', false] });
     sendFrame({ msg: 'sub', id: 'views', name: 'stream-notify-user', params: [`${state.userId}/uiInteraction`, false] });
   };
   socket.onmessage = (event) => {
@@ -469,6 +497,8 @@ function connect() {
       const name = frame.fields.eventName || '';
       if (name.endsWith('/deleteMessage')) deleted(payload._id);
       else if (name.endsWith('/user-activity')) showTyping(frame.fields.args[0], frame.fields.args[1] || []);
+    } else if (frame.collection === 'stream-apps') {
+      appsChanged(payload[0]);
     } else if (frame.collection === 'stream-room-messages') {
       if (state.current && payload.rid === state.current.rid) receive(payload);
       else {
