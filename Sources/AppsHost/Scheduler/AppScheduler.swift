@@ -208,7 +208,8 @@ public final class AppScheduler: Sendable {
     public func idle(within limit: Duration) async {
         guard state.withLock({ !$0.running.isEmpty }) else { return }
         let timeout = Task {
-            try? await Task.sleep(for: limit)
+            // Cancelled once the jobs are done: then nobody is woken (another caller may still be waiting).
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
             for waiter in state.withLock({ state in defer { state.idle = [] }; return state.idle }) { waiter.resume() }
         }
         await withCheckedContinuation { waiter in
