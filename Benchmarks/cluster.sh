@@ -8,7 +8,7 @@
 #   ... --bin PATH                   # another build of airlock; nothing is built
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock SMOKE=0 GIVEN_BIN= MAX_NODES=3 LATENCY_SAMPLES=300
+DURATION=10 CONNECTIONS=16 SMOKE=0 GIVEN_BIN= MAX_NODES=3 LATENCY_SAMPLES=300
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -18,14 +18,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 if [ "$SMOKE" = 1 ]; then
-    DURATION=2 CONNECTIONS=4 BIN=.build/debug/airlock MAX_NODES=2 LATENCY_SAMPLES=20
-fi
-if [ -n "$GIVEN_BIN" ]; then
-    BIN=$GIVEN_BIN
-elif [ "$SMOKE" = 0 ]; then
-    swift build -c release --product airlock
+    DURATION=2 CONNECTIONS=4 MAX_NODES=2 LATENCY_SAMPLES=20
 fi
 . Benchmarks/server.sh
+use_airlock
 start_secantus
 echo "binary=$BIN connections=$CONNECTIONS duration=${DURATION}s room_members=20 message_bytes=200"
 for NODES in $(seq 1 "$MAX_NODES"); do

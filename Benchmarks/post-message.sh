@@ -10,7 +10,7 @@
 #   ... --bin PATH                          # another build of airlock (before/after comparisons); nothing is built
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=10 CONNECTIONS=16 BIN=.build/release/airlock STORE=embedded SMOKE=0 APPS=0 GIVEN_BIN= RUNTIME=worker
+DURATION=10 CONNECTIONS=16 STORE=embedded SMOKE=0 APPS=0 GIVEN_BIN= RUNTIME=worker
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -23,14 +23,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 if [ "$SMOKE" = 1 ]; then
-    DURATION=2 CONNECTIONS=4 BIN=.build/debug/airlock
-fi
-if [ -n "$GIVEN_BIN" ]; then
-    BIN=$GIVEN_BIN
-elif [ "$SMOKE" = 0 ]; then
-    swift build -c release --product airlock
+    DURATION=2 CONNECTIONS=4
 fi
 . Benchmarks/server.sh
+use_airlock
 if [ "$STORE" = mongo ]; then
     start_secantus
     start_server "$BIN" --apps-runtime "$RUNTIME" --store mongo --mongo-uri "$MONGO_URL"

@@ -4,6 +4,8 @@
 #   start_secantus              starts SecantusDB (MongoDB wire protocol, from .venv) on 127.0.0.1, port 0, in
 #                               memory; sets MONGO_PID and MONGO_URL.
 #   cpu_ticks PID               the process's user + system CPU so far, in clock ticks.
+#   use_airlock                 sets BIN: $GIVEN_BIN (--bin) if set, the debug build with SMOKE=1, else the release
+#                               build (built now).
 # Everything started here is stopped by PID when the script exits.
 CLEANUP_PIDS=()
 CLEANUP_PATHS=()
@@ -14,6 +16,17 @@ cleanup() {
 trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+use_airlock() {
+    if [ -n "${GIVEN_BIN:-}" ]; then
+        BIN=$GIVEN_BIN
+    elif [ "${SMOKE:-0}" = 1 ]; then
+        BIN=.build/debug/airlock
+    else
+        swift build -c release --product airlock
+        BIN=.build/release/airlock
+    fi
+}
 
 start_server() {
     local bin=$1

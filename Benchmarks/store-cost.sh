@@ -9,7 +9,7 @@
 #   ... --rate R --messages N --bin PATH
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RATE=25 MESSAGES=300 BIN=.build/release/airlock SMOKE=0 GIVEN_BIN=
+RATE=25 MESSAGES=300 SMOKE=0 GIVEN_BIN=
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -21,14 +21,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 if [ "$SMOKE" = 1 ]; then
-    MESSAGES=30 RATE=10 BIN=.build/debug/airlock
-fi
-if [ -n "$GIVEN_BIN" ]; then
-    BIN=$GIVEN_BIN
-elif [ "$SMOKE" = 0 ]; then
-    swift build -c release --product airlock
+    MESSAGES=30 RATE=10
 fi
 . Benchmarks/server.sh
+use_airlock
 start_secantus
 echo "binary=$BIN rate=${RATE}/s messages=$MESSAGES room_members=20 message_bytes=200"
 declare -A COST
